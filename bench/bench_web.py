@@ -1,0 +1,296 @@
+"""Web latency on a province-sized database: the overdue board and the task list.
+
+    /work/venv/bin/python bench/bench_web.py --tasks 100000 --db sqlite postgres
+    /work/venv/bin/python bench/bench_web.py --tasks 1000000 --db sqlite --requests 200
+
+Seeds N tasks (spread over 500-task plans, 400 bodies, a third with a partner, deadlines over
+2023–2025, mixed statuses) into a fresh SQLite file and/or a fresh PostgreSQL database
+(``--pg-admin``, default the test server), serves the app with uvicorn in a child process on
+loopback, logs in, and drives each page with an async httpx load generator (``--concurrency``
+clients). Prints p50/p95/max latency and throughput per page, and the command line.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+import httpx  # noqa: E402
+from sqlalchemy import create_engine, insert, text  # noqa: E402
+
+NOW_TEXT = "2024-05-15T09:00:00"
+PASSWORD = "mật-khẩu-đo-hiệu-năng-2024"
+PLAN_SIZE = 500
+BODIES = 400
+PAGES = {
+    "board (leader)": ("leader", "/board"),
+    "board filtered by body": ("leader", "/board?agency=7"),
+    "task list p1 (coordinator)": ("coordinator", "/tasks"),
+    "task list overdue, page 40": ("coordinator", "/tasks?status=overdue&page=40"),
+    "task list quarter filter": ("coordinator", "/tasks?quarter=Quý II/2024"),
+    "task list (agency scope)": ("agency", "/tasks"),
+    "scorecards year": ("leader", "/scorecards?period=2024"),
+}
+
+
+BOARD_INDEX = "ix_task_board"
+BOARD_INDEX_COLUMNS = "(status, due, lead_id, plan_id, completed_late)"
+
+
+def seed(url: str, n: int, rng: random.Random, board_index: bool = False) -> None:
+    from models.agencies import Agency
+    from models.plans import Plan
+    from models.tasks import Task, TaskPartner
+    from workflows.parsing.text import fold
+    from workflows.runtime import database
+
+    engine = database(url)
+    now = datetime(2024, 5, 15, 2, tzinfo=UTC)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(Agency),
+            [
+                {
+                    "id": i,
+                    "name": f"Cơ quan thử {i}",
+                    "folded_name": fold(f"Cơ quan thử {i}"),
+                    "registered": True,
+                    "collective": False,
+                    "key": f"bench-{i}",
+                }
+                for i in range(1, BODIES + 1)
+            ],
+        )
+        plans = -(-n // PLAN_SIZE)
+        conn.execute(
+            insert(Plan),
+            [
+                {
+                    "id": p,
+                    "identity": f"bench-{p}",
+                    "number": f"{p}/KH-UBND",
+                    "year": 2024,
+                    "title": f"Kế hoạch thử {p}",
+                    "status": "published",
+                    "revision": 1,
+                    "source_name": "",
+                    "source_sha256": "",
+                    "bases": [],
+                    "recipients": [],
+                    "created_at": now,
+                    "published_at": now,
+                }
+                for p in range(1, plans + 1)
+            ],
+        )
+    start, batch = date(2023, 1, 1), 20_000
+    for first in range(1, n + 1, batch):
+        tasks, partners = [], []
+        for i in range(first, min(first + batch, n + 1)):
+            due = start + timedelta(days=rng.randrange(3 * 365))
+            status = rng.choices(["not_started", "in_progress", "done"], [3, 3, 4])[0]
+            done = status == "done"
+            tasks.append(
+                {
+                    "id": i,
+                    "plan_id": (i - 1) // PLAN_SIZE + 1,
+                    "identity": f"t{i}",
+                    "ext_id": f"T{i}",
+                    "section": "III",
+                    "line": i % 400,
+                    "kind": "action",
+                    "text": f"Nhiệm vụ thử số {i}: rà soát, tổng hợp và báo cáo kết quả",
+                    "lead_id": rng.randrange(1, BODIES + 1),
+                    "due": due,
+                    "status": status,
+                    "progress": 100 if done else rng.randrange(0, 90, 10),
+                    "deadline_version": 1,
+                    "edited": False,
+                    "completed_at": now if done else None,
+                    "completed_late": (rng.random() < 0.3) if done else None,
+                }
+            )
+            if i % 3 == 0:
+                partners.append({"task_id": i, "agency_id": rng.randrange(1, BODIES + 1)})
+        with engine.begin() as conn:
+            conn.execute(insert(Task), tasks)
+            conn.execute(insert(TaskPartner), partners)
+    if board_index:
+        # Proposed for models.tasks.Task: lets the board and scorecards read the index alone.
+        with engine.begin() as conn:
+            conn.execute(text(f"CREATE INDEX {BOARD_INDEX} ON task {BOARD_INDEX_COLUMNS}"))
+    with engine.begin() as conn:
+        conn.execute(text("ANALYZE"))
+    if engine.dialect.name == "postgresql":
+        with engine.begin() as conn:
+            for table in ("agency", "plan", "task"):
+                conn.execute(
+                    text(
+                        f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                        f"(SELECT max(id) FROM {table}))"
+                    )
+                )
+    from web.admin import create_user
+
+    create_user(url, "dieuphoi@bench.example", "coordinator", None, PASSWORD)
+    create_user(url, "lanhdao@bench.example", "leader", None, PASSWORD)
+    create_user(url, "coquan@bench.example", "agency", "Cơ quan thử 7", PASSWORD)
+
+
+def serve(url: str, port: int) -> subprocess.Popen:
+    env = {
+        **os.environ,
+        "KEHOACH_NOW": NOW_TEXT,
+        "KEHOACH_DATABASE_URL": url,
+        "PYTHONPATH": str(ROOT),
+    }
+    code = f"from web.server import run; run('127.0.0.1', {port}, {url!r})"
+    return subprocess.Popen(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+    )
+
+
+async def login(base: str, email: str) -> httpx.AsyncClient:
+    client = httpx.AsyncClient(base_url=base, timeout=60)
+    page = await client.get("/login")
+    token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    response = await client.post(
+        "/login", data={"email": email, "password": PASSWORD, "csrf": token}
+    )
+    assert response.status_code in (200, 303), response.status_code
+    return client
+
+
+async def drive(client: httpx.AsyncClient, path: str, requests: int, concurrency: int):
+    latencies: list[float] = []
+    queue = iter(range(requests))
+
+    async def worker() -> None:
+        for _ in queue:
+            started = time.perf_counter()
+            response = await client.get(path)
+            latencies.append(time.perf_counter() - started)
+            if response.status_code != 200:
+                raise RuntimeError(f"{path}: HTTP {response.status_code}")
+
+    began = time.perf_counter()
+    await asyncio.gather(*(worker() for _ in range(concurrency)))
+    return latencies, time.perf_counter() - began
+
+
+async def measure(base: str, requests: int, concurrency: int) -> None:
+    clients = {
+        "coordinator": await login(base, "dieuphoi@bench.example"),
+        "leader": await login(base, "lanhdao@bench.example"),
+        "agency": await login(base, "coquan@bench.example"),
+    }
+    for label, (role, path) in PAGES.items():
+        await drive(clients[role], path, min(5, requests), 1)  # warm-up
+        latencies, elapsed = await drive(clients[role], path, requests, concurrency)
+        ms = sorted(x * 1000 for x in latencies)
+        p95 = ms[max(0, int(len(ms) * 0.95) - 1)]
+        print(
+            f"  {label:30s} p50 {statistics.median(ms):7.1f} ms  p95 {p95:7.1f} ms  "
+            f"max {ms[-1]:7.1f} ms  {len(ms) / elapsed:6.1f} req/s"
+        )
+    for client in clients.values():
+        await client.aclose()
+
+
+def wait_until_up(base: str, process: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(process.stderr.read().decode()[-2000:])  # type: ignore[union-attr]
+        try:
+            httpx.get(base + "/login", timeout=2)
+            return
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    raise RuntimeError("server did not start")
+
+
+def run_one(kind: str, args: argparse.Namespace) -> None:
+    from web.server import free_port
+
+    cleanup = None
+    if kind == "sqlite":
+        folder = Path(tempfile.mkdtemp(prefix="kehoach-bench-"))
+        url = f"sqlite:///{folder / 'bench.db'}"
+    else:
+        name = f"kehoach_bench_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(args.pg_admin, isolation_level="AUTOCOMMIT")
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+        url = args.pg_admin.rsplit("/", 1)[0] + f"/{name}"
+
+        def cleanup() -> None:
+            with admin.connect() as conn:
+                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    try:
+        began = time.perf_counter()
+        seed(url, args.tasks, random.Random(args.seed), args.board_index)
+        print(f"{kind}: {args.tasks:,} tasks seeded in {time.perf_counter() - began:.1f} s")
+        port = free_port()
+        process = serve(url, port)
+        try:
+            wait_until_up(f"http://127.0.0.1:{port}", process)
+            asyncio.run(measure(f"http://127.0.0.1:{port}", args.requests, args.concurrency))
+        finally:
+            process.terminate()
+            process.wait(timeout=30)
+    finally:
+        if cleanup:
+            cleanup()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--tasks", type=int, default=100_000)
+    parser.add_argument("--db", nargs="+", choices=["sqlite", "postgres"], default=["sqlite"])
+    parser.add_argument("--requests", type=int, default=200, help="per page")
+    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument(
+        "--board-index",
+        action="store_true",
+        help=f"add the proposed index {BOARD_INDEX} {BOARD_INDEX_COLUMNS} before measuring",
+    )
+    parser.add_argument(
+        "--pg-admin",
+        default=os.environ.get(
+            "KEHOACH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+        ),
+    )
+    args = parser.parse_args()
+    print("command:", " ".join([Path(sys.executable).name, *sys.argv]))
+    print(
+        f"{args.requests} requests per page, {args.concurrency} concurrent clients, "
+        "one uvicorn worker, loopback"
+    )
+    for kind in args.db:
+        run_one(kind, args)
+
+
+if __name__ == "__main__":
+    main()

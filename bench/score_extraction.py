@@ -1,0 +1,157 @@
+"""Score duty extraction against the hand-read goldens (tests/data/plans, reading rules in README).
+
+For every plan with a golden (the three Kon Tum plans and the held-out set in more/), in every
+format (.txt directly; .docx and .pdf rendered by tests/docgen.py and read back, when available),
+it counts the expected duties found on the right lead body (and among them, with the right
+partners and the right due date), found on a WRONG body, and missed, and prints the command that
+produced the figures.
+
+    python bench/score_extraction.py                    # all plans, all formats
+    python bench/score_extraction.py --min-right 0.95   # exit 1 when below the bar
+    python bench/score_extraction.py --set more --formats .txt -v
+"""
+
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, fields
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:
+    sys.path.insert(0, str(ROOT))
+
+from tests.golden import (  # noqa: E402 - the repository root is put on the path first
+    FORMATS,
+    PLANS_DIR,
+    PlanComparison,
+    compare_plan,
+    document_path,
+    extract,
+    golden_paths,
+    load_golden,
+    load_registry_or_none,
+    renderers_available,
+)
+
+
+@dataclass
+class Score:
+    expected: int = 0
+    right: int = 0
+    right_partners: int = 0
+    right_due: int = 0
+    wrong_body: int = 0
+    missed: int = 0
+    optional_found: int = 0
+    extra_tasks: int = 0
+
+    def add(self, other: Score) -> None:
+        for f in fields(self):
+            setattr(self, f.name, getattr(self, f.name) + getattr(other, f.name))
+
+    def share(self, count: int) -> str:
+        return f"{100 * count / self.expected:5.1f}%" if self.expected else "   -  "
+
+
+def score(c: PlanComparison) -> Score:
+    required = [r for r in c.duties if not r.optional]
+    right = [r for r in required if r.status == "right"]
+    return Score(
+        expected=len(required),
+        right=len(right),
+        right_partners=sum("partners" not in r.mismatches for r in right),
+        right_due=sum("due" not in r.mismatches for r in right),
+        wrong_body=sum(r.status == "wrong_body" for r in required),
+        missed=sum(r.status == "missed" for r in required),
+        optional_found=sum(r.optional and r.status == "right" for r in c.duties),
+        extra_tasks=len(c.extras),
+    )
+
+
+HEADER = (
+    f"{'plan':<58} {'fmt':<5} {'exp':>4} {'right':>6} {'+partn':>6} {'+due':>6} "
+    f"{'WRONG':>6} {'missed':>6}  {'right%':>6} {'partn%':>6} {'due%':>6} {'wrong%':>6}"
+)
+
+
+def row(label: str, fmt: str, s: Score) -> str:
+    return (
+        f"{label:<58} {fmt:<5} {s.expected:>4} {s.right:>6} {s.right_partners:>6} "
+        f"{s.right_due:>6} {s.wrong_body:>6} {s.missed:>6}  {s.share(s.right)} "
+        f"{s.share(s.right_partners)} {s.share(s.right_due)} {s.share(s.wrong_body)}"
+    )
+
+
+def chosen_goldens(which: str) -> list[Path]:
+    kontum, more = golden_paths(PLANS_DIR), golden_paths(PLANS_DIR / "more")
+    return {"kontum": kontum, "more": more}.get(which, kontum + more)
+
+
+def run_one(path: Path, fmt: str, workdir: Path, verbose: bool) -> Score:
+    golden = load_golden(path)
+    label = path.relative_to(PLANS_DIR).as_posix().removesuffix(".expected.json")
+    registry = load_registry_or_none()
+    try:
+        plan = extract(document_path(path, golden), fmt, workdir, registry)
+    except Exception as error:
+        print(f"{label:<58} {fmt:<5} PARSE FAILED: {type(error).__name__}: {error}")
+        required = sum(not d.get("optional") for d in golden["duties"])
+        return Score(expected=required, missed=required)
+    comparison = compare_plan(plan, golden, check_lines=fmt == ".txt", registry=registry)
+    result = score(comparison)
+    print(row(label, fmt, result))
+    if verbose:
+        for r in comparison.duties:
+            if r.status != "right" or r.mismatches:
+                print("      " + r.describe())
+    return result
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--min-right", type=float, default=None, help="fail below this share")
+    parser.add_argument("--set", choices=("all", "kontum", "more"), default="all")
+    parser.add_argument("--formats", default=",".join(FORMATS), help="e.g. .txt,.pdf")
+    parser.add_argument("-v", "--verbose", action="store_true", help="list every non-right duty")
+    args = parser.parse_args(argv)
+    formats = [f if f.startswith(".") else "." + f for f in args.formats.split(",") if f]
+    if not renderers_available():
+        skipped = [f for f in formats if f != ".txt"]
+        formats = [f for f in formats if f == ".txt"]
+        if skipped:
+            print(f"note: tests/docgen.py or the readers are missing, skipping {skipped}")
+    shown = " ".join(shlex.quote(a) for a in (sys.argv[1:] if argv is None else argv))
+    print(f"command: python bench/score_extraction.py {shown}".rstrip())
+    print(time.strftime("date: %Y-%m-%d %H:%M"))
+    print(HEADER)
+    per_format = {f: Score() for f in formats}
+    total = Score()
+    with tempfile.TemporaryDirectory(prefix="kehoach-bench-") as tmp:
+        for path in chosen_goldens(args.set):
+            for fmt in formats:
+                result = run_one(path, fmt, Path(tmp), args.verbose)
+                per_format[fmt].add(result)
+                total.add(result)
+    print("-" * len(HEADER))
+    for fmt, s in per_format.items():
+        print(row("all plans", fmt, s))
+    print(row("OVERALL", "all", total))
+    print(
+        f"extra tasks (matching no expected duty): {total.extra_tasks}; optional duties found: "
+        f"{total.optional_found}"
+    )
+    if args.min_right is not None:
+        share = total.right / total.expected if total.expected else 0.0
+        verdict = "OK" if share >= args.min_right else "BELOW THE BAR"
+        print(f"right-body share {share:.3f} vs --min-right {args.min_right}: {verdict}")
+        return 0 if share >= args.min_right else 1
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""Settings and shipped configuration data (agency registry, holiday overrides)."""

@@ -1,0 +1,44 @@
+"""Every table, imported in one place so metadata (and Alembic) sees them all."""
+
+from models.agencies import Agency, AgencyAlias, AgencyMember
+from models.delivery import (
+    DeliveryAttempt,
+    MilestoneSnapshot,
+    Notice,
+    OutboxMessage,
+    SweepRun,
+    TaskAlarm,
+)
+from models.followup import DeadlineChange, Extension, UsedLink
+from models.plans import Plan, PlanSection, PlanWarning, Target
+from models.tasks import Task, TaskEdge, TaskEvent, TaskPartner
+from models.users import Evidence, FeedToken, LoginAttempt, PlanSource, User, WebSession
+
+__all__ = [
+    "Agency",
+    "AgencyAlias",
+    "AgencyMember",
+    "DeadlineChange",
+    "DeliveryAttempt",
+    "Evidence",
+    "Extension",
+    "FeedToken",
+    "LoginAttempt",
+    "MilestoneSnapshot",
+    "Notice",
+    "OutboxMessage",
+    "Plan",
+    "PlanSection",
+    "PlanSource",
+    "PlanWarning",
+    "SweepRun",
+    "Target",
+    "Task",
+    "TaskAlarm",
+    "TaskEdge",
+    "TaskEvent",
+    "TaskPartner",
+    "UsedLink",
+    "User",
+    "WebSession",
+]

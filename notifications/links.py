@@ -1,0 +1,167 @@
+"""Signed, expiring, single-purpose action links for bodies without accounts.
+
+A token is ``base64url(claims JSON) "." base64url(HMAC-SHA256)``. The claims bind the action
+(acknowledge, done, extension request), the task, the deadline version (a link from before an
+extension stops working once the deadline changes, if the caller checks the version), the
+recipient body and the expiry. The HMAC key is derived from the application secret with a
+purpose label, so the raw secret is never used for anything else.
+
+Pure: ``now`` is passed in. Single use is the caller's job: it records ``claims.jti`` when a
+link is used and refuses a jti it has seen (the jti is derived from the signature, so the
+same link always has the same jti, and two different links never share one).
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+import hmac
+import json
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import StrEnum
+from urllib.parse import quote
+
+_PURPOSE = b"kehoach/action-link/v1"
+MAX_TOKEN_LENGTH = 600
+
+
+class LinkAction(StrEnum):
+    ACKNOWLEDGE = "ack"
+    DONE = "done"
+    EXTENSION = "extend"
+
+
+class LinkProblem(StrEnum):
+    MALFORMED = "malformed"
+    FORGED = "forged"
+    WRONG_ACTION = "wrong_action"
+    WRONG_TASK = "wrong_task"
+    EXPIRED = "expired"
+
+
+_MESSAGES = {
+    LinkProblem.MALFORMED: "Liên kết không đúng định dạng.",
+    LinkProblem.FORGED: "Liên kết không hợp lệ (chữ ký không khớp).",
+    LinkProblem.WRONG_ACTION: "Liên kết không dùng cho thao tác này.",
+    LinkProblem.WRONG_TASK: "Liên kết không thuộc nhiệm vụ này.",
+    LinkProblem.EXPIRED: "Liên kết đã hết hạn.",
+}
+
+
+class LinkError(ValueError):
+    """A token that must not be honoured; ``problem`` says why, ``str()`` says it in Vietnamese."""
+
+    def __init__(self, problem: LinkProblem) -> None:
+        super().__init__(_MESSAGES[problem])
+        self.problem = problem
+
+
+@dataclass(frozen=True)
+class LinkClaims:
+    action: LinkAction
+    task_id: int
+    deadline_version: int
+    agency_id: int
+    expires_at: datetime  # UTC, whole seconds
+    jti: str  # token id for single-use bookkeeping
+
+
+def _key(secret: str | bytes) -> bytes:
+    raw = secret.encode("utf-8") if isinstance(secret, str) else secret
+    if not raw:
+        raise ValueError("secret_key is empty: set KEHOACH_SECRET_KEY before creating links")
+    return hmac.new(raw, _PURPOSE, hashlib.sha256).digest()
+
+
+def _b64(data: bytes) -> str:
+    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+
+
+def _unb64(text: str) -> bytes:
+    return base64.urlsafe_b64decode(text + "=" * (-len(text) % 4))
+
+
+def _jti(signature: bytes) -> str:
+    return hashlib.sha256(b"jti" + signature).hexdigest()[:24]
+
+
+def make_token(
+    secret: str | bytes,
+    *,
+    action: LinkAction,
+    task_id: int,
+    deadline_version: int,
+    agency_id: int,
+    expires_at: datetime,
+) -> str:
+    if expires_at.tzinfo is None:
+        raise ValueError("expires_at must be timezone-aware")
+    claims = {
+        "a": LinkAction(action).value,
+        "t": int(task_id),
+        "v": int(deadline_version),
+        "g": int(agency_id),
+        "e": int(expires_at.timestamp()),
+    }
+    body = json.dumps(claims, separators=(",", ":"), sort_keys=True).encode("ascii")
+    signature = hmac.new(_key(secret), body, hashlib.sha256).digest()
+    return f"{_b64(body)}.{_b64(signature)}"
+
+
+def action_url(base_url: str, action: LinkAction, task_id: int, token: str) -> str:
+    """``https://host/l/<action>/<task_id>/<token>``: the route knows which action and task it
+    expects, verifies the token against them and shows a confirmation page (a GET must not act:
+    mail scanners follow links)."""
+    action = LinkAction(action)
+    return f"{base_url.rstrip('/')}/l/{action.value}/{int(task_id)}/{quote(token, safe='')}"
+
+
+def _decode(token: str) -> tuple[bytes, bytes]:
+    if not isinstance(token, str) or len(token) > MAX_TOKEN_LENGTH or token.count(".") != 1:
+        raise LinkError(LinkProblem.MALFORMED)
+    body_text, signature_text = token.split(".")
+    try:
+        return _unb64(body_text), _unb64(signature_text)
+    except (binascii.Error, ValueError) as error:
+        raise LinkError(LinkProblem.MALFORMED) from error
+
+
+def _parse(body: bytes, signature: bytes) -> LinkClaims:
+    try:
+        raw = json.loads(body)
+        return LinkClaims(
+            action=LinkAction(raw["a"]),
+            task_id=int(raw["t"]),
+            deadline_version=int(raw["v"]),
+            agency_id=int(raw["g"]),
+            expires_at=datetime.fromtimestamp(int(raw["e"]), tz=UTC),
+            jti=_jti(signature),
+        )
+    except (ValueError, KeyError, TypeError, OverflowError) as error:
+        # Only reachable with a valid signature over bad claims, i.e. our own bug or key leak.
+        raise LinkError(LinkProblem.MALFORMED) from error
+
+
+def verify(
+    token: str, *, secret: str | bytes, action: LinkAction, task_id: int, now: datetime
+) -> LinkClaims:
+    """Claims of a genuine, unexpired ``action`` link for ``task_id``; else :class:`LinkError`.
+
+    The signature is checked first (constant time), so a forger learns nothing from the order.
+    """
+    if now.tzinfo is None:
+        raise ValueError("now must be timezone-aware")
+    body, signature = _decode(token)
+    expected = hmac.new(_key(secret), body, hashlib.sha256).digest()
+    if not hmac.compare_digest(expected, signature):
+        raise LinkError(LinkProblem.FORGED)
+    claims = _parse(body, signature)
+    if claims.action != LinkAction(action):
+        raise LinkError(LinkProblem.WRONG_ACTION)
+    if claims.task_id != task_id:
+        raise LinkError(LinkProblem.WRONG_TASK)
+    if now >= claims.expires_at:
+        raise LinkError(LinkProblem.EXPIRED)
+    return claims

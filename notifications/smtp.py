@@ -1,0 +1,198 @@
+"""Send built messages through aiosmtplib with reused connections and bounded concurrency.
+
+``send_batch`` runs ``concurrency`` workers; each keeps one SMTP connection open and sends
+message after message over it, reconnecting after a failure. Every message gets exactly one
+:class:`SendOutcome` (see ``outcomes.py``); nothing is retried here except a stale pooled
+connection found dead *before* MAIL was accepted, which cannot duplicate anything. Retries with
+backoff belong to the outbox, which resends the same message (same Message-ID).
+
+The transaction itself, and why it does not use ``SMTP.send_message``, is in
+``transaction.py``.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Sequence
+from dataclasses import dataclass
+from email.message import EmailMessage
+
+import aiosmtplib
+from aiosmtplib import SMTPResponseException
+
+from notifications.outcomes import Outcome, SendOutcome, Stage, classify_code
+from notifications.transaction import CONNECTION_ERRORS, error_text, message_id, transact
+
+MAX_CONSECUTIVE_CONNECT_FAILURES = 3
+
+
+@dataclass(frozen=True)
+class SmtpConfig:
+    host: str
+    port: int
+    sender: str  # envelope sender (MAIL FROM), where bounces go
+    starttls: bool = False
+    use_tls: bool = False
+    username: str | None = None
+    password: str | None = None
+    timeout: float = 30.0  # per command and per reply
+    local_hostname: str | None = None  # EHLO name; default: the sender's domain
+    validate_certs: bool = True
+    cert_bundle: str | None = None  # CA file to trust, e.g. a government CA; None = system
+
+    @classmethod
+    def from_settings(cls, settings: object | None = None) -> SmtpConfig:
+        if settings is None:
+            from config.settings import get_settings
+
+            settings = get_settings()
+        s = settings
+        return cls(
+            host=s.smtp_host,  # type: ignore[attr-defined]
+            port=s.smtp_port,  # type: ignore[attr-defined]
+            sender=s.mail_from,  # type: ignore[attr-defined]
+            starttls=s.smtp_starttls,  # type: ignore[attr-defined]
+            use_tls=s.smtp_tls,  # type: ignore[attr-defined]
+            username=s.smtp_username,  # type: ignore[attr-defined]
+            password=s.smtp_password,  # type: ignore[attr-defined]
+            timeout=s.smtp_timeout,  # type: ignore[attr-defined]
+        )
+
+
+@dataclass
+class _Batch:
+    messages: Sequence[EmailMessage]
+    config: SmtpConfig
+    queue: asyncio.Queue[int]
+    outcomes: list[SendOutcome | None]
+    stop_reason: str | None = None
+    connect_failures: int = 0
+    connections: int = 0
+
+
+async def _open(config: SmtpConfig) -> aiosmtplib.SMTP:
+    client = aiosmtplib.SMTP(
+        hostname=config.host,
+        port=config.port,
+        username=config.username,
+        password=config.password,
+        use_tls=config.use_tls,
+        start_tls=config.starttls,  # explicit: never an opportunistic, unverified upgrade
+        timeout=config.timeout,
+        local_hostname=config.local_hostname or config.sender.rpartition("@")[2] or "localhost",
+        validate_certs=config.validate_certs,
+        cert_bundle=config.cert_bundle,
+    )
+    await client.connect()
+    return client
+
+
+def _connect_failure(msg: EmailMessage, error: BaseException) -> SendOutcome:
+    status: Outcome
+    if isinstance(error, SMTPResponseException):
+        status = classify_code(error.code, Stage.CONNECT)
+        return SendOutcome(message_id(msg), status, error.code, error.message, Stage.CONNECT)
+    elif isinstance(error, aiosmtplib.SMTPException) and "auth" in str(error).lower():
+        status = Outcome.AUTH_FAILED  # e.g. the server offers no AUTH at all
+    else:
+        status = Outcome.TRANSIENT
+    return SendOutcome(message_id(msg), status, None, error_text(error), Stage.CONNECT)
+
+
+def _is_stale_connection(outcome: SendOutcome) -> bool:
+    """Dead before MAIL was answered: safe to reconnect and try again (nothing was sent)."""
+    return outcome.stage is Stage.MAIL and outcome.code is None
+
+
+async def _connect_for(batch: _Batch, msg: EmailMessage) -> aiosmtplib.SMTP | SendOutcome:
+    try:
+        client = await _open(batch.config)
+    except (aiosmtplib.SMTPException, OSError) as error:
+        outcome = _connect_failure(msg, error)
+        batch.connect_failures += 1
+        if outcome.status is Outcome.AUTH_FAILED:
+            batch.stop_reason = f"authentication failed: {outcome.reply}"
+        elif batch.connect_failures >= MAX_CONSECUTIVE_CONNECT_FAILURES:
+            batch.stop_reason = (
+                f"server unreachable {batch.connect_failures} times: {outcome.reply}"
+            )
+        return outcome
+    batch.connect_failures = 0
+    batch.connections += 1
+    return client
+
+
+async def _send_one(
+    batch: _Batch, client: aiosmtplib.SMTP | None, msg: EmailMessage
+) -> tuple[aiosmtplib.SMTP | None, SendOutcome]:
+    reused = client is not None and client.is_connected
+    if not reused:
+        opened = await _connect_for(batch, msg)
+        if isinstance(opened, SendOutcome):
+            return None, opened
+        client = opened
+    assert client is not None
+    config = batch.config
+    outcome = await transact(client, msg, sender=config.sender, timeout=config.timeout)
+    if reused and _is_stale_connection(outcome):
+        return await _send_one(batch, None, msg)
+    if outcome.status is Outcome.AUTH_FAILED:
+        batch.stop_reason = f"authentication refused: {outcome.code} {outcome.reply}"
+    return (client if client.is_connected else None), outcome
+
+
+async def _quit(client: aiosmtplib.SMTP | None) -> None:
+    if client is None or not client.is_connected:
+        return
+    try:
+        await client.quit()
+    except (SMTPResponseException, *CONNECTION_ERRORS):
+        client.close()
+
+
+async def _worker(batch: _Batch) -> None:
+    client: aiosmtplib.SMTP | None = None
+    try:
+        while True:
+            try:
+                index = batch.queue.get_nowait()
+            except asyncio.QueueEmpty:
+                return
+            msg = batch.messages[index]
+            if batch.stop_reason is not None:
+                batch.outcomes[index] = SendOutcome(
+                    message_id(msg), Outcome.SKIPPED, None, batch.stop_reason, Stage.NONE
+                )
+                continue
+            try:
+                client, batch.outcomes[index] = await _send_one(batch, client, msg)
+            except Exception as error:  # a bug with one message must not sink the batch
+                if client is not None:
+                    client.close()
+                client = None
+                batch.outcomes[index] = SendOutcome(
+                    message_id(msg), Outcome.TRANSIENT, None, error_text(error), Stage.NONE
+                )
+    finally:
+        await _quit(client)
+
+
+async def send_batch(
+    messages: Sequence[EmailMessage], config: SmtpConfig, concurrency: int = 4
+) -> list[SendOutcome]:
+    """Send ``messages``; return one outcome per message, in the same order."""
+    if concurrency < 1:
+        raise ValueError("concurrency must be at least 1")
+    batch = _Batch(messages, config, asyncio.Queue(), [None] * len(messages))
+    for index in range(len(messages)):
+        batch.queue.put_nowait(index)
+    workers = min(concurrency, len(messages))
+    await asyncio.gather(*(_worker(batch) for _ in range(workers)))
+    return [o for o in batch.outcomes if o is not None]
+
+
+def send_batch_blocking(
+    messages: Sequence[EmailMessage], config: SmtpConfig, concurrency: int = 4
+) -> list[SendOutcome]:
+    """``send_batch`` for synchronous callers (scheduler jobs, the CLI)."""
+    return asyncio.run(send_batch(messages, config, concurrency))

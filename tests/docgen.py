@@ -1,0 +1,299 @@
+"""Test helper: render plan texts to real .docx and .pdf files, and make broken ones.
+
+The plan texts in tests/data/plans/more/ are markdown-ish exports in which a Word table was
+flattened: a line that is just "|" separates cells, a cell may span several lines, a "|" line
+followed by another "|" line ends a row and starts the next, and a "|" line followed by a
+blank line (or the end) ends the table. :func:`split_blocks` recovers those tables and
+:func:`render_docx` writes them back as REAL Word tables (a row with fewer cells than the
+widest row gets its last cell merged across the rest, as in the originals). Blocks that do
+not follow this grammar (the HTML exports with "| |" lines) stay plain paragraphs.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+from fpdf import FPDF
+
+Cell = list[str]  # the source lines of one cell
+Row = list[Cell]
+
+
+@dataclass(frozen=True)
+class Table:
+    rows: list[Row]
+
+    @property
+    def width(self) -> int:
+        return max(len(row) for row in self.rows)
+
+    def row_lines(self) -> list[str]:
+        """How the reader should print each row: ``| a | b |``, cell lines joined by spaces."""
+        return [
+            "| " + " | ".join(" ".join(" ".join(cell).split()) for cell in row) + " |"
+            for row in self.rows
+            if any(" ".join(cell).strip() for cell in row)
+        ]
+
+
+Block = str | Table
+
+
+def _is_separator(line: str) -> bool:
+    return line.strip() == "|"
+
+
+def _is_blank(line: str | None) -> bool:
+    return line is None or not line.strip()
+
+
+def split_blocks(text: str) -> list[Block]:
+    """Paragraph lines and flattened tables of an exported plan text, in order."""
+    lines = text.split("\n")
+    blocks: list[Block] = []
+    i = 0
+    while i < len(lines):
+        if _is_separator(lines[i]):
+            parsed = _parse_table(lines, i)
+            if parsed is not None:
+                table, i = parsed
+                blocks.append(table)
+                continue
+        blocks.append(lines[i])
+        i += 1
+    return blocks
+
+
+def _parse_table(lines: list[str], start: int) -> tuple[Table, int] | None:
+    """The table opened by the "|" at ``start`` and the index after it, or None."""
+    rows: list[Row] = []
+    row: Row = []
+    cell: Cell = []
+    i = start + 1
+    while i < len(lines):
+        line = lines[i]
+        after = lines[i + 1] if i + 1 < len(lines) else None
+        if not _is_separator(line):
+            stripped = line.strip()
+            if not stripped or stripped.startswith("|") or stripped.endswith("|"):
+                return None  # not this grammar (a blank inside a cell, an HTML export)
+            cell.append(line)
+            i += 1
+            continue
+        row.append(cell)
+        cell = []
+        if _is_blank(after):
+            rows.append(row)
+            return _table_or_none(rows, i + 1)
+        if after is not None and _is_separator(after):
+            rows.append(row)
+            row = []
+            if _is_blank(lines[i + 2] if i + 2 < len(lines) else None):
+                return _table_or_none(rows, i + 2)
+            i += 2
+            continue
+        i += 1
+    return None
+
+
+def _table_or_none(rows: list[Row], end: int) -> tuple[Table, int] | None:
+    if not any(line.strip() for row in rows for cell in row for line in cell):
+        return None
+    return Table(rows), end
+
+
+def render_docx(
+    text: str, path: Path, *, header: str | None = None, footer: str | None = None
+) -> Path:
+    """Write ``text`` as a .docx: one paragraph per line, flattened tables as Word tables."""
+    document = docx.Document()
+    for block in split_blocks(text):
+        if isinstance(block, Table):
+            _add_table(document, block)
+        else:
+            document.add_paragraph(block)
+    section = document.sections[0]
+    if header is not None:
+        section.header.paragraphs[0].text = header
+    if footer is not None:
+        section.footer.paragraphs[0].text = footer
+    document.save(str(path))
+    return path
+
+
+def _add_table(document: docx.document.Document, table: Table) -> None:
+    word_table = document.add_table(rows=len(table.rows), cols=table.width)
+    for row, word_row in zip(table.rows, word_table.rows, strict=True):
+        cells = word_row.cells  # once per row: table.cell(r, c) rescans the whole table
+        for lines, cell in zip(row, cells, strict=False):
+            cell.paragraphs[0].text = lines[0] if lines else ""
+            for line in lines[1:]:
+                cell.add_paragraph(line)
+        if len(row) < table.width:
+            cells[len(row) - 1].merge(cells[-1])
+
+
+class FontMissing(RuntimeError):
+    """No Unicode TrueType font to render Vietnamese into a PDF."""
+
+
+_FONT_CANDIDATES = (
+    Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/TTF/DejaVuSans.ttf"),
+    Path("/usr/share/fonts/dejavu/DejaVuSans.ttf"),
+)
+
+
+def unicode_font() -> Path:
+    """DejaVu Sans, or a DejaVu shipped with fpdf2 or matplotlib; FontMissing otherwise."""
+    candidates = list(_FONT_CANDIDATES)
+    for module in ("fpdf", "matplotlib"):
+        try:
+            package = __import__(module)
+        except ImportError:
+            continue
+        candidates.extend(sorted(Path(package.__file__).parent.rglob("DejaVuSans.ttf")))
+    for candidate in candidates:
+        if candidate.is_file():
+            return candidate
+    raise FontMissing(
+        "no Unicode TTF font (DejaVuSans.ttf) found: install fonts-dejavu-core to render "
+        "Vietnamese PDFs"
+    )
+
+
+def render_pdf(text: str, path: Path, *, font_size: float = 11) -> Path:
+    """Write ``text`` as a text PDF in DejaVu Sans; long lines wrap as in real PDFs."""
+    pdf = FPDF(format="A4")
+    pdf.set_auto_page_break(auto=True, margin=15)
+    pdf.add_font("Body", fname=str(unicode_font()))
+    pdf.set_font("Body", size=font_size)
+    pdf.add_page()
+    height = font_size * 0.55
+    for line in text.expandtabs(4).split("\n"):  # PDF text has no tab character
+        if line.strip():
+            pdf.multi_cell(0, height, line, align="L", new_x="LMARGIN", new_y="NEXT")
+        else:
+            pdf.ln(height)
+    pdf.output(str(path))
+    return path
+
+
+def make_encrypted_pdf(path: Path, *, user_password: str = "matkhau") -> Path:
+    """A text PDF locked with ``user_password`` (empty: only an owner password)."""
+    pdf = FPDF(format="A4")
+    pdf.add_font("Body", fname=str(unicode_font()))
+    pdf.set_font("Body", size=11)
+    pdf.set_encryption(owner_password="chu-so-huu", user_password=user_password)
+    pdf.add_page()
+    pdf.multi_cell(0, 6, "Kế hoạch bí mật của Ủy ban nhân dân huyện.")
+    pdf.output(str(path))
+    return path
+
+
+def make_scanned_pdf(path: Path, *, pages: int = 2, with_image: bool = True) -> Path:
+    """A PDF whose pages hold only a picture (or nothing): no text layer, as a scan."""
+    from PIL import Image, ImageDraw
+
+    pdf = FPDF(format="A4")
+    rng = random.Random(7)
+    for _ in range(pages):
+        pdf.add_page()
+        if not with_image:
+            continue
+        image = Image.new("L", (600, 840), color=245)
+        draw = ImageDraw.Draw(image)
+        for y in range(60, 800, 18):  # lines of "handwriting" strokes
+            x = 50
+            while x < 540:
+                width = rng.randint(8, 40)
+                draw.rectangle((x, y, x + width, y + 7), fill=rng.randint(20, 90))
+                x += width + rng.randint(5, 12)
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        pdf.image(buffer, x=10, y=10, w=190)
+    pdf.output(str(path))
+    return path
+
+
+_CONTENT_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="xml" ContentType="application/xml"/></Types>'
+)
+_DOCUMENT = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<w:document xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    "<w:body><w:p><w:r><w:t>Kế hoạch</w:t></w:r></w:p></w:body></w:document>"
+)
+
+
+def make_zip_bomb(path: Path, *, inflated_mb: int = 300, entries: int = 1) -> Path:
+    """A .docx-named zip whose ``entries`` parts inflate to ``inflated_mb`` MB of zeros.
+
+    Zeros deflate about 1000:1, so 300 MB costs ~0.3 MB on disk; the file is written in
+    1 MB chunks so making it needs no memory either.
+    """
+    chunk = bytes(2**20)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("word/document.xml", _DOCUMENT)
+        share = max(1, inflated_mb // entries)
+        for n in range(entries):
+            with archive.open(f"word/media/image{n}.bin", "w", force_zip64=True) as part:
+                for _ in range(share):
+                    part.write(chunk)
+    return path
+
+
+def make_lying_zip_bomb(path: Path, *, inflated_mb: int = 100, claimed: int = 5000) -> Path:
+    """A .docx whose document.xml inflates to ``inflated_mb`` MB but whose central directory
+    claims ``claimed`` bytes: the directory checks alone would let it through."""
+    padding = b"<!--" + b" " * (inflated_mb * 2**20) + b"-->"
+    body = _DOCUMENT.encode().replace(b"<w:body>", b"<w:body>" + padding)
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("word/document.xml", body)
+    data = bytearray(out.getvalue())
+    name = b"word/document.xml"
+    at = data.find(b"PK\x01\x02")  # central directory headers: size claim at offset 24
+    while at != -1:
+        length = int.from_bytes(data[at + 28 : at + 30], "little")
+        if data[at + 46 : at + 46 + length] == name:
+            data[at + 24 : at + 28] = claimed.to_bytes(4, "little")
+        at = data.find(b"PK\x01\x02", at + 4)
+    path.write_bytes(bytes(data))
+    return path
+
+
+def make_crowded_zip(path: Path, *, entries: int = 2001) -> Path:
+    """A .docx-named zip with very many tiny entries."""
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr("word/document.xml", _DOCUMENT)
+        for n in range(entries):
+            archive.writestr(f"customXml/item{n}.xml", "<a/>")
+    return path
+
+
+def make_zip_without_body(path: Path, *, marker: str = "xl/workbook.xml") -> Path:
+    """A valid zip named .docx with no word/document.xml (e.g. a renamed .xlsx)."""
+    with zipfile.ZipFile(path, "w") as archive:
+        archive.writestr("[Content_Types].xml", _CONTENT_TYPES)
+        archive.writestr(marker, "<workbook/>")
+    return path
+
+
+def make_not_a_zip_docx(path: Path, *, kind: str = "text") -> Path:
+    """A file named .docx that is not a zip: plain text, or an old Word (OLE) file header."""
+    if kind == "ole":
+        path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    else:
+        path.write_bytes("Đây là văn bản thường, không phải tệp Word.\n".encode())
+    return path

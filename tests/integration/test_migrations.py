@@ -1,0 +1,40 @@
+"""Migrations go up, down and up again with data in place, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+from sqlalchemy import inspect, text
+
+from models.db import make_engine
+from models.migrate import downgrade, upgrade
+
+
+@pytest.fixture
+def bare_url(db_url: str) -> str:
+    return db_url  # an empty database (SQLite file, or a schema-reset PostgreSQL database)
+
+
+def test_migrations_go_up_down_and_up_keeping_the_data_of_the_first_revision(bare_url):
+    engine = make_engine(bare_url)
+    upgrade(engine, "0001")
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO plan (identity, status, revision, source_name, source_sha256, "
+                "created_at, title) VALUES ('kh', 'draft', 1, 'a.txt', 'x', :at, 'Kế hoạch thử')"
+            ),
+            {"at": datetime(2024, 1, 2, tzinfo=UTC).replace(tzinfo=None)},
+        )
+    upgrade(engine)
+    tables = set(inspect(engine).get_table_names())
+    assert {"outbox_message", "notice", "task_alarm", "extension"} <= tables
+    downgrade(engine, "0001")
+    assert "outbox_message" not in set(inspect(engine).get_table_names())
+    upgrade(engine)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT title FROM plan")).scalar_one() == "Kế hoạch thử"
+    downgrade(engine, "base")
+    assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
+    engine.dispose()

@@ -1,0 +1,250 @@
+"""Sweeps against a real SMTP server on loopback: the right mail, to the right people, on the
+right days, once. Both databases."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlmodel import Session, select
+
+from models.delivery import MessageStatus, MilestoneSnapshot, OutboxMessage
+from models.types import TaskStatus
+from tests.integration.sweep_world import (
+    COORD_MAIL,
+    LEAD_HEAD,
+    LEAD_MAIL,
+    LEADER_MAIL,
+    PARTNER,
+    PARTNER_MAIL,
+    UNRELATED_MAIL,
+    build_world,
+    configure_mail,
+    duty,
+    kind_of,
+    mail_to,
+)
+from workflows.clock import parse_instant
+from workflows.followup import decide_extension, request_extension, update_status
+
+REPORT = "Báo cáo kết quả thực hiện 6 tháng đầu năm"
+CREDIT = "Giải ngân vốn tín dụng ưu đãi cho hộ nghèo"
+
+
+def sweep_days(
+    world,
+    server,
+    first: date,
+    last: date,
+    at: str = "08:05",
+    kinds: tuple[str, ...] = ("reminder_digest", "escalation_notice"),
+) -> dict[date, list]:
+    """Sweep every day from ``first`` to ``last`` and note which mail of ``kinds`` arrived
+    on which day (weekly digests and quarterly reports are tested on their own)."""
+    arrived: dict[date, list] = {}
+    day = first
+    while day <= last:
+        before = len(server.received)
+        world.sweep_at(f"{day.isoformat()}T{at}")
+        new = [m for m in server.received[before:] if kind_of(m) in kinds]
+        if new:
+            arrived[day] = new
+        day += timedelta(days=1)
+    return arrived
+
+
+def test_reminders_reach_lead_and_partner_on_working_days_before_the_deadline(
+    engine, smtp_server, monkeypatch
+):
+    configure_mail(monkeypatch, smtp_server)
+    world = build_world(engine, duty("T1", REPORT, date(2022, 6, 20), partners=(PARTNER,)))
+    arrived = sweep_days(world, smtp_server, date(2022, 6, 1), date(2022, 6, 20))
+    # 20/06/2022 is a Monday: 7, 3 and 1 working days before are 09/06, 15/06 and 17/06.
+    assert sorted(arrived) == [
+        date(2022, 6, 9),
+        date(2022, 6, 15),
+        date(2022, 6, 17),
+        date(2022, 6, 20),
+    ]
+    for mails in arrived.values():
+        assert sorted(r.rcpt_tos[0] for r in mails) == sorted([LEAD_MAIL, PARTNER_MAIL])
+    assert mail_to(smtp_server, UNRELATED_MAIL) == []
+
+
+def test_a_reminder_is_in_vietnamese_with_escaped_html_and_signed_links(
+    engine, smtp_server, monkeypatch
+):
+    configure_mail(monkeypatch, smtp_server)
+    world = build_world(
+        engine, duty("T1", "Rà soát <script>alert(1)</script> & {{7*7}}", date(2022, 6, 20))
+    )
+    world.sweep_at("2022-06-20T08:05")
+    (mail,) = mail_to(smtp_server, LEAD_MAIL)
+    subject = str(mail.message["Subject"])
+    assert "hạn" in subject.lower() or "nhắc" in subject.lower()
+    text = mail.message.get_body(("plain",)).get_content()
+    html = mail.message.get_body(("html",)).get_content()
+    assert "Kính gửi" in text and "Phòng Lao động – Thương binh và Xã hội" in text
+    assert "{{7*7}}" in text and "<script>" not in html and "&lt;script&gt;" in html
+    assert "https://kehoach.tn.gov.vn/l/done/" in text
+
+
+def test_running_a_sweep_twice_sends_nothing_more(engine, smtp_server, monkeypatch):
+    configure_mail(monkeypatch, smtp_server)
+    world = build_world(engine, duty("T1", REPORT, date(2022, 6, 20)))
+    world.sweep_at("2022-06-20T08:05")
+    world.sweep_at("2022-06-20T08:05")
+    world.sweep_at("2022-06-20T09:30")
+    assert len(mail_to(smtp_server, LEAD_MAIL)) == 1
+
+
+def test_a_body_gets_one_digest_for_all_its_items_in_a_run(engine, smtp_server, monkeypatch):
+    configure_mail(monkeypatch, smtp_server)
+    world = build_world(
+        engine, duty("T1", REPORT, date(2022, 6, 20)), duty("T2", CREDIT, date(2022, 6, 20))
+    )
+    world.sweep_at("2022-06-20T08:05")
+    (mail,) = mail_to(smtp_server, LEAD_MAIL)
+    text = mail.message.get_body(("plain",)).get_content()
+    assert REPORT in text and CREDIT in text
+
+
+def test_completion_stops_reminders(engine, smtp_server, monkeypatch):
+    configure_mail(monkeypatch, smtp_server)
+    world = build_world(engine, duty("T1", REPORT, date(2022, 6, 20)))
+    world.sweep_at("2022-06-09T08:05")
+    with Session(engine) as session:
+        update_status(
+            session,
+            world.task_id(REPORT),
+            TaskStatus.DONE,
+            "ld",
+            parse_instant("2022-06-10T10:00"),
+            note="Đã gửi báo cáo",
+        )
+        session.commit()
+    arrived = sweep_days(world, smtp_server, date(2022, 6, 10), date(2022, 7, 30))
+    assert arrived == {}
+    assert len(mail_to(smtp_server, LEAD_MAIL)) == 1
+
+
+def test_overdue_work_climbs_the_escalation_ladder_in_order(engine, smtp_server, monkeypatch):
+    configure_mail(monkeypatch, smtp_server)
+    world = build_world(engine, duty("T1", CREDIT, date(2022, 6, 20)))
+    arrived = sweep_days(world, smtp_server, date(2022, 6, 21), date(2022, 7, 20))
+    firsts = {}
+    for day, mails in sorted(arrived.items()):
+        for mail in mails:
+            firsts.setdefault(mail.rcpt_tos[0], day)
+    # Overdue notice the next working day, then head (+3), coordinator (+7), leader (+14).
+    assert firsts[LEAD_MAIL] == date(2022, 6, 21)
+    assert firsts[LEAD_HEAD] < firsts[COORD_MAIL] < firsts[LEADER_MAIL]
+    assert firsts[LEAD_HEAD] == date(2022, 6, 24)
+    escalation = mail_to(smtp_server, LEADER_MAIL)[0].message.get_body(("plain",)).get_content()
+    assert "Phòng Lao động – Thương binh và Xã hội" in escalation  # who owns it
+
+
+def test_an_approved_extension_stops_the_escalation(engine, smtp_server, monkeypatch):
+    configure_mail(monkeypatch, smtp_server)
+    world = build_world(engine, duty("T1", CREDIT, date(2022, 6, 20)))
+    sweep_days(world, smtp_server, date(2022, 6, 21), date(2022, 6, 22))
+    with Session(engine) as session:
+        ext = request_extension(
+            session,
+            world.task_id(CREDIT),
+            date(2022, 9, 30),
+            "Chờ vốn phân bổ",
+            "ld",
+            parse_instant("2022-06-22T10:00"),
+        )
+        session.commit()
+        decide_extension(session, ext.id, True, "vp", parse_instant("2022-06-22T11:00"))
+        session.commit()
+    arrived = sweep_days(world, smtp_server, date(2022, 6, 23), date(2022, 7, 31))
+    assert mail_to(smtp_server, LEAD_HEAD) == []
+    assert mail_to(smtp_server, LEADER_MAIL) == []
+    assert arrived == {} or all(d >= date(2022, 9, 1) for d in arrived)
+
+
+def test_a_missing_address_is_shown_to_the_coordinator(engine, smtp_server, monkeypatch):
+    configure_mail(monkeypatch, smtp_server)
+    world = build_world(engine, duty("T1", REPORT, date(2022, 6, 20)), addresses=False)
+    from workflows import contacts
+
+    with Session(engine) as session:
+        contacts.set_contact(session, world.registry, "Văn phòng HĐND và UBND", COORD_MAIL, None)
+        session.commit()
+    world.sweep_at("2022-06-20T08:05")
+    (report,) = mail_to(smtp_server, COORD_MAIL)
+    text = report.message.get_body(("plain",)).get_content()
+    assert "Phòng Lao động – Thương binh và Xã hội" in text
+    with Session(engine) as session:
+        failed = session.exec(
+            select(OutboxMessage).where(OutboxMessage.status == MessageStatus.FAILED_PERMANENT)
+        ).all()
+    # 20/06/2022 is a Monday: the reminder and the weekly digest both lacked an address.
+    assert sorted(m.kind for m in failed) == ["reminder_digest", "weekly_digest"]
+    assert {m.recipient.split(":")[0] for m in failed} == {"missing"}
+
+
+def test_a_quarter_end_snapshot_matches_the_tasks_and_goes_to_coordinator_and_leader(
+    engine, smtp_server, monkeypatch
+):
+    configure_mail(monkeypatch, smtp_server)
+    world = build_world(
+        engine,
+        duty("T1", REPORT, date(2022, 6, 20)),
+        duty("T2", CREDIT, date(2022, 5, 31)),
+        duty("T3", "Tổng kết năm", date(2022, 8, 15)),
+    )
+    with Session(engine) as session:
+        update_status(
+            session, world.task_id(REPORT), TaskStatus.DONE, "ld", parse_instant("2022-06-15T10:00")
+        )
+        session.commit()
+    world.sweep_at("2022-07-01T08:05")
+    with Session(engine) as session:
+        snapshot = session.exec(select(MilestoneSnapshot)).one()
+    assert snapshot.quarter == "2022-Q2"
+    (row,) = snapshot.data["rows"]
+    assert (row["done_on_time"], row["overdue"], row["open"]) == (1, 1, 0)
+    assert [i["text"] for i in snapshot.data["next_quarter"]] == ["Tổng kết năm"]
+    report = ("milestone_report",)
+    assert len(mail_to(smtp_server, COORD_MAIL, report)) == 1
+    assert len(mail_to(smtp_server, LEADER_MAIL, report)) == 1
+    # Frozen: a later change does not alter the snapshot, and no second report goes out.
+    with Session(engine) as session:
+        update_status(
+            session, world.task_id(CREDIT), TaskStatus.DONE, "ld", parse_instant("2022-07-02T10:00")
+        )
+        session.commit()
+    count = len(smtp_server.received)
+    world.sweep_at("2022-07-04T08:05")
+    with Session(engine) as session:
+        assert session.exec(select(MilestoneSnapshot)).one().data == snapshot.data
+    assert not [m for m in smtp_server.received[count:] if kind_of(m) == "milestone_report"]
+
+
+def test_a_plan_can_have_its_own_reminder_days(engine, smtp_server, monkeypatch):
+    from workflows.policy import set_plan_policy
+
+    configure_mail(monkeypatch, smtp_server)
+    world = build_world(engine, duty("T1", REPORT, date(2022, 6, 20)))
+    with Session(engine) as session:
+        set_plan_policy(session, world.plan_id, "10,1", None, parse_instant("2022-05-01T09:00"))
+        session.commit()
+    arrived = sweep_days(world, smtp_server, date(2022, 6, 1), date(2022, 6, 19))
+    # 10 working days before Monday 20/06/2022 is Monday 06/06; 1 before is Friday 17/06.
+    assert sorted(arrived) == [date(2022, 6, 6), date(2022, 6, 17)]
+
+
+def test_a_task_text_cannot_inject_headers_into_the_reminder(engine, smtp_server, monkeypatch):
+    configure_mail(monkeypatch, smtp_server)
+    evil = "Nộp báo cáo\r\nBcc: ke-gian@example.com =?UTF-8?Q?=0A?=Bcc: ke-gian2@example.com"
+    world = build_world(engine, duty("T1", evil, date(2022, 6, 20)))
+    world.sweep_at("2022-06-20T08:05")
+    received = [m for m in smtp_server.received if kind_of(m) == "reminder_digest"]
+    (mail,) = received
+    assert mail.rcpt_tos == (LEAD_MAIL,)
+    headers = mail.raw.split(b"\r\n\r\n", 1)[0]
+    assert mail.message["Bcc"] is None and b"Bcc" not in headers
+    assert all("example.com" not in r for m in smtp_server.received for r in m.rcpt_tos)

@@ -1,0 +1,150 @@
+"""Rendering every email under StrictUndefined, escaping, and Vietnamese formatting."""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import fields
+from datetime import date
+from pathlib import Path
+
+import pytest
+from jinja2 import UndefinedError
+
+from notifications import contexts as c
+from notifications.render import KINDS, RenderError, environment, one_line, quarter_label, render
+from tests import notification_samples as s
+
+TEMPLATES = Path(__file__).parents[2] / "notifications" / "templates"
+HOSTILE = 'Báo cáo <script>alert("x")</script> {{7*7}} {% if 1 %}x{% endif %} Tài chính & Kế hoạch'
+
+
+@pytest.mark.parametrize("kind", sorted(KINDS))
+def test_each_email_kind_renders_its_sample_under_strict_undefined(kind: str) -> None:
+    email = render(kind, s.SAMPLES[kind]())
+    assert email.subject and "\n" not in email.subject
+    assert email.text.startswith("Kính gửi: ")
+    assert "Kính gửi: " in email.html and email.html.lstrip().startswith("<!DOCTYPE html>")
+    assert "Trân trọng." in email.text
+
+
+def test_every_kind_has_a_sample_and_three_templates() -> None:
+    assert set(s.SAMPLES) == set(KINDS)
+    for kind in KINDS:
+        names = sorted(p.name for p in (TEMPLATES / kind).iterdir())
+        assert names == ["body.html.j2", "body.txt.j2", "subject.txt.j2"], kind
+
+
+def test_a_missing_field_fails_rendering_instead_of_leaving_a_blank() -> None:
+    context = s.reminder_digest()
+    variables = {f.name: getattr(context, f.name) for f in fields(context)}
+    del variables["dashboard_url"]
+    variables["ctx"] = context
+    with pytest.raises(UndefinedError):
+        environment().get_template("reminder_digest/body.txt.j2").render(variables)
+
+
+def test_a_context_of_the_wrong_type_is_refused_with_a_clear_message() -> None:
+    with pytest.raises(RenderError, match="needs a ReminderDigest"):
+        render("reminder_digest", s.overdue_notice())
+    with pytest.raises(RenderError, match="unknown email kind"):
+        render("birthday_card", s.overdue_notice())
+
+
+def test_html_escapes_script_template_syntax_and_ampersands_from_task_text() -> None:
+    email = render("reminder_digest", s.reminder_digest(s.item(text=HOSTILE)))
+    assert "<script>" not in email.html
+    assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in email.html
+    assert "Tài chính &amp; Kế hoạch" in email.html
+    assert "{{7*7}}" in email.html and "49" not in email.html
+    assert "{% if 1 %}x{% endif %}" in email.html
+
+
+def test_plain_text_keeps_user_text_literal_and_unescaped() -> None:
+    email = render("overdue_notice", s.overdue_notice(s.overdue_item(HOSTILE)))
+    assert HOSTILE in email.text
+    assert "&amp;" not in email.text and "49" not in email.text
+
+
+def test_user_text_in_a_subject_is_flattened_to_one_safe_line() -> None:
+    text = "Nộp báo cáo\r\nBcc: evil@example.com\t=?UTF-8?Q?=0A?=Bcc: x@example.com\x00"
+    email = render("overdue_notice", s.overdue_notice(s.overdue_item(text)))
+    assert "\r" not in email.subject and "\n" not in email.subject and "\x00" not in email.subject
+    assert "=?" not in email.subject
+    assert email.subject.startswith("[Quá hạn - lần 2] Nộp báo cáo Bcc: evil@example.com")
+
+
+def test_one_line_breaks_every_encoded_word_opener() -> None:
+    assert one_line("a =?=?b\u2028c") == "a = ?= ?b c"
+
+
+def test_a_very_long_subject_is_cut_with_an_ellipsis() -> None:
+    long_plan = c.MilestoneReport(
+        s.LEADER, s.AS_OF, "48/KH-UBND", "Kế hoạch " * 60, 2024, 1, (), (), s.SENDER, s.DASHBOARD
+    )
+    subject = render("milestone_report", long_plan).subject
+    assert len(subject) <= 180
+
+
+def test_dates_are_written_day_month_year_and_quarters_in_roman_numerals() -> None:
+    email = render("milestone_report", s.milestone_report())
+    assert email.subject.startswith("[Kết quả Quý I/2024] Kế hoạch số 48/KH-UBND")
+    assert "Nhiệm vụ đến hạn trong Quý II/2024" in email.text
+    assert "30/06/2024 (còn 97 ngày)" in email.text
+    assert quarter_label(4, 2024) == "Quý IV/2024"
+
+
+def test_the_quarter_after_the_fourth_is_the_first_of_next_year() -> None:
+    report = c.MilestoneReport(
+        s.LEADER, date(2024, 12, 31), None, "Giảm nghèo", 2024, 4, (), (), s.SENDER, s.DASHBOARD
+    )
+    assert "Quý I/2025" in render("milestone_report", report).text
+
+
+def test_days_left_read_as_remaining_due_today_or_overdue() -> None:
+    digest = s.reminder_digest(
+        s.item(task_id=1, days_left=3),
+        s.item(task_id=2, days_left=0),
+        s.item(task_id=3, days_left=-4),
+    )
+    text = render("reminder_digest", digest).text
+    assert "(còn 3 ngày)" in text and "(đến hạn hôm nay)" in text and "(quá hạn 4 ngày)" in text
+
+
+def test_a_digest_lists_every_item_with_its_action_links() -> None:
+    one, two = s.item(task_id=1, text="Việc một"), s.item(task_id=2, text="Việc hai")
+    digest = s.reminder_digest(one, two)
+    email = render("reminder_digest", digest)
+    assert "1. Việc một" in email.text and "2. Việc hai" in email.text
+    assert email.text.count("Đề nghị gia hạn: https://") == 2
+    assert email.subject == "[Nhắc việc] 2 nhiệm vụ sắp đến hạn - Phòng Tài chính - Kế hoạch"
+
+
+def test_the_escalation_lists_what_was_already_sent_and_who_owns_the_task() -> None:
+    email = render("escalation_notice", s.escalation_notice())
+    assert "do Phòng Tài chính - Kế hoạch chủ trì đã quá thời hạn 10 ngày" in email.text
+    sent = "- Ngày 16/03/2024: Thông báo quá hạn lần 1, gửi Phòng Tài chính - Kế hoạch"
+    assert sent in email.text
+    assert email.html.count("<li>") == 3
+
+
+def test_the_weekly_digest_puts_overdue_work_first() -> None:
+    text = render("weekly_digest", s.weekly_digest()).text
+    assert text.index("I. NHIỆM VỤ QUÁ HẠN (1)") < text.index("II. NHIỆM VỤ ĐANG THỰC HIỆN (2)")
+    assert "Thời hạn: Thường xuyên" in text
+
+
+def test_delivery_problems_name_the_body_the_address_and_the_reason() -> None:
+    text = render("delivery_problems", s.delivery_problems()).text
+    assert "Địa chỉ bị máy chủ thư từ chối (mã 550)" in text
+    assert "Địa chỉ thư: (chưa có)" in text and "Chưa có địa chỉ thư điện tử" in text
+
+
+def test_an_action_link_must_be_a_web_address() -> None:
+    with pytest.raises(ValueError, match="http"):
+        c.ActionLink("Xác nhận", "javascript:alert(1)")
+
+
+def test_templates_are_written_in_composed_unicode() -> None:
+    for path in TEMPLATES.rglob("*.j2"):
+        text = path.read_text(encoding="utf-8")
+        assert unicodedata.normalize("NFC", text) == text, path

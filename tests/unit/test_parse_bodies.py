@@ -1,0 +1,71 @@
+"""Body names: where they start and end in a sentence, and how lists of them split."""
+
+from __future__ import annotations
+
+import pytest
+
+from workflows.parsing.bodies import clean_name, default_resolver, leading_body, split_names
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Sở Văn hóa, Thể thao và Du lịch chủ trì, phối hợp", "Sở Văn hóa, Thể thao và Du lịch"),
+        ("Các cơ quan, đơn vị, địa phương xây dựng Kế hoạch", "Các cơ quan, đơn vị, địa phương"),
+        (
+            "Sở Nông nghiệp và Phát triển nông thôn chủ trì",
+            "Sở Nông nghiệp và Phát triển nông thôn",
+        ),
+        ("Giao Sở Tư pháp theo dõi, đôn đốc", "Sở Tư pháp"),
+        ("Phòng Quản lý Công nghiệp: Là đầu mối", "Phòng Quản lý Công nghiệp"),
+        ("Sở Tài chính - Cơ quan thường trực Ban Chỉ đạo", "Sở Tài chính"),
+    ],
+)
+def test_a_name_ends_where_the_predicate_starts(text: str, name: str) -> None:
+    found = leading_body(text)
+    assert found is not None and clean_name(found[0]) == name
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["Tổ chức triển khai thực hiện", "Báo cáo kết quả", "Phòng, chống ma túy", "Hội nghị tập huấn"],
+)
+def test_verbs_and_nouns_that_look_like_organisation_words_are_not_names(text: str) -> None:
+    assert leading_body(text) is None
+
+
+@pytest.mark.parametrize(
+    ("phrase", "names"),
+    [
+        ("Phòng Nội vụ và các đơn vị liên quan", ["Phòng Nội vụ", "Các đơn vị liên quan"]),
+        (
+            "Sở Giáo dục và Đào tạo và các cơ quan, đơn vị liên quan",
+            ["Sở Giáo dục và Đào tạo", "Các cơ quan, đơn vị liên quan"],
+        ),
+        ("Các sở, ngành, UBND xã, phường, đặc khu", ["Các sở, ngành", "UBND xã, phường, đặc khu"]),
+        (
+            "Ủy ban Mặt trận Tổ quốc Việt Nam và các tổ chức đoàn thể chính trị - xã hội huyện",
+            ["Ủy ban Mặt trận Tổ quốc Việt Nam và các tổ chức đoàn thể chính trị - xã hội huyện"],
+        ),
+        (
+            "Sở Tư pháp; các cơ quan, đơn vị, địa phương liên quan",
+            ["Sở Tư pháp", "Các cơ quan, đơn vị, địa phương liên quan"],
+        ),
+        ("Sở Văn hóa, Thể thao và Du lịch", ["Sở Văn hóa, Thể thao và Du lịch"]),
+        (
+            "Chuyên viên phụ trách lĩnh vực Hành chính, Văn phòng",
+            ["Chuyên viên phụ trách lĩnh vực Hành chính, Văn phòng"],
+        ),
+    ],
+)
+def test_a_list_splits_only_before_an_organisation_word(phrase: str, names: list[str]) -> None:
+    assert split_names(phrase) == names
+
+
+def test_prefixes_and_notes_are_not_part_of_a_name() -> None:
+    assert clean_name("Đề nghị Ủy ban MTTQ Việt Nam huyện (p/h):") == "Ủy ban MTTQ Việt Nam huyện"
+
+
+def test_without_a_registry_a_body_is_kept_as_written_and_unregistered() -> None:
+    body = default_resolver("UBND các xã, thị trấn", "huyện Ngọc Hồi")
+    assert (body.name, body.registered, body.collective) == ("UBND các xã, thị trấn", False, True)

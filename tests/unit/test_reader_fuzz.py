@@ -1,0 +1,61 @@
+"""Fuzzing the readers: mutated .docx/.pdf/.txt bytes give text or a DocumentError, never
+another exception, and never take more than 5 seconds.
+
+hypothesis is not in the environment, so this uses the seeded random mutator of
+bench/fuzz_readers.py (run that script for longer campaigns).
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from pathlib import Path
+
+import pytest
+
+from bench.fuzz_readers import KINDS, Deadline, Mutator, deadline, seed_corpus
+from workflows.intake.readers import DocumentError, read_document_bytes
+
+RUNS_PER_KIND = 150
+LIMIT_SECONDS = 5.0
+
+
+@pytest.fixture(scope="module")
+def corpus(tmp_path_factory: pytest.TempPathFactory) -> dict[str, list[bytes]]:
+    return seed_corpus(Path(tmp_path_factory.mktemp("seeds")))
+
+
+@pytest.fixture(autouse=True)
+def quiet_pypdf() -> None:
+    # Broken PDFs make pypdf log on every call; the outcome is what is checked here.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL)
+
+
+def test_the_unmutated_seeds_read_cleanly(corpus: dict[str, list[bytes]]) -> None:
+    assert "Cơ quan chủ trì" in read_document_bytes(corpus["docx"][0], "seed.docx")
+    assert read_document_bytes(corpus["pdf"][0], "seed.pdf").strip()
+    assert read_document_bytes(corpus["txt"][0], "seed.txt").startswith("Cộng hòa")
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_mutated_input_only_ever_raises_document_error(
+    kind: str, corpus: dict[str, list[bytes]]
+) -> None:
+    mutator = Mutator(random.Random(f"readers-{kind}"), corpus)
+    codes: set[str] = set()
+    for run in range(RUNS_PER_KIND):
+        data = mutator.mutate(kind)
+        started = time.perf_counter()
+        try:
+            with deadline(LIMIT_SECONDS):
+                text = read_document_bytes(data, f"fuzz.{kind}")
+            assert isinstance(text, str) and text.strip()
+        except DocumentError as exc:
+            codes.add(exc.code)
+            assert "fuzz." in exc.message
+        except Deadline:
+            pytest.fail(f"{kind} run {run}: over {LIMIT_SECONDS} s")
+        took = time.perf_counter() - started
+        assert took < LIMIT_SECONDS, f"{kind} run {run} took {took:.1f} s"
+    assert codes, "the mutator should break at least some inputs"

@@ -1,0 +1,74 @@
+"""Objects the route tests point at: evidence, extensions, feed tokens, e-mail action links."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from sqlmodel import Session, select
+
+from models.agencies import Agency
+from models.db import engine_for
+from models.tasks import Task
+from models.users import Evidence
+from notifications.links import LinkAction, make_token
+from tests.web.world import A_NAME, B_NAME, NOW, World
+from web.evidence import store
+from web.feeds import new_feed_token
+from workflows.followup import request_extension
+
+SECRET = "kiểm-thử-bí-mật"  # the KEHOACH_SECRET_KEY the web fixtures set
+
+
+@dataclass(frozen=True)
+class Objects:
+    agency_a: int
+    agency_b: int
+    extension_a: int
+    feed_token: str
+    evidence: dict[int, int]  # task id -> evidence id
+
+
+def agency_ids(url: str) -> tuple[int, int]:
+    with Session(engine_for(url)) as session:
+        ids = {a.name: a.id for a in session.exec(select(Agency)).all()}
+    return ids[A_NAME], ids[B_NAME]  # type: ignore[return-value]
+
+
+def make_objects(world: World, data_dir: Path) -> Objects:
+    """Evidence on every task, an extension request on task A, a feed token for body A."""
+    a, b = agency_ids(world.url)
+    evidence = {}
+    with Session(engine_for(world.url), expire_on_commit=False) as session:
+        for task_id in (world.task_a, world.task_b, world.task_b_with_a, world.draft_task):
+            stored = store(data_dir / "evidence", b"%PDF-1.4 minh chung", "bien-ban.pdf")
+            item = Evidence(
+                task_id=task_id, uploaded_by="điều phối", uploaded_at=NOW, **asdict(stored)
+            )
+            session.add(item)
+            session.flush()
+            assert item.id is not None
+            evidence[task_id] = item.id
+        extension = request_extension(
+            session, world.task_a, date(2024, 12, 31), "Chờ số liệu", "alpha", NOW
+        )
+        feed = new_feed_token(session, a, NOW)
+        session.commit()
+        assert extension.id is not None
+    return Objects(a, b, extension.id, feed, evidence)
+
+
+def link_token(url: str, task_id: int, action: LinkAction, salt: int = 0) -> str:
+    """A genuine link for ``task_id``'s lead body; ``salt`` makes a distinct token."""
+    with Session(engine_for(url)) as session:
+        task = session.get(Task, task_id)
+        assert task is not None and task.lead_id is not None
+        return make_token(
+            SECRET,
+            action=action,
+            task_id=task_id,
+            deadline_version=task.deadline_version,
+            agency_id=task.lead_id,
+            expires_at=NOW + timedelta(days=30, seconds=salt),
+        )

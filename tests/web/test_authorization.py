@@ -1,0 +1,283 @@
+"""Every route × every role × own/other objects: nobody reaches what is not theirs.
+
+The matrix below is written out by hand (not derived from the app's own rules). A route added
+to the app without a row here fails ``test_the_matrix_covers_every_route``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import pytest
+from starlette.routing import Mount, Route
+
+from notifications.links import LinkAction
+from tests.web.objects import Objects, link_token
+from tests.web.world import A_NAME, B_NAME, EMAILS, PASSWORD, World, csrf_of
+
+ROLES = ("anonymous", "agency_a", "agency_b", "leader", "coordinator")  # coordinator last: it
+# is the one whose allowed actions change the world (drop, merge, publish…)
+TASKS = ("task_a", "task_ab", "task_b", "draft_task")
+
+# Shorthands: one code for every object, or a code per object.
+VIEW_TASK = {
+    "anonymous": 302,
+    "agency_a": {"task_a": 200, "task_ab": 200, "task_b": 404, "draft_task": 404},
+    "agency_b": {"task_a": 404, "task_ab": 200, "task_b": 200, "draft_task": 404},
+    "leader": {"task_a": 200, "task_ab": 200, "task_b": 200, "draft_task": 404},
+    "coordinator": 200,
+}
+WRITE_TASK = {
+    "anonymous": 403,
+    "agency_a": {"task_a": 303, "task_ab": 403, "task_b": 404, "draft_task": 404},
+    "agency_b": {"task_a": 404, "task_ab": 303, "task_b": 303, "draft_task": 404},
+    "leader": {"task_a": 403, "task_ab": 403, "task_b": 403, "draft_task": 404},
+    "coordinator": 303,
+}
+VIEW_PLAN = {
+    "anonymous": 302,
+    "agency_a": 403,
+    "agency_b": 403,
+    "leader": {"plan": 200, "draft": 404},
+    "coordinator": 200,
+}
+STAFF_PAGE = {"anonymous": 302, "agency_a": 403, "agency_b": 403, "leader": 200, "coordinator": 200}
+COORD_PAGE = {"anonymous": 302, "agency_a": 403, "agency_b": 403, "leader": 403, "coordinator": 200}
+USER_PAGE = {"anonymous": 302, "agency_a": 200, "agency_b": 200, "leader": 200, "coordinator": 200}
+
+
+def coord_post(code: int | dict) -> dict:
+    return {"anonymous": 403, "agency_a": 403, "agency_b": 403, "leader": 403, "coordinator": code}
+
+
+def everyone(code: int | dict) -> dict:
+    return dict.fromkeys(ROLES, code)
+
+
+@dataclass(frozen=True)
+class Cell:
+    """How to call one route for one object: path parameters and form data."""
+
+    params: Callable[[World, Objects, str | None], dict]
+    objects: tuple[str | None, ...] = (None,)
+    data: dict = field(default_factory=dict)
+    files: dict | None = None
+
+
+def task_params(world: World, objects: Objects, obj: str | None) -> dict:
+    ids = {
+        "task_a": world.task_a,
+        "task_ab": world.task_b_with_a,
+        "task_b": world.task_b,
+        "draft_task": world.draft_task,
+    }
+    task_id = ids[obj or "task_a"]
+    return {"task_id": task_id, "evidence_id": objects.evidence[task_id]}
+
+
+def plan_params(world: World, objects: Objects, obj: str | None) -> dict:
+    return {"plan_id": world.draft_id if obj == "draft" else world.plan_id}
+
+
+def plan_task_params(world: World, objects: Objects, obj: str | None) -> dict:
+    pairs = {
+        "task_a": (world.plan_id, world.task_a),
+        "draft_task": (world.draft_id, world.draft_task),
+        "mismatch": (world.draft_id, world.task_a),  # a task of another plan: not found
+    }
+    plan_id, task_id = pairs[obj or "task_a"]
+    return {"plan_id": plan_id, "task_id": task_id}
+
+
+def none(world: World, objects: Objects, obj: str | None) -> dict:
+    return {}
+
+
+def agency_params(world: World, objects: Objects, obj: str | None) -> dict:
+    return {"agency_id": objects.agency_a if obj != "missing" else 999_999}
+
+
+def extension_params(world: World, objects: Objects, obj: str | None) -> dict:
+    return {"extension_id": objects.extension_a if obj != "missing" else 999_999}
+
+
+def feed_params(world: World, objects: Objects, obj: str | None) -> dict:
+    return {"token": objects.feed_token if obj == "valid" else "Zm9yZ2VkLXRva2Vu"}
+
+
+_salt = iter(range(10_000))
+
+
+def link_params(world: World, objects: Objects, obj: str | None) -> dict:
+    token = link_token(world.url, world.task_a, LinkAction.ACKNOWLEDGE, next(_salt))
+    if obj == "forged":
+        token = token[:-4] + ("AAAA" if not token.endswith("AAAA") else "BBBB")
+    return {"action": "ack", "task_id": world.task_a, "token": token}
+
+
+PDF = {"file": ("bien-ban.pdf", b"%PDF-1.4 minh chung", "application/pdf")}
+MATRIX: dict[tuple[str, str], tuple[Cell, dict]] = {
+    ("GET", "/"): (Cell(none), {**everyone(302)}),
+    ("GET", "/login"): (Cell(none), {**everyone(302), "anonymous": 200}),
+    ("POST", "/login"): (
+        Cell(none, data={"email": EMAILS["agency_a"], "password": PASSWORD}),
+        everyone(303),
+    ),
+    ("POST", "/logout"): (Cell(none), {**everyone(303), "anonymous": 403}),
+    ("GET", "/tasks"): (Cell(none), USER_PAGE),
+    ("GET", "/tasks/{task_id:int}"): (Cell(task_params, TASKS), VIEW_TASK),
+    ("POST", "/tasks/{task_id:int}/status"): (
+        Cell(task_params, TASKS, {"status": "in_progress", "progress": "40"}),
+        WRITE_TASK,
+    ),
+    ("POST", "/tasks/{task_id:int}/evidence"): (Cell(task_params, TASKS, files=PDF), WRITE_TASK),
+    ("GET", "/tasks/{task_id:int}/evidence/{evidence_id:int}"): (
+        Cell(task_params, TASKS),
+        VIEW_TASK,
+    ),
+    ("POST", "/tasks/{task_id:int}/extension"): (
+        Cell(task_params, TASKS, {"due": "31/12/2024", "reason": "Chờ kinh phí"}),
+        WRITE_TASK,
+    ),
+    ("GET", "/plans"): (Cell(none), STAFF_PAGE),
+    ("GET", "/plans/upload"): (Cell(none), COORD_PAGE),
+    ("POST", "/plans/upload"): (
+        Cell(none, files={"document": ("kh.exe", b"MZ\x90\x00", "application/octet-stream")}),
+        coord_post(400),  # reached: the type is refused with a message
+    ),
+    ("GET", "/plans/{plan_id:int}"): (Cell(plan_params, ("plan", "draft")), VIEW_PLAN),
+    ("POST", "/plans/{plan_id:int}/tasks/{task_id:int}/correct"): (
+        Cell(plan_task_params, ("task_a", "draft_task", "mismatch"), {"lead": B_NAME}),
+        coord_post({"task_a": 303, "draft_task": 303, "mismatch": 404}),
+    ),
+    ("POST", "/plans/{plan_id:int}/tasks/{task_id:int}/drop"): (
+        Cell(plan_task_params, ("task_a", "draft_task", "mismatch")),
+        coord_post({"task_a": 303, "draft_task": 303, "mismatch": 404}),
+    ),
+    ("POST", "/plans/{plan_id:int}/tasks/add"): (
+        Cell(plan_params, ("plan", "draft"), {"text": "Việc thêm", "lead": A_NAME}),
+        coord_post(303),
+    ),
+    ("POST", "/plans/{plan_id:int}/publish"): (
+        Cell(plan_params, ("draft", "plan")),
+        coord_post(303),
+    ),
+    ("GET", "/plans/{plan_id:int}/graph"): (Cell(plan_params, ("plan", "draft")), VIEW_PLAN),
+    ("GET", "/plans/{plan_id:int}/timeline"): (Cell(plan_params, ("plan", "draft")), VIEW_PLAN),
+    ("GET", "/board"): (Cell(none), STAFF_PAGE),
+    ("GET", "/scorecards"): (Cell(none), STAFF_PAGE),
+    ("GET", "/milestones"): (Cell(none), STAFF_PAGE),
+    ("GET", "/extensions"): (Cell(none), COORD_PAGE),
+    ("POST", "/extensions/{extension_id:int}/decide"): (
+        Cell(extension_params, ("known", "missing"), {"decision": "approve"}),
+        coord_post({"known": 303, "missing": 404}),
+    ),
+    ("GET", "/delivery"): (Cell(none), COORD_PAGE),
+    ("GET", "/agencies"): (Cell(none), COORD_PAGE),
+    ("POST", "/agencies/{agency_id:int}/contacts"): (
+        Cell(agency_params, ("known", "missing"), {"email": "alpha.moi@example.gov.vn"}),
+        coord_post({"known": 303, "missing": 404}),
+    ),
+    ("POST", "/agencies/merge"): (Cell(none), coord_post(303)),  # data filled in below
+    ("POST", "/agencies/{agency_id:int}/feed"): (
+        Cell(agency_params, ("known", "missing")),
+        coord_post({"known": 200, "missing": 404}),
+    ),
+    ("GET", "/feed"): (
+        Cell(none),
+        {"anonymous": 302, "agency_a": 200, "agency_b": 200, "leader": 403, "coordinator": 403},
+    ),
+    ("POST", "/feed"): (
+        Cell(none),
+        {"anonymous": 403, "agency_a": 200, "agency_b": 200, "leader": 403, "coordinator": 403},
+    ),
+    ("GET", "/export/tasks.xlsx"): (Cell(none), USER_PAGE),
+    ("GET", "/export/scorecards.xlsx"): (Cell(none), STAFF_PAGE),
+    ("GET", "/ical/{token}.ics"): (
+        Cell(feed_params, ("valid", "forged")),
+        everyone({"valid": 200, "forged": 404}),
+    ),
+    ("GET", "/l/{action}/{task_id:int}/{token}"): (
+        Cell(link_params, ("valid", "forged")),
+        everyone({"valid": 200, "forged": 400}),
+    ),
+    ("POST", "/l/{action}/{task_id:int}/{token}"): (
+        Cell(link_params, ("valid", "forged")),
+        everyone({"valid": 200, "forged": 400}),
+    ),
+}
+STATIC_MOUNT = "/static"
+
+
+def app_routes(app) -> set[tuple[str, str]]:  # type: ignore[no-untyped-def]
+    found = set()
+    for route in app.routes:
+        if isinstance(route, Mount):
+            assert route.path == STATIC_MOUNT, f"unexpected mount {route.path}"
+            continue
+        assert isinstance(route, Route)
+        for method in route.methods or ():
+            if method != "HEAD":
+                found.add((method, route.path))
+    return found
+
+
+def test_the_matrix_covers_every_route(app):
+    routes = app_routes(app)
+    assert routes - MATRIX.keys() == set(), "routes missing from the authorization matrix"
+    assert MATRIX.keys() - routes == set(), "matrix rows for routes that no longer exist"
+
+
+def fill(path: str, params: dict) -> str:
+    for name, value in params.items():
+        path = path.replace(f"{{{name}:int}}", str(value)).replace(f"{{{name}}}", str(value))
+    return path
+
+
+def expected_code(table: dict, role: str, obj: str | None) -> int:
+    value = table[role]
+    return value[obj] if isinstance(value, dict) else value
+
+
+@pytest.mark.parametrize("key", sorted(MATRIX), ids=lambda k: f"{k[0]} {k[1]}")
+def test_every_role_gets_what_the_matrix_says(key, world, objects, client_for):
+    method, template = key
+    cell, table = MATRIX[key]
+    clients = {role: client_for(None if role == "anonymous" else role) for role in ROLES}
+    data = dict(cell.data)
+    if template == "/agencies/merge":
+        data = {"source": str(objects.agency_a), "into": str(objects.agency_b)}
+    failures = []
+    for role in ROLES:
+        client = clients[role]
+        for obj in cell.objects:
+            path = fill(template, cell.params(world, objects, obj))
+            if method == "GET":
+                response = client.get(path, follow_redirects=False)
+            else:
+                token = csrf_of(client, "/login" if role == "anonymous" else "/tasks")
+                files = {k: v for k, v in (cell.files or {}).items()} or None
+                response = client.post(
+                    path, data={**data, "csrf": token}, files=files, follow_redirects=False
+                )
+            want = expected_code(table, role, obj)
+            if response.status_code != want:
+                failures.append(f"{role} {method} {path} ({obj}): {response.status_code} ≠ {want}")
+    assert not failures, "\n".join(failures)
+
+
+POSTS = sorted(k for k in MATRIX if k[0] == "POST")
+
+
+@pytest.mark.parametrize("key", POSTS, ids=lambda k: k[1])
+def test_a_post_without_a_valid_csrf_token_is_refused(key, world, objects, client_for):
+    _, template = key
+    cell, _ = MATRIX[key]
+    path = fill(template, cell.params(world, objects, cell.objects[0]))
+    for role in ROLES:
+        client = client_for(None if role == "anonymous" else role)
+        for token in (None, "forged-token"):
+            data = dict(cell.data) | ({"csrf": token} if token else {})
+            response = client.post(path, data=data, follow_redirects=False)
+            assert response.status_code == 403, (role, path, token, response.status_code)

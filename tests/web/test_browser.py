@@ -1,0 +1,249 @@
+"""Headless Chromium (Debian's /usr/bin/chromium, driven by Playwright) against the real app
+served by uvicorn on loopback. Screenshots of the main pages go to screenshots/ (git-ignored).
+
+    ./dev.sh test tests/web/test_browser.py
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import re
+from datetime import date
+from pathlib import Path
+
+import pytest
+from sqlmodel import Session, col, func, select
+
+from config.settings import reset_settings
+from models.db import engine_for
+from models.plans import Plan
+from models.tasks import Task
+from models.types import PlanStatus
+from tests.web.icsparse import parse
+from tests.web.world import EMAILS, PASSWORD, World
+from web.app import create_app
+from web.server import serving
+
+CHROMIUM = Path("/usr/bin/chromium")
+SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
+PLANS = Path(__file__).parent.parent / "data" / "plans"
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+try:
+    from playwright.sync_api import sync_playwright
+except ImportError:  # pragma: no cover - depends on the machine
+    sync_playwright = None
+
+pytestmark = [
+    pytest.mark.slow,
+    pytest.mark.skipif(sync_playwright is None, reason="the playwright package is not installed"),
+    pytest.mark.skipif(
+        not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"
+    ),
+]
+
+
+@pytest.fixture
+def site(world: World, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    from web.server import free_port
+
+    port = free_port()
+    monkeypatch.setenv("KEHOACH_BASE_URL", f"http://127.0.0.1:{port}")
+    reset_settings()
+    with serving(create_app(world.url), port=port) as base:
+        yield base
+
+
+@pytest.fixture(scope="module")
+def browser():  # type: ignore[no-untyped-def]
+    with sync_playwright() as playwright:  # type: ignore[misc]
+        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def as_role(browser, site):  # type: ignore[no-untyped-def]
+    contexts = []
+
+    def open_as(role: str, width: int = 1280):  # type: ignore[no-untyped-def]
+        context = browser.new_context(
+            base_url=site, accept_downloads=True, viewport={"width": width, "height": 900}
+        )
+        contexts.append(context)
+        page = context.new_page()
+        page.on("dialog", lambda dialog: dialog.accept())
+        page.goto("/login")
+        page.fill("input[name=email]", EMAILS[role])
+        page.fill("input[name=password]", PASSWORD)
+        page.click("form[action='/login'] button")
+        page.wait_for_load_state()
+        assert "/login" not in page.url, page.content()[:500]
+        return page
+
+    yield open_as
+    for context in contexts:
+        context.close()
+
+
+def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
+    SHOTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+
+
+def test_a_coordinator_uploads_reviews_corrects_and_publishes(as_role, world: World):
+    page = as_role("coordinator")
+    shot(page, "coordinator-tasks")
+    page.goto("/plans/upload")
+    page.set_input_files("input[name=document]", str(PLANS / "tu-mo-rong-2022-giam-ngheo.txt"))
+    page.click("#upload-form button")
+    page.wait_for_selector("text=Nhiệm vụ trích xuất")
+    assert "Đã nhập kế hoạch" in page.inner_text(".flash")
+    shot(page, "coordinator-review")
+    first = page.locator("form.correct-form").first
+    first.locator("input[name=due]").fill("30/11/2022")
+    first.locator("button").click()
+    page.wait_for_selector(".flash")
+    assert "thời hạn" in page.inner_text(".flash")
+    force = page.locator("#publish-form input[name=force]")
+    if force.count():
+        force.check()
+    page.click("#publish-form button")
+    page.wait_for_selector("text=Đã ban hành kế hoạch")
+    assert page.inner_text("#plan-status").startswith("Đã ban hành")
+    plan_id = int(re.search(r"/plans/(\d+)", page.url).group(1))  # type: ignore[union-attr]
+    with Session(engine_for(world.url)) as session:
+        plan = session.get(Plan, plan_id)
+        corrected = session.exec(
+            select(Task).where(Task.plan_id == plan_id, col(Task.edited).is_(True))
+        ).all()
+    assert plan is not None and plan.status == PlanStatus.PUBLISHED
+    assert [t.due for t in corrected] == [date(2022, 11, 30)]
+    page.goto(f"/plans/{plan_id}/graph")
+    assert page.locator(".graph svg rect").count() > 10
+    shot(page, "coordinator-graph")
+    page.goto(f"/plans/{plan_id}/timeline")
+    assert page.locator(".timeline .quarter").count() >= 1
+    shot(page, "coordinator-timeline")
+
+
+def test_an_agency_marks_its_task_done_with_evidence(as_role, world: World, tmp_path: Path):
+    page = as_role("agency_a", width=390)  # a phone
+    shot(page, "agency-tasks-phone")
+    page.goto(f"/tasks/{world.task_a}")
+    evidence = tmp_path / "bien-ban-nghiem-thu.pdf"
+    evidence.write_bytes(b"%PDF-1.4\n% bien ban\n")
+    page.set_input_files("#evidence-form input[type=file]", str(evidence))
+    page.click("#evidence-form button")
+    page.wait_for_selector("text=Đã lưu minh chứng")
+    page.select_option("#status-form select[name=status]", "done")
+    page.fill("#status-form textarea[name=note]", "Đã rà soát xong 120 hộ")
+    page.click("#status-form button")
+    page.wait_for_selector("text=Đã cập nhật tình trạng")
+    assert "hoàn thành quá hạn" in page.inner_text("dl.facts")
+    assert page.locator("a", has_text="bien-ban-nghiem-thu.pdf").count() == 1
+    shot(page, "agency-task-done-phone")
+    with Session(engine_for(world.url)) as session:
+        done = session.get(Task, world.task_a)
+    assert done is not None and (done.status, done.completed_late) == ("done", True)
+
+
+def test_an_extension_request_is_approved(as_role, world: World):
+    agency = as_role("agency_b")
+    agency.goto(f"/tasks/{world.task_b}")
+    agency.fill("#extension-form input[name=due]", "15/08/2024")
+    agency.fill("#extension-form textarea[name=reason]", "Chờ số liệu thống kê quý II")
+    agency.click("#extension-form button")
+    agency.wait_for_selector("text=Đã gửi đề nghị gia hạn")
+    coordinator = as_role("coordinator")
+    coordinator.goto("/extensions")
+    shot(coordinator, "coordinator-extensions")
+    card = coordinator.locator("article", has_text="Chờ số liệu thống kê quý II")
+    card.locator("button[value=approve]").click()
+    coordinator.wait_for_selector("text=Đã duyệt gia hạn")
+    agency.goto(f"/tasks/{world.task_b}")
+    assert "15/08/2024" in agency.inner_text("dl.facts")
+    with Session(engine_for(world.url)) as session:
+        moved = session.get(Task, world.task_b)
+    assert moved is not None and moved.due == date(2024, 8, 15)
+
+
+def _overdue_by_lead(world: World) -> dict[int, int]:
+    """Straight from the tables: open, past 15/05/2024, in a published plan."""
+    with Session(engine_for(world.url)) as session:
+        rows = session.exec(
+            select(Task.lead_id, func.count())
+            .join(Plan, col(Plan.id) == Task.plan_id)
+            .where(
+                Plan.status == PlanStatus.PUBLISHED,
+                col(Task.status).in_(["not_started", "in_progress"]),
+                col(Task.due) < date(2024, 5, 15),
+            )
+            .group_by(col(Task.lead_id))
+        ).all()
+    return {lead: count for lead, count in rows}
+
+
+def test_leadership_sees_an_overdue_board_and_scorecards_that_match_the_database(
+    as_role, world: World
+):
+    page = as_role("leader")
+    page.goto("/board")
+    shot(page, "leader-board")
+    expected = _overdue_by_lead(world)
+    shown = {
+        int(row.get_attribute("data-agency")): int(row.locator("td.total").inner_text())
+        for row in page.locator("#by-body tbody tr[data-agency]").all()
+    }
+    assert shown == expected and sum(expected.values()) == 2
+    assert int(page.inner_text("#overdue-total")) == sum(expected.values())
+    page.goto("/scorecards?period=2024-Q1")
+    shot(page, "leader-scorecards")
+    rows = page.locator("#scorecards tbody tr[data-agency]").all()
+    assert len(rows) == 1  # only T1 (body A) is due in Quý I/2024
+    cells = {
+        c: rows[0].locator(f"td.{c}").inner_text() for c in ("due", "on-time", "overdue", "rate")
+    }
+    assert cells == {"due": "1", "on-time": "0", "overdue": "1", "rate": "0%"}
+    page.goto("/milestones?year=2024")
+    shot(page, "leader-milestones")
+    quarters = [
+        r.locator("td").nth(1).inner_text() for r in page.locator("#milestones tbody tr").all()
+    ]
+    assert quarters == ["Quý I/2024", "Quý II/2024", "Quý IV/2024"]  # quarters with deadlines
+
+
+def test_the_xlsx_and_ics_exports_download_and_parse(as_role, world: World):
+    from openpyxl import load_workbook
+
+    page = as_role("coordinator")
+    page.goto("/tasks")
+    with page.expect_download() as info:
+        page.click("#export-xlsx")
+    sheet = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active
+    rows = [[c.value for c in row] for row in sheet.iter_rows()]
+    assert rows[2][:3] == ["STT", "Nội dung", "Cơ quan chủ trì"]
+    assert len(rows) - 3 == 5  # every live task of both plans, drafts included for coordinators
+    agency = as_role("agency_a")
+    agency.goto("/feed")
+    shot(agency, "agency-feed")
+    agency.click("form[action='/feed'] button")
+    url = agency.inner_text("#feed-url").strip()
+    assert url.startswith(os.environ["KEHOACH_BASE_URL"]) and url.endswith(".ics")
+    response = agency.request.get(url)
+    assert response.ok and response.headers["content-type"].startswith("text/calendar")
+    events = parse(response.text())
+    assert {e["UID"] for e in events} == {
+        f"task-{world.task_a}@kehoach",
+        f"task-{world.task_b_with_a}@kehoach",
+        f"task-{world.task_a_later}@kehoach",
+    }

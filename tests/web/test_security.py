@@ -1,0 +1,179 @@
+"""Session cookies, rotation, log-in throttling, escaping, upload limits, evidence names."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+
+from sqlmodel import Session, select
+
+from models.db import engine_for
+from models.users import Evidence, User
+from tests.web.world import EMAILS, PASSWORD, World, csrf_of, login
+from web.auth import MAX_FAILURES_PER_EMAIL
+from web.security import MEMORY_KIB, PASSES
+
+
+def test_the_session_cookie_is_httponly_and_samesite_lax(client_for):
+    client = client_for(None)
+    response = login(client, "agency_a")
+    cookie = response.headers["set-cookie"].lower()
+    assert "kh_session=" in cookie and "httponly" in cookie and "samesite=lax" in cookie
+    assert "secure" not in cookie  # plain http in tests
+
+
+def test_the_session_cookie_is_secure_over_https(app):
+    from starlette.testclient import TestClient
+
+    with TestClient(app, base_url="https://testserver") as client:
+        response = login(client, "agency_a")
+    assert "secure" in response.headers["set-cookie"].lower()
+
+
+def session_token(client) -> str | None:  # type: ignore[no-untyped-def]
+    values = [c.value for c in client.cookies.jar if c.name == "kh_session"]
+    return values[-1] if values else None
+
+
+def with_session(client, token: str):  # type: ignore[no-untyped-def]
+    """The client with only this session cookie (as a browser replaying it would send)."""
+    client.cookies.clear()
+    client.cookies.set("kh_session", token, domain="testserver.local")
+    return client
+
+
+def test_logging_in_rotates_the_session(client_for):
+    client = client_for("agency_a")
+    before = session_token(client)
+    assert login(client, "agency_b").status_code == 303
+    after = session_token(client)
+    assert before and after and before != after
+    # the old token no longer opens anything
+    assert (
+        with_session(client_for(None), before).get("/tasks", follow_redirects=False).status_code
+        == 302
+    )
+    assert with_session(client_for(None), after).get("/tasks").status_code == 200
+
+
+def test_a_planted_session_token_is_worthless_after_log_in(client_for):
+    client = with_session(client_for(None), "planted-by-attacker")
+    login(client, "agency_a")
+    assert session_token(client) != "planted-by-attacker"
+
+
+def test_logging_out_ends_the_session_on_the_server(client_for):
+    client = client_for("leader")
+    token = session_token(client)
+    assert token
+    client.post("/logout", data={"csrf": csrf_of(client, "/board")})
+    other = with_session(client_for(None), token)
+    assert other.get("/board", follow_redirects=False).status_code == 302
+
+
+def test_login_is_throttled_after_repeated_failures_even_with_the_right_password(client_for):
+    client = client_for(None)
+    for _ in range(MAX_FAILURES_PER_EMAIL):
+        bad = {"email": EMAILS["leader"], "password": "sai-mật-khẩu", "csrf": csrf_of(client)}
+        assert client.post("/login", data=bad).status_code == 401
+    good = {"email": EMAILS["leader"], "password": PASSWORD, "csrf": csrf_of(client)}
+    response = client.post("/login", data=good, follow_redirects=False)
+    assert response.status_code == 429
+    assert "15 phút" in response.text
+    # another account from the same address is not locked out by these failures
+    assert login(client, "agency_a").status_code == 303
+
+
+def test_passwords_are_stored_as_argon2id_with_at_least_19_mib_and_2_passes(world: World):
+    with Session(engine_for(world.url)) as session:
+        hashes = [u.password_hash for u in session.exec(select(User)).all()]
+    assert hashes and all(h.startswith("$argon2id$") for h in hashes)
+    assert MEMORY_KIB >= 19 * 1024 and PASSES >= 2
+    assert all(f"m={MEMORY_KIB},t={PASSES}" in h for h in hashes)
+    assert all(PASSWORD not in h for h in hashes)
+
+
+def test_login_redirects_only_to_local_paths(client_for):
+    client = client_for(None)
+    data = {
+        "email": EMAILS["agency_a"],
+        "password": PASSWORD,
+        "csrf": csrf_of(client),
+        "next": "//evil.example/phish",
+    }
+    response = client.post("/login", data=data, follow_redirects=False)
+    assert response.headers["location"] == "/"
+
+
+def test_pages_carry_security_headers(client_for):
+    response = client_for(None).get("/login")
+    assert response.headers["x-frame-options"] == "DENY"
+    assert "frame-ancestors 'none'" in response.headers["content-security-policy"]
+    assert response.headers["x-content-type-options"] == "nosniff"
+
+
+def test_a_body_over_the_limit_is_refused_before_parsing(client_for):
+    client = client_for("coordinator")
+    big = b"x" * (300 * 1024)
+    response = client.post("/login", content=big, headers={"content-type": "text/plain"})
+    assert response.status_code == 413
+    huge = io.BytesIO(b"a" * (22 * 2**20))
+    response = client.post(
+        "/plans/upload",
+        data={"csrf": csrf_of(client, "/plans/upload")},
+        files={"document": ("kh.txt", huge, "text/plain")},
+    )
+    assert response.status_code == 413
+
+
+def test_a_zip_bomb_disguised_as_docx_is_refused_with_a_message(client_for):
+    client = client_for("coordinator")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("word/document.xml", b"\0" * (300 * 2**20))
+    response = client.post(
+        "/plans/upload",
+        data={"csrf": csrf_of(client, "/plans/upload")},
+        files={"document": ("bom.docx", buffer.getvalue(), "application/octet-stream")},
+    )
+    assert response.status_code == 400
+    assert "bom.docx" in response.text and 'id="upload-error"' in response.text
+
+
+def test_a_pdf_that_is_not_a_pdf_is_refused(client_for):
+    client = client_for("coordinator")
+    response = client.post(
+        "/plans/upload",
+        data={"csrf": csrf_of(client, "/plans/upload")},
+        files={"document": ("kh.pdf", b"<html>not a pdf</html>", "application/pdf")},
+    )
+    assert response.status_code == 400 and "không phải tệp .pdf" in response.text
+
+
+def test_evidence_names_cannot_climb_out_of_the_evidence_folder(client_for, world: World, web_env):
+    client = client_for("agency_a")
+    response = client.post(
+        f"/tasks/{world.task_a}/evidence",
+        data={"csrf": csrf_of(client, f"/tasks/{world.task_a}")},
+        files={"file": ("../../../etc/passwd.pdf", b"%PDF-1.4 x", "application/pdf")},
+        follow_redirects=False,
+    )
+    assert response.status_code == 303
+    with Session(engine_for(world.url)) as session:
+        item = session.exec(select(Evidence).order_by(Evidence.id.desc())).first()  # type: ignore[union-attr]
+    assert item is not None and item.original_name == "passwd.pdf"
+    assert "/" not in item.stored_name and (web_env / "evidence" / item.stored_name).is_file()
+
+
+def test_evidence_whose_content_does_not_match_its_type_is_refused(client_for, world: World):
+    client = client_for("agency_a")
+    page = client.post(
+        f"/tasks/{world.task_a}/evidence",
+        data={"csrf": csrf_of(client, f"/tasks/{world.task_a}")},
+        files={"file": ("anh.png", b"MZ\x90\x00 executable", "image/png")},
+    )
+    assert "nội dung không đúng loại .png" in page.text
+    with Session(engine_for(world.url)) as session:
+        names = [e.original_name for e in session.exec(select(Evidence)).all()]
+    assert "anh.png" not in names

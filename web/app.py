@@ -1,0 +1,89 @@
+"""The Starlette application: routes from the ``web.routes_*`` modules, middleware, errors."""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import BaseRoute, Mount
+from starlette.staticfiles import StaticFiles
+
+from config.settings import get_settings
+from web import (
+    routes_admin,
+    routes_auth,
+    routes_board,
+    routes_exports,
+    routes_links,
+    routes_plans,
+    routes_tasks,
+)
+from web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from web.render import render
+from workflows.runtime import database, registry
+
+STATIC = Path(__file__).parent / "static"
+log = logging.getLogger("kehoach.web")
+
+ERROR_TITLES = {
+    400: "Yêu cầu không hợp lệ",
+    403: "Không được phép",
+    404: "Không tìm thấy",
+    405: "Phương thức không được hỗ trợ",
+    413: "Dữ liệu quá lớn",
+    429: "Quá nhiều yêu cầu",
+}
+
+
+def all_routes() -> list[BaseRoute]:
+    return [
+        *routes_auth.ROUTES,
+        *routes_tasks.ROUTES,
+        *routes_plans.ROUTES,
+        *routes_board.ROUTES,
+        *routes_admin.ROUTES,
+        *routes_exports.ROUTES,
+        *routes_links.ROUTES,
+        Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+    ]
+
+
+async def http_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, HTTPException)
+    title = ERROR_TITLES.get(exc.status_code, "Lỗi")
+    detail = exc.detail if isinstance(exc.detail, str) and exc.detail else title
+    if not hasattr(request.state, "user"):
+        request.state.user = None
+    response = render(
+        request, "error.html", {"title": title, "message": detail}, status_code=exc.status_code
+    )
+    if exc.headers:
+        response.headers.update(exc.headers)
+    return response
+
+
+async def server_error(request: Request, exc: Exception) -> Response:
+    log.exception("unexpected error on %s %s", request.method, request.url.path)
+    if not hasattr(request.state, "user"):
+        request.state.user = None
+    message = "Đã có lỗi không mong đợi. Hãy thử lại; nếu vẫn lỗi, báo quản trị viên."
+    return render(request, "error.html", {"title": "Lỗi máy chủ", "message": message}, 500)
+
+
+def create_app(database_url: str | None = None) -> Starlette:
+    """The web app on ``database_url`` (default: settings), its schema migrated to head."""
+    settings = get_settings()
+    app = Starlette(
+        routes=all_routes(),
+        middleware=[Middleware(SecurityHeadersMiddleware), Middleware(BodyLimitMiddleware)],
+        exception_handlers={HTTPException: http_error, 500: server_error},
+    )
+    app.state.engine = database(database_url)
+    app.state.settings = settings
+    app.state.registry = registry()
+    return app

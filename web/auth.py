@@ -1,0 +1,132 @@
+"""Accounts and server-side sessions: log-in with throttling, rotation, log-out.
+
+The browser holds a random session token in an HttpOnly cookie; the database keeps its SHA-256
+with the user and a per-session CSRF token. Every log-in makes a new session (the old one, if
+any, is deleted), so a token planted before log-in is worthless after it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session, col, delete, func, select
+
+from models.agencies import Agency
+from models.users import LoginAttempt, Role, User, WebSession
+from web.security import digest, new_token, verify_password
+
+SESSION_LIFETIME = timedelta(hours=12)
+THROTTLE_WINDOW = timedelta(minutes=15)
+MAX_FAILURES_PER_EMAIL = 5
+MAX_FAILURES_PER_CLIENT = 20
+
+
+@dataclass(frozen=True)
+class CurrentUser:
+    """Who is asking, as every page and check sees it."""
+
+    id: int
+    email: str
+    role: str
+    agency_id: int | None
+    agency_name: str | None
+    csrf_token: str
+    session_hash: str
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR
+
+    @property
+    def is_agency(self) -> bool:
+        return self.role == Role.AGENCY
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role == Role.LEADER
+
+    @property
+    def actor(self) -> str:
+        """How history names this user."""
+        return f"{self.email} ({self.agency_name})" if self.agency_name else self.email
+
+
+def load_user(session: Session, token: str | None, now: datetime) -> CurrentUser | None:
+    if not token or len(token) > 200:
+        return None
+    row = session.exec(
+        select(WebSession, User)
+        .join(User, col(User.id) == WebSession.user_id)
+        .where(WebSession.token_hash == digest(token))
+    ).first()
+    if row is None:
+        return None
+    web_session, user = row
+    if web_session.expires_at <= now or not user.active:
+        return None
+    agency = session.get(Agency, user.agency_id) if user.agency_id else None
+    assert user.id is not None
+    return CurrentUser(
+        id=user.id,
+        email=user.email,
+        role=user.role,
+        agency_id=user.agency_id,
+        agency_name=agency.name if agency else None,
+        csrf_token=web_session.csrf_token,
+        session_hash=web_session.token_hash,
+    )
+
+
+def throttled(session: Session, email: str, client: str, now: datetime) -> bool:
+    """Too many recent failures for this e-mail or from this client address."""
+    since = now - THROTTLE_WINDOW
+
+    def failures(column, value: str) -> int:  # type: ignore[no-untyped-def]
+        query = select(func.count()).where(
+            column == value,
+            col(LoginAttempt.at) >= since,
+            LoginAttempt.success == False,  # noqa: E712
+        )
+        return int(session.exec(query).one())
+
+    return (
+        failures(LoginAttempt.email, email) >= MAX_FAILURES_PER_EMAIL
+        or failures(LoginAttempt.client, client) >= MAX_FAILURES_PER_CLIENT
+    )
+
+
+def authenticate(
+    session: Session, email: str, password: str, client: str, now: datetime
+) -> User | None:
+    """The active user with these credentials, recording the attempt either way."""
+    email = email.strip().lower()[:320]
+    user = session.exec(select(User).where(User.email == email)).first()
+    ok = verify_password(user.password_hash if user else None, password)
+    ok = ok and user is not None and user.active
+    session.add(LoginAttempt(email=email, client=client[:100], at=now, success=ok))
+    return user if ok else None
+
+
+def start_session(
+    session: Session, user_id: int, old_token: str | None, now: datetime
+) -> tuple[str, str]:
+    """A fresh session (token, csrf) for ``user_id``; the previous one is deleted."""
+    if old_token:
+        end_session(session, old_token)
+    session.exec(delete(WebSession).where(col(WebSession.expires_at) <= now))  # type: ignore[call-overload]
+    token, csrf = new_token(), new_token()
+    session.add(
+        WebSession(
+            token_hash=digest(token),
+            user_id=user_id,
+            csrf_token=csrf,
+            created_at=now,
+            expires_at=now + SESSION_LIFETIME,
+        )
+    )
+    return token, csrf
+
+
+def end_session(session: Session, token: str) -> None:
+    session.exec(delete(WebSession).where(WebSession.token_hash == digest(token)))  # type: ignore[call-overload]

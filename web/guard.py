@@ -1,0 +1,181 @@
+"""Every endpoint goes through :func:`endpoint`: who is asking, may they, and (for a POST) is the
+CSRF token right. Object scope (another body's task answers 404) is checked in the handlers
+through ``web.scope``.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any, TypeVar
+from urllib.parse import quote
+
+from sqlalchemy import Engine
+from sqlmodel import Session
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
+from starlette.exceptions import HTTPException
+from starlette.requests import Request
+from starlette.responses import RedirectResponse, Response
+
+from config.settings import Settings
+from models.db import session_scope
+from web.auth import CurrentUser, load_user
+from web.render import FLASH_COOKIE
+from web.security import new_token, same
+from workflows import clock
+from workflows.rules.timefmt import local_date
+
+SESSION_COOKIE = "kh_session"
+ANON_CSRF_COOKIE = "kh_csrf"
+T = TypeVar("T")
+
+COORDINATOR = frozenset({"coordinator"})
+STAFF = frozenset({"coordinator", "leader"})
+ANY_USER = frozenset({"coordinator", "leader", "agency"})
+
+
+@dataclass(frozen=True)
+class FormLimits:
+    max_files: int = 0
+    max_fields: int = 50
+    max_part_size: int = 64 * 1024  # a non-file field
+
+
+UPLOAD = FormLimits(max_files=1, max_fields=20)
+
+
+@dataclass
+class Ctx:
+    """One request as a handler sees it."""
+
+    request: Request
+    user: CurrentUser | None
+    form: FormData | None
+
+    @property
+    def engine(self) -> Engine:
+        return self.request.app.state.engine
+
+    @property
+    def settings(self) -> Settings:
+        return self.request.app.state.settings
+
+    def now(self) -> datetime:
+        return clock.now()
+
+    def today(self) -> date:
+        return local_date(self.now())
+
+    async def db(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """Run ``fn(session, *args)`` in one transaction, off the event loop."""
+        return await run_in_threadpool(_in_session, self.engine, fn, args, kwargs)
+
+    def field(self, name: str, default: str = "") -> str:
+        value = self.form.get(name) if self.form is not None else None
+        return value.strip() if isinstance(value, str) else default
+
+    def path_int(self, name: str) -> int:
+        return int(self.request.path_params[name])
+
+
+def _in_session(engine: Engine, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
+    with session_scope(engine) as session:
+        return fn(session, *args, **kwargs)
+
+
+def _load(session: Session, token: str | None) -> CurrentUser | None:
+    return load_user(session, token, clock.now())
+
+
+def endpoint(
+    roles: Iterable[str] | None, limits: FormLimits = FormLimits()
+) -> Callable[[Callable[[Ctx], Awaitable[Response]]], Callable[[Request], Awaitable[Response]]]:
+    """Wrap a handler: ``roles`` None means public; otherwise log-in and one of the roles."""
+    allowed = frozenset(roles) if roles is not None else None
+
+    def wrap(handler: Callable[[Ctx], Awaitable[Response]]):  # type: ignore[no-untyped-def]
+        @functools.wraps(handler)
+        async def run(request: Request) -> Response:
+            token = request.cookies.get(SESSION_COOKIE)
+            user = await run_in_threadpool(
+                _in_session, request.app.state.engine, _load, (token,), {}
+            )
+            anon_csrf = request.cookies.get(ANON_CSRF_COOKIE)
+            fresh_anon = None
+            if user is None and not anon_csrf:
+                anon_csrf = fresh_anon = new_token()
+            request.state.user = user
+            request.state.csrf = user.csrf_token if user else anon_csrf
+            if allowed is not None:
+                if user is None:
+                    if request.method in ("GET", "HEAD"):
+                        return RedirectResponse(f"/login?next={quote(_local_path(request))}", 302)
+                    raise HTTPException(403, "Cần đăng nhập.")
+                if user.role not in allowed:
+                    raise HTTPException(403, "Tài khoản của bạn không được dùng chức năng này.")
+            form = None
+            if request.method == "POST":
+                form = await request.form(
+                    max_files=limits.max_files,
+                    max_fields=limits.max_fields,
+                    max_part_size=limits.max_part_size,
+                )
+                if not same(_str(form.get("csrf")), request.state.csrf):
+                    raise HTTPException(403, "Phiên làm việc hết hạn hoặc biểu mẫu không hợp lệ.")
+            response = await handler(Ctx(request, user, form))
+            if fresh_anon:
+                set_cookie(request, response, ANON_CSRF_COOKIE, fresh_anon, max_age=None)
+            return response
+
+        return run
+
+    return wrap
+
+
+def _str(value: object) -> str | None:
+    return value if isinstance(value, str) else None
+
+
+def _local_path(request: Request) -> str:
+    query = f"?{request.url.query}" if request.url.query else ""
+    return request.url.path + query
+
+
+def safe_next(value: str | None) -> str:
+    """Only a path on this site: no scheme, no host, no "//" (an open redirect otherwise)."""
+    if not value or not value.startswith("/") or value.startswith("//") or "\\" in value:
+        return "/"
+    return value
+
+
+def is_https(request: Request) -> bool:
+    return request.url.scheme == "https" or request.app.state.settings.base_url.startswith(
+        "https://"
+    )
+
+
+def set_cookie(
+    request: Request, response: Response, name: str, value: str, max_age: int | None
+) -> None:
+    response.set_cookie(
+        name,
+        value,
+        max_age=max_age,
+        path="/",
+        httponly=True,
+        samesite="lax",
+        secure=is_https(request),
+    )
+
+
+def redirect(url: str, flash: str | None = None) -> RedirectResponse:
+    """303 after a POST; an optional one-shot message shown on the next page."""
+    response = RedirectResponse(url, status_code=303)
+    if flash:
+        response.set_cookie(
+            FLASH_COOKIE, quote(flash[:300]), path="/", httponly=True, samesite="lax"
+        )
+    return response

@@ -1,0 +1,136 @@
+"""What the plan pages read: the review (tasks with source lines), the graph, the timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import func
+from sqlmodel import Session, col, select
+
+from models.agencies import Agency
+from models.plans import Plan, PlanWarning
+from models.tasks import Task, TaskEdge
+from models.types import TaskStatus
+from models.users import PlanSource
+from web.graph_svg import Node
+from web.queries_tasks import TaskLine, lines_for
+from workflows.rules.quarters import Quarter
+
+MAX_SOURCE_LINES_PER_TASK = 8
+
+
+@dataclass(frozen=True)
+class ReviewTask:
+    line: TaskLine
+    task: Task
+    source: list[tuple[int, str]]  # (line number, text)
+
+
+def plan_list(session: Session, drafts: bool) -> list[tuple[Plan, int]]:
+    query = select(Plan).order_by(col(Plan.id).desc())
+    if not drafts:
+        query = query.where(Plan.status == "published")
+    plans = session.exec(query).all()
+    counts = dict(
+        session.exec(
+            select(Task.plan_id, func.count())
+            .where(col(Task.status) != TaskStatus.DROPPED)
+            .group_by(col(Task.plan_id))
+        ).all()
+    )
+    return [(p, counts.get(p.id, 0)) for p in plans]
+
+
+def review(session: Session, plan: Plan, today: date) -> dict:
+    tasks = list(
+        session.exec(
+            select(Task).where(Task.plan_id == plan.id).order_by(col(Task.line), col(Task.id))
+        ).all()
+    )
+    source = session.get(PlanSource, plan.id)
+    lines = source.text.split("\n") if source else []
+    starts = sorted({t.line for t in tasks if t.line > 0})
+    shown = {tl.id: tl for tl in lines_for(session, tasks, today)}
+    items = []
+    for t in tasks:
+        assert t.id is not None
+        items.append(ReviewTask(shown[t.id], t, _source_of(t.line, starts, lines)))
+    # Warnings and tasks lacking a lead come first: they are what a coordinator must fix.
+    items.sort(
+        key=lambda r: (r.task.lead_id is not None or r.task.status == "dropped", r.task.line)
+    )
+    warnings = session.exec(
+        select(PlanWarning.message).where(
+            PlanWarning.plan_id == plan.id, PlanWarning.revision == plan.revision
+        )
+    ).all()
+    agencies = session.exec(
+        select(Agency.name).where(col(Agency.merged_into_id).is_(None)).order_by(Agency.name)
+    ).all()
+    parent = session.get(Plan, plan.parent_id) if plan.parent_id else None
+    children = session.exec(select(Plan).where(Plan.parent_id == plan.id)).all()
+    return {
+        "plan": plan,
+        "items": items,
+        "warnings": list(warnings),
+        "source_lines": list(enumerate(lines, start=1)),
+        "agency_names": list(agencies),
+        "parent": parent,
+        "children": list(children),
+        "missing_lead": sum(
+            1 for r in items if r.task.lead_id is None and r.task.status != "dropped"
+        ),
+    }
+
+
+def _source_of(line: int, starts: list[int], lines: list[str]) -> list[tuple[int, str]]:
+    """The task's lines: from its own to just before the next task's (at most a few)."""
+    if line <= 0 or not lines:
+        return []
+    following = next((s for s in starts if s > line), len(lines) + 1)
+    end = min(following - 1, line + MAX_SOURCE_LINES_PER_TASK - 1, len(lines))
+    return [(n, lines[n - 1]) for n in range(line, end + 1)]
+
+
+def graph_data(session: Session, plan: Plan, today: date) -> dict:
+    tasks = list(
+        session.exec(
+            select(Task).where(Task.plan_id == plan.id, col(Task.status) != TaskStatus.DROPPED)
+        ).all()
+    )
+    ids = [t.id for t in tasks]
+    edges = [
+        (e.task_id, e.depends_on_id)
+        for e in session.exec(select(TaskEdge).where(col(TaskEdge.task_id).in_(ids))).all()
+    ]
+    lines = lines_for(session, tasks, today)
+    nodes = [Node(tl.id, tl.text, tl.lead or "(chưa có chủ trì)", tl.category) for tl in lines]
+    reports = {t.id: t.report_to for t in tasks if t.report_to and t.id is not None}
+    parent = session.get(Plan, plan.parent_id) if plan.parent_id else None
+    children = session.exec(select(Plan).where(Plan.parent_id == plan.id)).all()
+    return {
+        "nodes": nodes,
+        "edges": edges,
+        "reports": reports,
+        "parent": parent,
+        "children": list(children),
+    }
+
+
+def timeline(session: Session, plan: Plan, today: date) -> dict:
+    tasks = list(
+        session.exec(
+            select(Task)
+            .where(Task.plan_id == plan.id, col(Task.status) != TaskStatus.DROPPED)
+            .order_by(col(Task.due), col(Task.id))
+        ).all()
+    )
+    by_quarter: dict[Quarter, list[TaskLine]] = {}
+    undated: list[TaskLine] = []
+    for tl in lines_for(session, tasks, today):
+        if tl.due is None:
+            undated.append(tl)
+        else:
+            by_quarter.setdefault(Quarter.of(tl.due), []).append(tl)
+    return {"quarters": sorted(by_quarter.items()), "undated": undated}

@@ -1,0 +1,188 @@
+"""The task list: filters, scope and pagination in SQL (a province holds 10^5–10^6 tasks)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from sqlalchemy import ColumnElement, and_, func, or_
+from sqlmodel import Session, col, select
+
+from models.agencies import Agency
+from models.plans import Plan
+from models.tasks import Task, TaskPartner
+from models.types import TaskStatus
+from web.auth import CurrentUser
+from web.scope import task_scope
+from workflows.rules.status import Category
+from workflows.status_view import view
+
+PER_PAGE = 50
+OPEN = (TaskStatus.NOT_STARTED.value, TaskStatus.IN_PROGRESS.value)
+
+
+@dataclass(frozen=True)
+class TaskFilter:
+    plan_id: int | None = None
+    agency_id: int | None = None  # lead or partner
+    category: str | None = None  # a workflows.rules.status.Category value
+    due_from: date | None = None
+    due_to: date | None = None
+    page: int = 1
+
+
+@dataclass(frozen=True)
+class TaskLine:
+    id: int
+    plan_id: int
+    plan_number: str
+    text: str
+    lead: str | None
+    partners: tuple[str, ...]
+    due: date | None
+    recurrence: str | None
+    status: str
+    category: str
+    label: str
+    progress: int
+    result_note: str | None
+
+
+@dataclass
+class TaskPage:
+    lines: list[TaskLine]
+    total: int
+    page: int
+    pages: int
+    counts: dict[str, int] = field(default_factory=dict)
+
+
+def category_clause(category: str, today: date) -> ColumnElement[bool]:
+    """SQL for one status category, the same rule as ``workflows.rules.status.describe``."""
+    status, due = col(Task.status), col(Task.due)
+    not_yet_due = or_(due.is_(None), due >= today)
+    match Category(category):
+        case Category.OVERDUE:
+            return and_(status.in_(OPEN), due.is_not(None), due < today)
+        case Category.NOT_STARTED:
+            return and_(status == TaskStatus.NOT_STARTED, not_yet_due)
+        case Category.IN_PROGRESS:
+            return and_(status == TaskStatus.IN_PROGRESS, not_yet_due)
+        case Category.DONE_ON_TIME:
+            return and_(status == TaskStatus.DONE, col(Task.completed_late).is_not(True))
+        case Category.DONE_LATE:
+            return and_(status == TaskStatus.DONE, col(Task.completed_late).is_(True))
+        case Category.DROPPED:
+            return status == TaskStatus.DROPPED
+
+
+def filter_clauses(user: CurrentUser, f: TaskFilter, today: date) -> list[ColumnElement[bool]]:
+    clauses: list[ColumnElement[bool]] = []
+    scope = task_scope(user)
+    if scope is not None:
+        clauses.append(scope)
+    if f.plan_id is not None:
+        clauses.append(col(Task.plan_id) == f.plan_id)
+    if f.agency_id is not None:
+        partner_of = select(TaskPartner.task_id).where(TaskPartner.agency_id == f.agency_id)
+        clauses.append(or_(col(Task.lead_id) == f.agency_id, col(Task.id).in_(partner_of)))
+    if f.category:
+        clauses.append(category_clause(f.category, today))
+    else:
+        clauses.append(col(Task.status) != TaskStatus.DROPPED)
+    if f.due_from is not None:
+        clauses.append(col(Task.due) >= f.due_from)
+    if f.due_to is not None:
+        clauses.append(col(Task.due) <= f.due_to)
+    return clauses
+
+
+def task_page(
+    session: Session, user: CurrentUser, f: TaskFilter, today: date, per_page: int = PER_PAGE
+) -> TaskPage:
+    clauses = filter_clauses(user, f, today)
+    total = int(session.exec(select(func.count()).select_from(Task).where(*clauses)).one())
+    pages = max(1, -(-total // per_page))
+    page = min(max(1, f.page), pages)
+    tasks = session.exec(
+        select(Task)
+        .where(*clauses)
+        .order_by(col(Task.due).is_(None), col(Task.due), col(Task.id))
+        .offset((page - 1) * per_page)
+        .limit(per_page)
+    ).all()
+    return TaskPage(lines_for(session, list(tasks), today), total, page, pages)
+
+
+def lines_for(session: Session, tasks: list[Task], today: date) -> list[TaskLine]:
+    """Display lines for a handful of tasks: names and partners in two small queries."""
+    ids = [t.id for t in tasks]
+    partner_rows = session.exec(
+        select(TaskPartner.task_id, Agency.name)
+        .join(Agency, col(Agency.id) == TaskPartner.agency_id)
+        .where(col(TaskPartner.task_id).in_(ids))
+    ).all()
+    partners: dict[int, list[str]] = {}
+    for task_id, name in partner_rows:
+        partners.setdefault(task_id, []).append(name)
+    agency_ids = {t.lead_id for t in tasks if t.lead_id is not None}
+    names = dict(
+        session.exec(select(Agency.id, Agency.name).where(col(Agency.id).in_(agency_ids))).all()
+    )
+    plan_ids = {t.plan_id for t in tasks}
+    numbers = dict(
+        session.exec(select(Plan.id, Plan.number).where(col(Plan.id).in_(plan_ids))).all()
+    )
+    lines = []
+    for t in tasks:
+        assert t.id is not None
+        shown = view(t, today)
+        lines.append(
+            TaskLine(
+                id=t.id,
+                plan_id=t.plan_id,
+                plan_number=numbers.get(t.plan_id) or f"KH #{t.plan_id}",
+                text=t.text,
+                lead=names.get(t.lead_id),
+                partners=tuple(sorted(partners.get(t.id, []))),
+                due=t.due,
+                recurrence=t.recurrence,
+                status=t.status,
+                category=shown.category.value,
+                label=shown.label,
+                progress=t.progress,
+                result_note=t.result_note,
+            )
+        )
+    return lines
+
+
+def all_tasks(
+    session: Session, user: CurrentUser, f: TaskFilter, today: date, limit: int
+) -> list[TaskLine]:
+    """Every matching task (exports), up to ``limit``, in the list's order."""
+    clauses = filter_clauses(user, f, today)
+    tasks = session.exec(
+        select(Task)
+        .where(*clauses)
+        .order_by(col(Task.due).is_(None), col(Task.due), col(Task.id))
+        .limit(limit)
+    ).all()
+    lines: list[TaskLine] = []
+    batch = 2000
+    for start in range(0, len(tasks), batch):
+        lines += lines_for(session, list(tasks[start : start + batch]), today)
+    return lines
+
+
+def filter_choices(session: Session, user: CurrentUser) -> dict:
+    """Plans and bodies for the filter drop-downs (an agency user gets none: its scope is set)."""
+    if user.is_agency:
+        return {"plans": [], "agencies": []}
+    plans = session.exec(select(Plan.id, Plan.number, Plan.title).order_by(col(Plan.id))).all()
+    agencies = session.exec(
+        select(Agency.id, Agency.name)
+        .where(col(Agency.merged_into_id).is_(None))
+        .order_by(Agency.name)
+    ).all()
+    return {"plans": list(plans), "agencies": list(agencies)}

@@ -1,0 +1,97 @@
+"""Jinja2 for HTML pages: autoescape on for every template, Vietnamese display filters.
+
+User text is only ever passed as data; no template is ever compiled from it.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlencode
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from starlette.requests import Request
+from starlette.responses import HTMLResponse
+
+from workflows.rules.quarters import Quarter
+from workflows.rules.status import CATEGORY_LABELS, Category
+from workflows.rules.timefmt import dmy, dmy_hm
+
+TEMPLATES = Path(__file__).parent / "templates"
+FLASH_COOKIE = "kh_flash"
+
+ROLE_LABELS = {"coordinator": "Điều phối", "agency": "Cơ quan", "leader": "Lãnh đạo"}
+STORED_STATUS_LABELS = {
+    "not_started": "Chưa thực hiện",
+    "in_progress": "Đang thực hiện",
+    "done": "Hoàn thành",
+    "dropped": "Đã bỏ",
+}
+
+
+def _dmy(value: date | datetime | None, empty: str = "—") -> str:
+    if isinstance(value, datetime):
+        return dmy_hm(value)
+    return dmy(value, empty)
+
+
+def _quarter(value: date | None) -> str:
+    return Quarter.of(value).label if value else "—"
+
+
+def _category_label(value: str) -> str:
+    return CATEGORY_LABELS.get(Category(value), value) if value in Category else value
+
+
+def _query(params: dict[str, Any], **changes: Any) -> str:
+    """A query string from the current filters with some changed (for pagination links)."""
+    merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "")}
+    return "?" + urlencode(merged) if merged else "?"
+
+
+@lru_cache(maxsize=1)
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(TEMPLATES),
+        autoescape=True,  # every template is HTML
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+    env.filters.update(
+        dmy=_dmy,
+        quarter=_quarter,
+        category_label=_category_label,
+        status_label=lambda s: STORED_STATUS_LABELS.get(s, s),
+        role_label=lambda r: ROLE_LABELS.get(r, r),
+        query=_query,
+    )
+    return env
+
+
+def render(
+    request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
+) -> HTMLResponse:
+    """A page; ``user``, ``csrf`` and a one-shot flash message are always in the context."""
+    user = getattr(request.state, "user", None)
+    flash = request.cookies.get(FLASH_COOKIE)
+    full = {
+        "request": request,
+        "user": user,
+        "csrf": getattr(request.state, "csrf", ""),
+        "flash": _unquote(flash) if flash else None,
+        **(context or {}),
+    }
+    html = environment().get_template(name).render(full)
+    response = HTMLResponse(html, status_code=status_code)
+    if flash:
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    return response
+
+
+def _unquote(text: str) -> str:
+    from urllib.parse import unquote
+
+    return unquote(text)[:500]

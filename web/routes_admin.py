@@ -1,0 +1,174 @@
+"""Coordinators' desk: extension decisions, the delivery log, the agency registry, feed URLs."""
+
+from __future__ import annotations
+
+from sqlmodel import Session
+from starlette.exceptions import HTTPException
+from starlette.responses import Response
+from starlette.routing import Route
+
+from models.agencies import Agency
+from models.followup import Extension
+from web.feeds import has_feed, new_feed_token
+from web.forms import parse_int
+from web.guard import COORDINATOR, Ctx, endpoint, redirect
+from web.queries_admin import bounced, delivery_log, pending, recent_decisions, registry_rows
+from web.render import render
+from web.scope import NOT_FOUND
+from workflows.contacts import set_contact
+from workflows.corrections import merge_agency
+from workflows.followup import decide_extension
+from workflows.lookups import CorrectionError
+from workflows.outbox_view import STATUS_LABELS
+
+
+@endpoint(COORDINATOR)
+async def extensions(ctx: Ctx) -> Response:
+    def load(session: Session) -> dict:
+        return {"pending": pending(session), "decided": recent_decisions(session)}
+
+    return render(ctx.request, "extensions.html", await ctx.db(load))
+
+
+@endpoint(COORDINATOR)
+async def decide(ctx: Ctx) -> Response:
+    assert ctx.user is not None
+    extension_id = ctx.path_int("extension_id")
+    choice = ctx.field("decision")
+    if choice not in ("approve", "refuse"):
+        return redirect("/extensions", "Hãy chọn duyệt hoặc từ chối.")
+    note = ctx.field("note")[:1000] or None
+
+    def apply(session: Session) -> None:
+        if session.get(Extension, extension_id) is None:
+            raise HTTPException(404, NOT_FOUND)
+        decide_extension(
+            session, extension_id, choice == "approve", ctx.user.actor, ctx.now(), note
+        )
+
+    try:
+        await ctx.db(apply)
+    except CorrectionError as error:
+        return redirect("/extensions", str(error))
+    verdict = "Đã duyệt gia hạn" if choice == "approve" else "Đã từ chối gia hạn"
+    return redirect("/extensions", f"{verdict} (đề nghị #{extension_id}).")
+
+
+@endpoint(COORDINATOR)
+async def delivery(ctx: Ctx) -> Response:
+    q = ctx.request.query_params
+    status, page = q.get("status"), parse_int(q.get("page"), 1, 1) or 1
+
+    def load(session: Session) -> dict:
+        rows, total = delivery_log(session, status, page)
+        return {"rows": rows, "total": total, "bounced": bounced(session)}
+
+    data = await ctx.db(load)
+    return render(
+        ctx.request,
+        "delivery.html",
+        {
+            **data,
+            "labels": STATUS_LABELS,
+            "params": {"status": status} if status else {},
+            "page": page,
+            "pages": max(1, -(-data["total"] // 50)),
+        },
+    )
+
+
+@endpoint(COORDINATOR)
+async def agencies(ctx: Ctx) -> Response:
+    return render(ctx.request, "agencies.html", await ctx.db(registry_rows))
+
+
+def _agency(session: Session, agency_id: int) -> Agency:
+    agency = session.get(Agency, agency_id)
+    if agency is None:
+        raise HTTPException(404, NOT_FOUND)
+    return agency
+
+
+@endpoint(COORDINATOR)
+async def contacts(ctx: Ctx) -> Response:
+    agency_id = ctx.path_int("agency_id")
+    registry = ctx.request.app.state.registry
+
+    def apply(session: Session) -> str:
+        agency = _agency(session, agency_id)
+        name = agency.key or agency.name
+        set_contact(session, registry, name, ctx.field("email"), ctx.field("head_email"))
+        return agency.name
+
+    try:
+        name = await ctx.db(apply)
+    except (CorrectionError, LookupError) as error:
+        return redirect(f"/agencies#agency-{agency_id}", str(error))
+    return redirect(f"/agencies#agency-{agency_id}", f"Đã lưu địa chỉ thư của «{name}».")
+
+
+@endpoint(COORDINATOR)
+async def merge(ctx: Ctx) -> Response:
+    source_id, target_id = parse_int(ctx.field("source")), parse_int(ctx.field("into"))
+    if source_id is None or target_id is None:
+        return redirect("/agencies", "Hãy chọn cơ quan cần gộp và cơ quan đích.")
+    registry = ctx.request.app.state.registry
+
+    def apply(session: Session) -> tuple[str, str, int]:
+        source, target = _agency(session, source_id), _agency(session, target_id)
+        victim, into, moved = merge_agency(
+            session, registry, source.name, target.key or target.name, ctx.now()
+        )
+        return victim.name, into.name, moved
+
+    try:
+        victim, into, moved = await ctx.db(apply)
+    except (CorrectionError, LookupError) as error:
+        return redirect("/agencies", str(error))
+    return redirect("/agencies", f"Đã gộp «{victim}» vào «{into}» ({moved} lượt giao việc).")
+
+
+def _feed_url(ctx: Ctx, token: str) -> str:
+    base = ctx.settings.base_url.rstrip("/")
+    return f"{base}/ical/{token}.ics"
+
+
+@endpoint(COORDINATOR)
+async def agency_feed(ctx: Ctx) -> Response:
+    agency_id = ctx.path_int("agency_id")
+
+    def apply(session: Session) -> tuple[str, str]:
+        agency = _agency(session, agency_id)
+        return agency.name, new_feed_token(session, agency_id, ctx.now())
+
+    name, token = await ctx.db(apply)
+    return render(
+        ctx.request, "feed.html", {"agency_name": name, "url": _feed_url(ctx, token), "has": True}
+    )
+
+
+@endpoint(frozenset({"agency"}))
+async def own_feed(ctx: Ctx) -> Response:
+    assert ctx.user is not None and ctx.user.agency_id is not None
+    agency_id = ctx.user.agency_id
+    if ctx.request.method == "POST":
+        token = await ctx.db(new_feed_token, agency_id, ctx.now())
+        url: str | None = _feed_url(ctx, token)
+        exists = True
+    else:
+        url, exists = None, (await ctx.db(has_feed, agency_id)) is not None
+    return render(
+        ctx.request, "feed.html", {"agency_name": ctx.user.agency_name, "url": url, "has": exists}
+    )
+
+
+ROUTES = [
+    Route("/extensions", extensions, methods=["GET"]),
+    Route("/extensions/{extension_id:int}/decide", decide, methods=["POST"]),
+    Route("/delivery", delivery, methods=["GET"]),
+    Route("/agencies", agencies, methods=["GET"]),
+    Route("/agencies/{agency_id:int}/contacts", contacts, methods=["POST"]),
+    Route("/agencies/merge", merge, methods=["POST"]),
+    Route("/agencies/{agency_id:int}/feed", agency_feed, methods=["POST"]),
+    Route("/feed", own_feed, methods=["GET", "POST"]),
+]

@@ -1,0 +1,96 @@
+"""Leadership's pages: the overdue board, per-body scorecards, quarterly milestone progress."""
+
+from __future__ import annotations
+
+from sqlmodel import Session, col, select
+from starlette.responses import Response
+from starlette.routing import Route
+
+from models.delivery import MilestoneSnapshot
+from web.forms import parse_int, parse_period, period_choices, period_key
+from web.guard import STAFF, Ctx, endpoint
+from web.queries_board import (
+    BUCKETS,
+    milestone_progress,
+    overdue_by_body,
+    overdue_by_plan,
+    overdue_tasks,
+    scorecards,
+)
+from web.queries_tasks import lines_for
+from web.render import render
+
+
+@endpoint(STAFF)
+async def board(ctx: Ctx) -> Response:
+    q, today = ctx.request.query_params, ctx.today()
+    agency_id, plan_id = parse_int(q.get("agency")), parse_int(q.get("plan"))
+    bucket, page = parse_int(q.get("late"), None, 0, 3), parse_int(q.get("page"), 1, 1) or 1
+
+    def load(session: Session) -> dict:
+        tasks, total = overdue_tasks(
+            session, today, agency_id=agency_id, plan_id=plan_id, bucket=bucket, page=page
+        )
+        return {
+            "by_body": overdue_by_body(session, today, plan_id),
+            "by_plan": overdue_by_plan(session, today, agency_id),
+            "lines": lines_for(session, tasks, today),
+            "total": total,
+        }
+
+    data = await ctx.db(load)
+    params = {k: v for k in ("agency", "plan", "late") if (v := q.get(k))}
+    return render(
+        ctx.request,
+        "board.html",
+        {
+            **data,
+            "today": today,
+            "buckets": [label for *_, label in BUCKETS],
+            "params": params,
+            "page": page,
+            "pages": max(1, -(-data["total"] // 50)),
+        },
+    )
+
+
+@endpoint(STAFF)
+async def scorecard_page(ctx: Ctx) -> Response:
+    today = ctx.today()
+    period = parse_period(ctx.request.query_params.get("period"), today)
+    cards = await ctx.db(scorecards, period, today)
+    return render(
+        ctx.request,
+        "scorecards.html",
+        {
+            "cards": cards,
+            "period": period,
+            "period_key": period_key(period),
+            "choices": period_choices(today),
+            "today": today,
+        },
+    )
+
+
+@endpoint(STAFF)
+async def milestones(ctx: Ctx) -> Response:
+    today = ctx.today()
+    year = parse_int(ctx.request.query_params.get("year"), today.year, 1900, 2200) or today.year
+
+    def load(session: Session) -> dict:
+        snapshots = session.exec(
+            select(MilestoneSnapshot)
+            .where(col(MilestoneSnapshot.quarter).startswith(f"{year}-"))
+            .order_by(col(MilestoneSnapshot.plan_id), col(MilestoneSnapshot.quarter))
+        ).all()
+        return {"rows": milestone_progress(session, year, today), "snapshots": snapshots}
+
+    data = await ctx.db(load)
+    return render(ctx.request, "milestones.html", {**data, "year": year, "today": today})
+
+
+ROUTES = [
+    Route("/board", board, methods=["GET"]),
+    Route("/scorecards", scorecard_page, methods=["GET"]),
+    Route("/milestones", milestones, methods=["GET"]),
+]

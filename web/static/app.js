@@ -1,0 +1,22 @@
+// kehoach: small progressive enhancements only; every page works without JavaScript.
+document.addEventListener("DOMContentLoaded", () => {
+  // Ask before irreversible actions (publish, drop, merge): forms marked data-confirm.
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+  // Clicking a task in a plan review highlights its source lines.
+  document.querySelectorAll("[data-lines]").forEach((el) => {
+    el.addEventListener("click", () => {
+      const [start, end] = el.dataset.lines.split("-").map(Number);
+      document.querySelectorAll(".source li.hit").forEach((li) => li.classList.remove("hit"));
+      for (let n = start; n <= end; n++) {
+        const li = document.getElementById("L" + n);
+        if (li) li.classList.add("hit");
+      }
+      const first = document.getElementById("L" + start);
+      if (first) first.scrollIntoView({ block: "center", behavior: "smooth" });
+    });
+  });
+});

@@ -1,0 +1,255 @@
+"""Handlers behind ``kehoach`` subcommands: thin glue from arguments to workflows."""
+
+from __future__ import annotations
+
+import argparse
+import json
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+SAMPLE_PLAN = Path(__file__).resolve().parent.parent / "config/data/samples/tu-mo-rong-2022.txt"
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed without a traceback."""
+
+    def __init__(self, message: str, exit_code: int = 2) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+def parse_user_date(text: str) -> date:
+    """``dd/mm/yyyy`` or ``yyyy-mm-dd``; a date that does not exist is an error that says so."""
+    text = text.strip()
+    try:
+        if "/" in text:
+            day, month, year = (int(x) for x in text.split("/"))
+            return date(year, month, day)
+        return date.fromisoformat(text)
+    except ValueError as error:
+        raise UserError(f"Ngày không hợp lệ hoặc không tồn tại: «{text}» ({error}).") from error
+
+
+@contextmanager
+def open_session():
+    from models.db import session_scope
+    from workflows.agencies import UnknownAgencyError
+    from workflows.lookups import CorrectionError
+    from workflows.runtime import database
+
+    try:
+        with session_scope(database()) as session:
+            yield session
+    except (CorrectionError, UnknownAgencyError) as error:
+        raise UserError(str(error)) from error
+
+
+def _extract(path: str):
+    from workflows.extraction import extract_file
+    from workflows.intake.readers import DocumentError
+    from workflows.runtime import registry
+
+    try:
+        return extract_file(Path(path), registry())
+    except DocumentError as error:
+        raise UserError(error.message, exit_code=3) from error
+
+
+def extract(args: argparse.Namespace) -> int:
+    from workflows.summary import plan_summary
+
+    extraction = _extract(args.file)
+    if args.format == "json":
+        print(json.dumps(extraction.plan.to_json(), ensure_ascii=False, indent=2))
+    else:
+        print(plan_summary(extraction.plan))
+    return 0
+
+
+def import_(args: argparse.Namespace) -> int:
+    from workflows.clock import now
+    from workflows.importing import import_plan
+    from workflows.runtime import registry
+    from workflows.summary import plan_summary
+
+    extraction = _extract(args.file)
+    with open_session() as session:
+        outcome = import_plan(
+            session,
+            extraction.plan,
+            registry(),
+            source_name=extraction.source_name,
+            source_sha256=extraction.sha256,
+            now=now(),
+        )
+    print(plan_summary(extraction.plan))
+    print()
+    changed = outcome.added or outcome.changed or outcome.dropped or outcome.kept_corrections
+    if outcome.created:
+        print(f"Đã nhập mới kế hoạch #{outcome.plan_id} (dự thảo).")
+    elif not changed:
+        print(f"Kế hoạch #{outcome.plan_id} đã có; văn bản không có gì thay đổi.")
+    else:
+        print(
+            f"Đã cập nhật kế hoạch #{outcome.plan_id} (lần sửa {outcome.revision}): "
+            f"không đổi {outcome.unchanged}, thêm {len(outcome.added)}, sửa "
+            f"{len(outcome.changed)}, bỏ {len(outcome.dropped)}, giữ chỉnh sửa của điều phối "
+            f"{len(outcome.kept_corrections)}."
+        )
+        for label, items in (
+            ("+", outcome.added),
+            ("~", outcome.changed),
+            ("-", outcome.dropped),
+            ("!", outcome.kept_corrections),
+        ):
+            for text in items:
+                print(f"  {label} {text[:100]}")
+    return 0
+
+
+def plans(args: argparse.Namespace) -> int:
+    from workflows.queries import list_plans
+
+    with open_session() as session:
+        rows = list_plans(session)
+        if not rows:
+            print("Chưa có kế hoạch nào. Dùng: kehoach import TỆP")
+        for plan, count in rows:
+            print(
+                f"#{plan.id}  {plan.number or '(chưa số)':<16} {plan.status:<9}"
+                f" năm {plan.year or '—'}"
+                f"  {count:>3} nhiệm vụ  {(plan.title or '')[:70]}"
+            )
+    return 0
+
+
+def tasks(args: argparse.Namespace) -> int:
+    from workflows.queries import list_tasks
+    from workflows.rules.timefmt import dmy
+
+    due_before = parse_user_date(args.due_before) if args.due_before else None
+    with open_session() as session:
+        rows = list_tasks(session, args.plan, args.agency, due_before, include_dropped=args.all)
+    for r in rows:
+        lead = r.lead or "(chưa có chủ trì)"
+        partners = f" | phối hợp: {', '.join(r.partners)}" if r.partners else ""
+        print(
+            f"#{r.id} KH{r.plan_id} {r.section} [{r.status}] hạn {dmy(r.due)} | {lead}{partners}\n"
+            f"    {r.text[:140]}"
+        )
+    print(f"({len(rows)} nhiệm vụ)")
+    return 0
+
+
+def task(args: argparse.Namespace) -> int:
+    from workflows import corrections
+    from workflows.clock import now
+    from workflows.runtime import registry
+
+    at = now()
+    with open_session() as session:
+        if args.action == "lead":
+            corrections.reassign(session, registry(), args.id, args.agency, at)
+        elif args.action == "partners":
+            corrections.set_partners(session, registry(), args.id, args.agencies, at)
+        elif args.action == "due":
+            due = None if args.date.lower() == "none" else parse_user_date(args.date)
+            corrections.set_due(session, args.id, due, at)
+        elif args.action == "add":
+            due = parse_user_date(args.due) if args.due else None
+            added = corrections.add_task(
+                session, registry(), args.plan, args.text, args.lead, due, args.section, at
+            )
+            print(f"Đã thêm nhiệm vụ #{added.id}.")
+        elif args.action == "drop":
+            corrections.drop_task(session, args.id, at)
+        elif args.action == "history":
+            return _history(session, args.id)
+    print("Đã lưu.")
+    return 0
+
+
+def _history(session: Any, task_id: int) -> int:
+    from sqlmodel import select
+
+    from models.tasks import TaskEvent
+    from workflows.lookups import get_task
+
+    get_task(session, task_id)
+    for event in session.exec(select(TaskEvent).where(TaskEvent.task_id == task_id)).all():
+        detail = json.dumps(event.detail, ensure_ascii=False)
+        print(f"{event.at:%d/%m/%Y %H:%M} UTC  {event.actor}: {event.kind} {detail}")
+    return 0
+
+
+def agencies(args: argparse.Namespace) -> int:
+    from sqlmodel import select
+
+    from models.agencies import Agency
+
+    with open_session() as session:
+        query = select(Agency).where(Agency.merged_into_id == None)  # noqa: E711
+        if args.unregistered:
+            query = query.where(Agency.registered == False)  # noqa: E712
+        for a in session.exec(query.order_by(Agency.name)).all():
+            flag = "" if a.registered else "  [chưa có trong danh mục]"
+            print(f"#{a.id} {a.name} ({a.locality or '—'}) {a.email or ''}{flag}")
+    return 0
+
+
+def merge(args: argparse.Namespace) -> int:
+    from workflows.clock import now
+    from workflows.corrections import merge_agency
+    from workflows.runtime import registry
+
+    with open_session() as session:
+        victim, target, moved = merge_agency(session, registry(), args.source, args.into, now())
+        print(f"Đã gộp «{victim.name}» vào «{target.name}» ({moved} phân công được chuyển).")
+    return 0
+
+
+def publish(args: argparse.Namespace) -> int:
+    from workflows.clock import now
+    from workflows.contacts import check_plan
+    from workflows.corrections import publish as publish_plan
+
+    with open_session() as session:
+        plan = publish_plan(session, args.plan, now(), force=args.force)
+        problems = check_plan(session, args.plan)
+        print(f"Đã công bố kế hoạch #{plan.id} {plan.number or ''}.")
+    if problems:
+        print("Trước khi gửi thư, cần bổ sung địa chỉ (kehoach contact / plan-contacts):")
+        for line in problems:
+            print(f"  ! {line}")
+    return 0
+
+
+def migrate(args: argparse.Namespace) -> int:
+    from workflows.runtime import database
+
+    engine = database()
+    print(f"CSDL đã ở phiên bản mới nhất: {engine.url.render_as_string(hide_password=True)}")
+    return 0
+
+
+DEMO_SWEEP_AT = "2022-06-20T08:05"  # the sample plan's 6-month reports fall due that day
+
+
+def demo(args: argparse.Namespace) -> int:
+    """Import and publish the sample plan, list its tasks, then show (without sending) what the
+    reminder sweep of a day inside the plan would send."""
+    from sqlmodel import col, select
+
+    from models.plans import Plan
+    from workflows.cli_followup import remind
+
+    import_(argparse.Namespace(file=args.sample or str(SAMPLE_PLAN)))
+    with open_session() as session:
+        plan = session.exec(select(Plan).order_by(col(Plan.id).desc())).first()
+        plan_id = plan.id if plan else None
+    publish(argparse.Namespace(plan=plan_id, force=True))
+    tasks(argparse.Namespace(plan=plan_id, agency=None, due_before=None, all=False))
+    print(f"\nLượt nhắc việc ngày {DEMO_SWEEP_AT} (chạy thử, không gửi thư):")
+    return remind(argparse.Namespace(now=args.sweep_at or DEMO_SWEEP_AT, dry_run=True))

@@ -1,0 +1,31 @@
+"""The app's one clock. Everything below takes ``now`` as an argument; only entry points call this.
+
+``KEHOACH_NOW`` (an ISO datetime) shifts the clock for a whole process: the scheduler tests run
+``kehoach serve`` with it, and ``kehoach remind --now`` does the same for one sweep.
+"""
+
+from __future__ import annotations
+
+import os
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+_started = datetime.now(UTC)
+
+
+def parse_instant(text: str) -> datetime:
+    """An ISO date or datetime; a naive value is local time (Asia/Ho_Chi_Minh)."""
+    value = datetime.fromisoformat(text)
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=LOCAL_TZ)
+    return value.astimezone(UTC)
+
+
+def now() -> datetime:
+    """Aware UTC now, shifted by ``KEHOACH_NOW`` when set (time keeps flowing from there)."""
+    real = datetime.now(UTC)
+    shifted = os.environ.get("KEHOACH_NOW")
+    if not shifted:
+        return real
+    return parse_instant(shifted) + (real - _started)

@@ -1,0 +1,1 @@
+"""Pure plan parsing: text in, :class:`~workflows.parsing.result.ExtractedPlan` out. No I/O."""

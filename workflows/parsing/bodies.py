@@ -1,0 +1,182 @@
+"""Body (agency) names in running text: where a name starts, where it ends, how a list splits.
+
+A name starts with an organisation word ("Sở", "Phòng", "Ủy ban", "UBND", "các cơ quan" …) and
+ends where the predicate starts (a lower-case verb such as "chủ trì", "phối hợp", "tham mưu") or
+at punctuation that cannot sit inside a name. Names themselves hold commas and "và"
+("Sở Văn hóa, Thể thao và Du lịch", "Phòng Lao động - Thương binh và Xã hội"), so lists are split
+only where the next piece starts with an organisation word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+from workflows.parsing.result import Body
+
+UPPER = "A-Z" + "".join(chr(c) for c in range(0xC0, 0x1EFF) if chr(c).isupper())
+"""A regex character-class body for Vietnamese capital letters: use as f"[{UPPER}]"."""
+
+BodyResolver = Callable[[str, str | None], Body]
+"""(name as written, plan locality such as "huyện Tu Mơ Rông" or None) -> Body."""
+
+# Words that open a name by themselves, and words that do so only before a capitalised word
+# ("Sở Y tế", but not "Báo cáo", "Tổ chức", "Trường hợp", "Phòng, chống", "Hội nghị").
+_STRONG_ORG = (
+    r"Ủy ban|Uỷ ban|UBND|UBMTTQ\w*|Mặt trận|MTTQ|Công an|Bộ Chỉ huy|Bộ Tư lệnh|Bộ đội|Ngân hàng"
+    r"|NHCSXH|Cơ quan|Hội đồng|Liên đoàn|Huyện đoàn|Tỉnh đoàn|Thành đoàn|Tòa án|Toà án|Văn phòng"
+    r"|Chi cục|Bảo hiểm|BHXH|Bệnh viện|Kho bạc|HĐND|Thường trực|Tiểu ban|Chi nhánh|Công ty"
+    r"|Điện lực|Hạt Kiểm lâm|Kiểm lâm|Chi hội|Đảng ủy|Đảng uỷ|Huyện ủy|Huyện uỷ|Tỉnh ủy|Tỉnh uỷ"
+    r"|Thành ủy|Thành uỷ|Trang thông tin|Cổng thông tin|Công chức|công chức|Cán bộ|cán bộ"
+    r"|Đồng chí|đồng chí|Chủ tịch|Phó Chủ tịch|Phó chủ tịch|Chuyên viên|Phó Trưởng|Phó Giám đốc"
+    r"|Giám đốc|Thủ trưởng|Thành viên|Người đứng đầu|Cấp ủy|Lực lượng|Hợp tác xã|Ban quản lý"
+    r"|Ban quản lí|ban quản lý|ban quản lí|Ban công tác|Ban chỉ đạo|Tổ công tác|Tổ bầu cử"
+    r"|Trung tâm phục vụ|Ban Thường trực|Ban Chỉ đạo|Ban Chỉ huy|Viện [Kk]iểm sát"
+)
+_WEAK_ORG = (
+    r"Sở|Phòng|Ban|Trung tâm|Bộ|Hội|Đoàn|Viện|Cục|Đài|Báo|Trường|Thanh tra|Tổ|Đồn|Trưởng"
+    r"|Lãnh đạo|Doanh nghiệp|Nhà trường|Chính quyền|VP"
+)
+_ORG_WORDS = rf"(?:{_STRONG_ORG})(?!\w)|(?:{_WEAK_ORG})(?=\s+(?:[{UPPER}]|và\s+[{UPPER}]))"
+_COLLECTIVE_NOUNS = (
+    r"cơ quan|đơn vị|sở|Sở|ban|ngành|phòng|Phòng|địa phương|xã|phường|tổ chức|đoàn thể"
+    r"|thành viên|hội|Hội|trường|doanh nghiệp|thôn|huyện|tỉnh|cấp|lực lượng|đồng chí|Phó"
+    r"|chuyên viên"
+    r"|công chức|cán bộ|ngành|Ban|Trung tâm|UBND|Ủy ban|Uỷ ban|chi bộ|tập thể|đảng viên"
+)
+ORG_START = re.compile(
+    rf"^(?:{_ORG_WORDS}|(?:[Cc]ác|[Nn]hững|[Mm]ỗi)\s+(?:{_COLLECTIVE_NOUNS})(?!\w))"
+)
+
+# Lower-case predicates that end a name: what the body DOES. "tổ chức" after "các" or before
+# "thành viên|chính trị|…" is a noun and stays in the name.
+_VERBS = (
+    "chủ trì|chủ động|phối hợp|tham mưu|xây dựng|báo cáo|thực hiện|triển khai|có trách nhiệm"
+    "|chịu trách nhiệm|căn cứ|theo dõi|hướng dẫn|tăng cường|kiện toàn|định kỳ|tổng hợp|rà soát"
+    "|ban hành|lãnh đạo|chỉ đạo|đẩy mạnh|bố trí|cung cấp|tiếp tục|quan tâm|là|làm|được|khẩn trương"
+    "|nghiên cứu|đề xuất|kiểm tra|phân công|thường xuyên|ưu tiên|vận động|tuyên truyền|cập nhật"
+    "|lập|giám sát|hỗ trợ|phổ biến|gửi|trình|đôn đốc|thống nhất|tập trung|đảm bảo|bảo đảm|cử"
+    "|tham gia|phát huy|giao|yêu cầu|nâng cao|xác định|huy động|hoàn thành|tiến hành|sử dụng"
+    "|nắm|thẩm định|phân bổ|cân đối|dự toán|quyết định|xử lý|đánh giá|biên soạn|in ấn|phát hành"
+    "|tích cực|kịp thời|trực tiếp|thành lập|chuẩn bị|đăng ký|duy trì|nhân rộng|lồng ghép|vận hành"
+    "|khai thác|chia sẻ|đào tạo|bồi dưỡng|tập huấn|thu thập|số hóa|chuẩn hóa|mở|tiếp nhận|giải đáp"
+    "|phản ánh|kiến nghị|hoàn thiện|điều chỉnh|sửa đổi|bổ sung|góp ý|khen thưởng|biểu dương"
+    "|ứng dụng"
+    "|tổ chức(?! (?:thành viên|chính trị|đoàn thể|xã hội|cá nhân|hội|đảng|cơ sở|tín dụng|quốc tế))"
+)
+PREDICATE = re.compile(rf"(?<![\w])(?<!các )(?<!Các )(?<!Ban )(?<!Cuộc )(?:{_VERBS})(?![\w])")
+_NAME_STOP = re.compile(r"[:;(]|\.(?:\s|$)|\s[-–]\s(?=[Cc]ơ quan (?:thường trực|chủ trì|đầu mối))")
+_PREFIX = re.compile(
+    r"^(?:(?:Đề nghị|Giao|Yêu cầu|Đối với|Trách nhiệm của|Nhiệm vụ của|Giao cho)\s+)+", re.I
+)
+_TRAILING = re.compile(r"[\s,;:.\-–]+$")
+_PAREN = re.compile(r"\s*\([^()]*\)")
+_SPLIT_BEFORE_ORG = re.compile(r"\s*(?:,|;|\n|\s(?:và|cùng)\s)\s*")
+_GENERIC = re.compile(
+    r"liên quan|^(?:(?:các|những)\s+)?(?:cơ quan|đơn vị|sở|ban|ngành|địa phương)(?!\w)", re.I
+)
+
+
+def strip_prefix(text: str) -> str:
+    """Remove "Đề nghị", "Giao", "Trách nhiệm của" … in front of a name."""
+    return _PREFIX.sub("", text.strip())
+
+
+def clean_name(name: str) -> str:
+    """A name as it should be shown: no prefix, trailing notes, parentheticals or punctuation."""
+    name = strip_prefix(name)
+    name = _PAREN.sub("", name)
+    name = re.split(r"\s[-–]\s(?=[Cc]ơ quan (?:thường trực|chủ trì|đầu mối))", name)[0]
+    name = re.sub(r"\s+", " ", name.replace("\n", " "))
+    name = re.sub(r"\s*([,;])(?=\S)", r"\1 ", name)
+    name = _TRAILING.sub("", name).strip()
+    return name[:1].upper() + name[1:] if name else name
+
+
+def is_collective(name: str) -> bool:
+    """A name standing for many bodies: "các …", "UBND các xã", "UBND xã, phường"."""
+    return bool(
+        re.search(r"(?:^|\s)(?:các|Các|những|Những|mỗi|Mỗi)\s", name)
+        or re.search(r"cấp xã|cấp huyện|cấp tỉnh", name)
+        or re.search(r",\s+[a-zđ]", name)
+    )
+
+
+def is_generic(name: str) -> bool:
+    """An unspecific group ("các cơ quan liên quan"): a partner, never worth a lead of its own."""
+    return bool(_GENERIC.search(name))
+
+
+def starts_with_body(text: str) -> bool:
+    return bool(ORG_START.match(strip_prefix(text)))
+
+
+def leading_body(text: str) -> tuple[str, str] | None:
+    """(name, rest) when ``text`` starts with a body name; the rest starts at the predicate."""
+    stripped = strip_prefix(text)
+    if not ORG_START.match(stripped):
+        return None
+    end = len(stripped)
+    verb = PREDICATE.search(stripped, 2)
+    if verb:
+        end = verb.start()
+    stop = _NAME_STOP.search(stripped, 2)
+    if stop and stop.start() < end:
+        end = stop.start()
+    name = stripped[:end]
+    if not clean_name(name):
+        return None
+    return name, stripped[end:].lstrip(" ,")
+
+
+def phrase_until_predicate(text: str) -> str:
+    """The leading noun phrase of ``text`` (e.g. the partners after "phối hợp với")."""
+    end = len(text)
+    verb = PREDICATE.search(text)
+    if verb:
+        end = verb.start()
+    stop = re.search(r"[:;(]|\.(?:\s|$)|\s(?:để|nhằm|trong|theo|về|tại|khi|trước|sau)\s", text)
+    if stop and stop.start() < end:
+        end = stop.start()
+    return text[:end]
+
+
+def split_names(phrase: str) -> list[str]:
+    """Split a list of bodies where the next piece starts with an organisation word."""
+    phrase = phrase.strip()
+    if not phrase:
+        return []
+    parts: list[str] = []
+    start = 0
+    for sep in _SPLIT_BEFORE_ORG.finditer(phrase):
+        rest = phrase[sep.end() :]
+        hard = ";" in sep.group(0) or "\n" in sep.group(0)
+        if hard or _splits_before(sep.group(0), rest, phrase[start : sep.start()]):
+            parts.append(phrase[start : sep.start()])
+            start = sep.end()
+    parts.append(phrase[start:])
+    names = [clean_name(p) for p in parts]
+    return [n for n in names if n and len(n) > 2]
+
+
+def _splits_before(separator: str, rest: str, before: str = "") -> bool:
+    if not ORG_START.match(rest):
+        return False
+    if re.search(r"(?:phụ trách|lĩnh vực)[^,]*$", before):
+        return False  # "Chuyên viên phụ trách lĩnh vực Hành chính, Văn phòng": one person
+    if re.search(r"\s(?:và|cùng)\s", separator):
+        # "MTTQ … và các tổ chức chính trị - xã hội" is one conventional pair, not two bodies.
+        return not re.match(r"(?:các|những)\s+(?:tổ chức|đoàn thể|hội)(?!\w)", rest, re.I)
+    return True
+
+
+def default_resolver(name: str, locality: str | None) -> Body:
+    """Used until a registry is given: the cleaned name, unregistered."""
+    del locality
+    cleaned = clean_name(name)
+    return Body(
+        name=cleaned,
+        as_written=name.strip(),
+        registered=False,
+        collective=is_collective(cleaned),
+    )

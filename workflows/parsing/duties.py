@@ -1,0 +1,162 @@
+"""One duty's wording to its lead and partners.
+
+The readings, chosen from the real plans (see docs in :mod:`workflows.parsing.assignments`):
+- "Chủ trì, phối hợp với X …" under a body heading H: lead H, partners X;
+- "Phối hợp với X …" under H: H still leads, X are partners: the plan assigns the duty to the
+  body it is listed under, which is accountable for it and reports on it; nothing makes X its
+  owner. Without any H, a single specific X leads; several X leave the lead open (warning);
+- "Phối hợp tuyên truyền …" (no X): H keeps the lead, with a note that the lead is unnamed;
+- "Giao X …", "Đề nghị X …", "X chủ trì …", "X báo cáo …": X leads (several X: each leads);
+- "Chỉ đạo X …" under H: H leads (directing is H's duty); with no heading (the issuer's own
+  list), X leads, because the issuer assigns the work to X through this plan.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from workflows.parsing.bodies import (
+    ORG_START,
+    is_collective,
+    is_generic,
+    leading_body,
+    phrase_until_predicate,
+    split_names,
+    strip_prefix,
+)
+
+_COOPERATE = re.compile(r"^[Pp]hối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+(.*)$", re.S)
+_INNER_COOPERATE = re.compile(
+    r"(?<!\w)(?:phối hợp(?:\s+chặt chẽ)?(?:\s+với)?|tham gia với|cùng với|cùng)\s+"
+)
+_LEAD_WORDS = re.compile(r"^(?:Giao|Đề nghị|Yêu cầu|Giao cho)\s+", re.I)
+_DIRECT = re.compile(r"^Chỉ đạo(?:\s+đạo)?\s+(.*)$", re.S)
+_LEADING_CLAUSE = re.compile(
+    r"^(?:Căn cứ|Trên cơ sở|Trong quá trình[^,]*|Đồng thời|Ngoài ra|Bên cạnh đó)[^,]*,\s*", re.S
+)
+_DUTY_VERBS = (
+    "Chủ trì|Phối hợp|Tham mưu|Tổ chức|Xây dựng|Hướng dẫn|Triển khai|Thực hiện|Báo cáo|Tổng hợp"
+    "|Theo dõi|Kiểm tra|Giám sát|Chỉ đạo|Đôn đốc|Tuyên truyền|Vận động|Cung cấp|Bố trí|Phân bổ"
+    "|Rà soát|Nghiên cứu|Đề xuất|Cập nhật|Lồng ghép|Hỗ trợ|Tăng cường|Đẩy mạnh|Có trách nhiệm"
+    "|Chịu trách nhiệm|Cấp phát|Tập huấn|Bồi dưỡng|Ban hành|Trình|Tiếp nhận|Thẩm định|Cử|Lập"
+    "|Khen thưởng|Biểu dương|Phát động|Duy trì|Chủ động|Giao|Đề nghị|Làm đầu mối|Là đầu mối"
+    "|Ưu tiên|Trước mắt|Đề xuất|Vận động|Cấp|Hướng dẫn|Định hướng|Gắn|Nâng cao|Trên cơ sở"
+    "|Đồng thời|Huy động|Kịp thời|Chuẩn bị|Thành lập|Quản lý|Đầu tư|Bảo đảm|Đảm bảo"
+    "|Tiếp tục|Phổ biến|Thu hút|Hình thành|Áp dụng|Hoàn thiện|Chuyển đổi|Định kỳ"
+)
+# After ";" a lower-case verb starts a new duty too ("…; hướng dẫn …"), except "thực hiện",
+# which mostly continues what the people are urged to do.
+_LOWER_VERBS = "|".join(
+    v[:1].lower() + v[1:] for v in _DUTY_VERBS.split("|") if v not in ("Thực hiện", "Cấp")
+)
+_SPLIT = re.compile(
+    rf";\s+(?=(?:{_DUTY_VERBS}|{_LOWER_VERBS})(?!\w))|\.\s+(?=(?:{_DUTY_VERBS})(?!\w))"
+)
+
+
+@dataclass
+class Reading:
+    """Who leads and who cooperates, as the wording says."""
+
+    leads: list[str] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    open_lead: bool = False  # the lead is deliberately left empty (ambiguous)
+
+
+def split_duties(text: str) -> list[str]:
+    """Several duties in one paragraph, split where a new duty verb starts a clause."""
+    parts = [p.strip() for p in _SPLIT.split(text)]
+    return [p for p in parts if len(p) > 3]
+
+
+def _partners_after(text: str) -> list[str]:
+    names: list[str] = []
+    for m in _INNER_COOPERATE.finditer(text):
+        phrase = phrase_until_predicate(text[m.end() :])
+        if ORG_START.match(phrase) or phrase.startswith(("các ", "ban, ngành", "ban ngành")):
+            names += split_names(phrase)
+    return _unique(names)
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: set[str] = set()
+    out = []
+    for n in names:
+        key = n.lower()
+        if key not in seen:
+            seen.add(key)
+            out.append(n)
+    return out
+
+
+def _strip_leading_clause(text: str) -> str:
+    """ "Căn cứ Kế hoạch này, các Sở … xây dựng …" -> "các Sở … xây dựng …"."""
+    if not _LEADING_CLAUSE.match(text):
+        return text
+    for comma in re.finditer(r",\s*", text):
+        rest = text[comma.end() :]
+        if ORG_START.match(strip_prefix(rest)) or re.match(r"(?:giao|chủ trì|phối hợp)\b", rest):
+            return rest
+    return _LEADING_CLAUSE.sub("", text, count=1)
+
+
+def read_duty(text: str, heading: list[str], default_lead: list[str] | None = None) -> Reading:
+    """Lead and partners of one duty under a body heading (``heading`` may be empty)."""
+    body = _strip_leading_clause(text.strip())
+    body = body[:1].upper() + body[1:]
+    if _LEAD_WORDS.match(body):
+        named = leading_body(body)
+        if named and named[0].strip():
+            return _subject(named[0], named[1], heading)
+    direct = _DIRECT.match(body)
+    if direct:
+        named = leading_body(direct.group(1))
+        if heading:
+            return Reading(list(heading), _partners_after(direct.group(1)))
+        if named and named[0].strip():
+            return _subject(named[0], named[1], [])
+    if ORG_START.match(strip_prefix(body)) and not re.match(r"^(?:Phòng|Ban)[,\s]", body[:6]):
+        named = leading_body(body)
+        if named and named[1] and not named[1].startswith(":"):
+            return _subject(named[0], named[1], heading)
+    if re.match(r"^Chủ trì", body):
+        return Reading(list(heading or default_lead or []), _partners_after(body))
+    cooperate = _COOPERATE.match(body)
+    if cooperate:
+        return _cooperation(cooperate.group(1), heading or default_lead or [])
+    leads = list(heading or default_lead or [])
+    return Reading(leads, _partners_after(body))
+
+
+def _subject(name: str, rest: str, heading: list[str]) -> Reading:
+    """ "X chủ trì, phối hợp với Y …" / "X phối hợp với Y …" / "X báo cáo …"."""
+    subjects = split_names(name)
+    rest = rest.strip()
+    if re.match(r"^chủ trì", rest) or not re.match(r"^phối hợp", rest):
+        return Reading(subjects, [p for p in _partners_after(rest) if p not in subjects])
+    cooperate = _COOPERATE.match(rest)
+    assert cooperate is not None
+    return _cooperation(cooperate.group(1), subjects)
+
+
+def _cooperation(rest: str, helpers: list[str]) -> Reading:
+    """ "Phối hợp với X …" said of ``helpers``: X leads, the helpers cooperate."""
+    phrase = phrase_until_predicate(rest)
+    named = split_names(phrase) if (ORG_START.match(phrase) or is_generic(phrase)) else []
+    # Only one named, specific body can take the lead; groups ("UBND các xã") only cooperate.
+    if named:
+        named = _unique(named + _partners_after(rest[len(phrase) :]))
+    if not named:
+        note = "nhiệm vụ «phối hợp» không nêu cơ quan chủ trì"
+        return Reading(list(helpers), [], [note] if helpers else [])
+    if helpers:
+        # The plan assigns the duty to the body it is listed under: it is accountable and
+        # reports; the bodies it cooperates with are partners (golden reading rules).
+        return Reading(list(helpers), named)
+    specific = [n for n in named if not is_generic(n) and not is_collective(n)]
+    if len(specific) == 1:
+        return Reading(specific, [n for n in named if n not in specific])
+    note = "phối hợp với nhiều cơ quan, chưa rõ cơ quan chủ trì"
+    return Reading([], named, [note], open_lead=True)

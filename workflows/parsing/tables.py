@@ -1,0 +1,196 @@
+"""Duty tables: find them in either text form and turn them into rows of cells keyed by role.
+
+Two forms reach the parser:
+- markdown-ish exports: a line holding only "|" separates cells, an empty gap between two such
+  lines ends a row, and a cell's text may span several lines;
+- the .docx reader: one line per row, ``| cell | cell | cell |``.
+
+Only tables whose header names a content column and a lead or partner column are duty tables;
+every other table (letterhead, signature block, report templates) stays in the text.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from workflows.parsing.text import strip_accents
+
+_ROMAN_CELL = re.compile(r"^(?:X{0,3})(?:IX|IV|V?I{1,3}|V|X)\.?$")
+_TT_CELL = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[a-zđ][.)]?)$")
+_SEPARATOR_CELL = re.compile(r"^:?-{2,}:?$")
+_ONE_LINE_ROW = re.compile(r"^\s*\|(.*\|.*)\|\s*$")
+
+
+@dataclass
+class Cell:
+    text: str
+    line: int
+
+
+@dataclass
+class TableRow:
+    """A table row: a section row ("II | Xây dựng …") or a duty row, cells keyed by role."""
+
+    line: int
+    cells: dict[str, Cell]
+    section: bool = False
+    label: str = ""
+
+
+@dataclass
+class Table:
+    line: int
+    columns: list[str]
+    rows: list[TableRow] = field(default_factory=list)
+
+
+def column_role(header: str) -> str | None:
+    """The role of a header cell: tt, content, lead, partners, due (or None for the rest)."""
+    h = " ".join(strip_accents(header).lower().split())
+    if "vai tro" in h:
+        return None
+    if re.fullmatch(r"(?:s\.?\s*)?tt|so tt|stt", h):
+        return "tt"
+    if "phoi hop" in h:
+        return "partners"
+    if "chu tri" in h or re.search(r"(co quan|don vi)[^,]*thuc hien", h) or h == "thuc hien":
+        return "lead"
+    if re.search(r"thoi (gian|han)|tien do|hoan thanh", h):
+        return "due"
+    if re.search(r"noi dung|nhiem vu|cong viec|hoat dong|ten (nhiem vu|de an|du an)", h):
+        return "content"
+    return None
+
+
+def _is_duty_header(cells: list[str]) -> list[str | None] | None:
+    roles = [column_role(c) for c in cells]
+    if "content" in roles and ("lead" in roles or "partners" in roles):
+        return roles
+    return None
+
+
+def extract_tables(lines: list[str]) -> tuple[list[Table], list[str]]:
+    """Duty tables found in ``lines``, and the lines with those tables blanked out."""
+    out = list(lines)
+    tables: list[Table] = []
+    i = 0
+    while i < len(out):
+        stripped = out[i].strip()
+        if stripped == "|":
+            end, raw_rows = _pipe_block(out, i)
+            table = _build(raw_rows)
+            if table is not None:
+                tables.append(table)
+                for k in range(i, end):
+                    out[k] = ""
+            i = max(end, i + 1)
+        elif _ONE_LINE_ROW.match(out[i]):
+            end, raw_rows = _one_line_rows(out, i)
+            table = _build(raw_rows)
+            if table is not None:
+                tables.append(table)
+                for k in range(i, end):
+                    out[k] = ""
+            i = max(end, i + 1)
+        else:
+            i += 1
+    return tables, out
+
+
+def _pipe_block(lines: list[str], start: int) -> tuple[int, list[list[Cell]]]:
+    """Rows of a markdown-ish table starting at a lone "|" line; returns (end index, rows)."""
+    rows: list[list[Cell]] = []
+    row: list[Cell] = []
+    buffer: list[tuple[str, int]] = []
+    width = 0  # the most cells a row has had
+    i = start + 1
+    while i < len(lines):
+        stripped = lines[i].strip()
+        if not lines[i]:
+            break
+        if not stripped:  # a rule line inside a cell ("--------" under a letterhead)
+            i += 1
+            continue
+        if stripped == "|":
+            if buffer:
+                row.append(Cell("\n".join(t for t, _ in buffer), buffer[0][1]))
+                buffer = []
+                after = lines[i + 1].strip() if i + 1 < len(lines) else ""
+                if rows and len(row) >= width and after and after != "|":
+                    # A full last row not followed by a row break: the table ended here even
+                    # though no blank line says so (PDF text layers have no blank lines).
+                    i += 1
+                    break
+                width = max(width, len(row))
+            else:
+                if row:
+                    rows.append(row)
+                    width = max(width, len(row))
+                row = []
+        else:
+            buffer.append((stripped, i + 1))
+        i += 1
+    if buffer:
+        row.append(Cell("\n".join(t for t, _ in buffer), buffer[0][1]))
+    if row:
+        rows.append(row)
+    return i, rows
+
+
+def _one_line_rows(lines: list[str], start: int) -> tuple[int, list[list[Cell]]]:
+    rows: list[list[Cell]] = []
+    i = start
+    while i < len(lines):
+        match = _ONE_LINE_ROW.match(lines[i])
+        if not match:
+            if not lines[i].strip() and i + 1 < len(lines) and _ONE_LINE_ROW.match(lines[i + 1]):
+                i += 1
+                continue
+            break
+        cells = [c.strip() for c in match.group(1).split("|")]
+        if not all(_SEPARATOR_CELL.match(c) or not c for c in cells):
+            rows.append([Cell(c, i + 1) for c in cells])
+        i += 1
+    return i, rows
+
+
+def _build(raw_rows: list[list[Cell]]) -> Table | None:
+    for h, header in enumerate(raw_rows[:3]):  # noqa: B007 (h is used after the loop)
+        roles = _is_duty_header([c.text for c in header])
+        if roles is not None:
+            break
+    else:
+        return None
+    columns = [r or "" for r in roles]
+    table = Table(header[0].line, columns)
+    content_index = columns.index("content")
+    for cells in raw_rows[h + 1 :]:
+        row = _row(cells, columns, content_index)
+        if row is not None:
+            table.rows.append(row)
+    return table
+
+
+def _row(cells: list[Cell], columns: list[str], content_index: int) -> TableRow | None:
+    texts = [c.text for c in cells if c.text]
+    if not texts:
+        return None
+    first = cells[0].text.strip()
+    filled = [c for c in cells if c.text]
+    if _ROMAN_CELL.match(first) and len(filled) <= 2:
+        title = filled[1].text if len(filled) > 1 else ""
+        head = {"content": Cell(title, cells[0].line)}
+        return TableRow(cells[0].line, head, True, first.rstrip("."))
+    # A row without a TT cell continues the row above: its merged cells on the left are skipped.
+    aligned = len(cells) == len(columns) or _TT_CELL.match(first)
+    offset = 0 if aligned else content_index
+    keyed: dict[str, Cell] = {}
+    for k, cell in enumerate(cells):
+        index = offset + k
+        if index < len(columns) and columns[index] and cell.text:
+            keyed[columns[index]] = cell
+    if "content" not in keyed:
+        return None
+    label = keyed.pop("tt").text if "tt" in keyed else ""
+    return TableRow(cells[0].line, keyed, False, label)

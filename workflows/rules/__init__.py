@@ -1,0 +1,5 @@
+"""Pure time rules: no database, no SMTP, no scheduler; ``now`` and dates are passed in.
+
+calendar (working days) · holiday_table (the override table) · quarters (periods) ·
+recurrence (period instances) · reminders · escalation · status (taxonomy) · timefmt (display).
+"""

@@ -1,0 +1,38 @@
+"""A stored task's status in the taxonomy Vietnamese task tracking uses (labels, categories).
+
+Thin adapter from the ``Task`` row to the pure rule in ``workflows.rules.status``.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from models.tasks import Task
+from workflows.rules import status as rule
+from workflows.rules.timefmt import local_date
+
+# Reports count open work in one column whether or not it has started.
+_REPORT_COLUMN = {
+    rule.Category.NOT_STARTED: "open",
+    rule.Category.IN_PROGRESS: "open",
+    rule.Category.OVERDUE: "overdue",
+    rule.Category.DONE_ON_TIME: "done_on_time",
+    rule.Category.DONE_LATE: "done_late",
+    rule.Category.DROPPED: "dropped",
+}
+
+
+def view(task: Task, today: date) -> rule.StatusView:
+    completed_on = local_date(task.completed_at) if task.completed_at else None
+    return rule.describe(
+        task.status, task.due, today, completed_on=completed_on, frozen_late=task.completed_late
+    )
+
+
+def status_label(task: Task, today: date) -> str:
+    return view(task, today).label
+
+
+def category(task: Task, today: date) -> str:
+    """One of done_on_time, done_late, open, overdue, dropped (report columns)."""
+    return _REPORT_COLUMN[view(task, today).category]
