@@ -39,6 +39,7 @@ class Settings(BaseSettings):
     escalation_days: str = "0,3,7,14"  # working days overdue for: body, head, coordinator, leaders
     contributor_lead_days: int = 5  # contributors report this many working days before the lead
     sweep_times: str = "08:00"  # local times (comma-separated) at which the sweep runs
+    delivery_interval_seconds: int = 300  # how often `serve` drains retries due in the outbox
 
     @property
     def effective_database_url(self) -> str:

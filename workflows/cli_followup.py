@@ -24,9 +24,13 @@ def remind(args: argparse.Namespace) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
-    from workflows.serve import serve as run
+    from web.embedded import serve as run
+    from workflows.jobs import SweepConfigError
 
-    run(args.host, args.port)
+    try:
+        run(args.host, args.port)
+    except SweepConfigError as error:
+        raise UserError(str(error)) from error
     return 0
 
 

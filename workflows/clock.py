@@ -7,7 +7,7 @@
 from __future__ import annotations
 
 import os
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
@@ -24,8 +24,10 @@ def parse_instant(text: str) -> datetime:
 
 def now() -> datetime:
     """Aware UTC now, shifted by ``KEHOACH_NOW`` when set (time keeps flowing from there)."""
-    real = datetime.now(UTC)
+    return datetime.now(UTC) + offset()
+
+
+def offset() -> timedelta:
+    """How far the app clock is ahead of the wall clock (zero unless ``KEHOACH_NOW`` is set)."""
     shifted = os.environ.get("KEHOACH_NOW")
-    if not shifted:
-        return real
-    return parse_instant(shifted) + (real - _started)
+    return parse_instant(shifted) - _started if shifted else timedelta(0)

@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Any
 
 from sqlalchemy import text
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 
 from config.settings import get_settings
 from models.db import is_postgres, session_scope
@@ -81,6 +81,31 @@ def sweep(
     _deliver(engine, at, report)
     _record_finish(engine, run, report.counts)
     return report
+
+
+def drain(now: datetime | None = None, *, database_url: str | None = None) -> SweepReport:
+    """Send what is due in the outbox (retries after backoff), composing nothing new.
+
+    ``kehoach serve`` runs this every few minutes between sweeps, so a mail that met a
+    transient failure at 08:00 does not wait for tomorrow's sweep. Not on non-working days.
+    """
+    at = now or clock_now()
+    report = SweepReport(now=at, dry_run=False)
+    if _working_day(get_settings(), at):
+        _deliver(database(database_url), at, report)
+    return report
+
+
+def last_finished_sweep(database_url: str | None = None) -> datetime | None:
+    """The ``now`` of the latest sweep that finished (the scheduler's catch-up reads it)."""
+    with session_scope(database(database_url)) as session:
+        query = (
+            select(SweepRun.now)
+            .where(col(SweepRun.finished_at).is_not(None))
+            .order_by(col(SweepRun.now).desc())
+            .limit(1)
+        )
+        return session.exec(query).first()
 
 
 def _working_day(settings: Any, at: datetime) -> bool:

@@ -1,0 +1,159 @@
+"""``kehoach serve`` for real: a subprocess with a shifted clock, a SQLite file, loopback SMTP.
+
+The app clock is shifted with ``KEHOACH_NOW``; the scheduler's triggers follow it, so an 08:00
+slot fires a few wall-clock seconds after start. What the tests read: the ``sweep_run`` rows,
+the mail the SMTP server received, ``/healthz`` and a signed link served by the same process.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+
+import httpx
+import pytest
+from sqlmodel import Session, select
+
+from models.delivery import SweepRun
+from tests.integration.sweep_world import LEAD_MAIL, build_world, configure_mail, duty, mail_to
+from web.server import free_port
+from workflows.clock import parse_instant
+from workflows.jobs import sweep
+from workflows.runtime import database
+
+pytestmark = pytest.mark.slow
+
+REPORT = "Báo cáo kết quả thực hiện 6 tháng đầu năm"
+DUE = date(2022, 6, 17)  # a Friday; reminders 7, 3, 1 working days before and on the day
+PERIOD = (date(2022, 4, 1), date(2022, 12, 31))
+
+
+@pytest.fixture
+def world(tmp_path: Path, smtp_server, monkeypatch: pytest.MonkeyPatch):
+    url = f"sqlite:///{tmp_path / 'kehoach.db'}"
+    monkeypatch.setenv("KEHOACH_DATABASE_URL", url)
+    configure_mail(monkeypatch, smtp_server)
+    engine = database(url)
+    build_world(engine, duty("T1", REPORT, DUE), period=PERIOD, published_at="2022-04-01T09:00")
+    return engine
+
+
+@contextmanager
+def serving(now: str) -> Iterator[tuple[subprocess.Popen, str]]:
+    """``kehoach serve`` with the app clock at ``now`` (local time); stopped with SIGTERM."""
+    port = free_port()
+    base = f"http://127.0.0.1:{port}"
+    env = dict(os.environ, KEHOACH_NOW=now, KEHOACH_BASE_URL=base)
+    env.update(KEHOACH_SWEEP_TIMES="08:00", KEHOACH_DELIVERY_INTERVAL_SECONDS="2")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "workflows.cli", "serve", "--port", str(port)],
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+    )
+    try:
+        wait_for(lambda: _healthy(base), process)
+        yield process, base
+    finally:
+        if process.poll() is None:
+            process.send_signal(signal.SIGTERM)
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.wait()
+
+
+def _healthy(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+    except httpx.HTTPError:
+        return False
+
+
+def wait_for(condition: Callable[[], bool], process: subprocess.Popen, seconds: float = 40) -> None:
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if process.poll() is not None or time.monotonic() > deadline:
+            process.kill()
+            output = process.communicate()[0]
+            raise AssertionError(f"condition not reached; kehoach serve printed:\n{output}")
+        time.sleep(0.1)
+
+
+def runs(engine) -> list[SweepRun]:
+    with Session(engine) as session:
+        return list(session.exec(select(SweepRun).order_by(SweepRun.id)).all())
+
+
+def finished(engine, runner: str) -> list[SweepRun]:
+    return [r for r in runs(engine) if r.runner == runner and r.finished_at is not None]
+
+
+def test_the_0800_slot_fires_on_the_app_clock_and_its_mail_arrives(world, smtp_server):
+    sweep(parse_instant("2022-06-16T09:00"))  # yesterday's run: the 1-day reminder went
+    assert len(mail_to(smtp_server, LEAD_MAIL)) == 1
+    with serving("2022-06-17T07:59:56") as (process, base):
+        wait_for(lambda: bool(finished(world, "scheduler")), process)
+        wait_for(lambda: len(mail_to(smtp_server, LEAD_MAIL)) == 2, process)
+        health = httpx.get(f"{base}/healthz").json()
+    (run,) = finished(world, "scheduler")
+    local = run.now.astimezone(parse_instant("2022-06-17T08:00").tzinfo)
+    assert parse_instant("2022-06-17T08:00") <= local < parse_instant("2022-06-17T08:01")
+    assert not finished(world, "catch-up")
+    assert health["scheduler_running"] and health["jobs"] == ["drain", "sweep-0800"]
+    assert health["last_sweep"].startswith("2022-06-17T01:00")  # 08:00 in Hà Nội, in UTC
+    mail = mail_to(smtp_server, LEAD_MAIL)[1]
+    assert "Báo cáo kết quả thực hiện 6 tháng đầu năm" in str(mail.message["Subject"])
+    assert "17/06/2022" in mail.message.get_body(("plain",)).get_content()
+    assert process.returncode == 0  # SIGTERM is a clean stop
+
+
+def test_after_three_days_down_it_catches_up_once_and_a_restart_adds_nothing(world, smtp_server):
+    sweep(parse_instant("2022-06-14T08:00"))  # Tuesday: the 3-working-days reminder goes
+    assert len(mail_to(smtp_server, LEAD_MAIL)) == 1
+    with serving("2022-06-17T10:00") as (process, _):
+        wait_for(lambda: bool(finished(world, "catch-up")), process)
+        wait_for(lambda: len(mail_to(smtp_server, LEAD_MAIL)) == 2, process)
+    with serving("2022-06-17T10:00") as (process, _):
+        time.sleep(4)  # long enough for a catch-up and two delivery ticks
+    assert len(finished(world, "catch-up")) == 1
+    assert [r.runner for r in runs(world)] == ["cli", "catch-up"]
+    mails = mail_to(smtp_server, LEAD_MAIL)
+    assert len(mails) == 2 and len({m.message_id for m in mails}) == 2
+    assert "17/06/2022" in mails[1].message.get_body(("plain",)).get_content()
+
+
+def test_the_signed_link_in_a_reminder_is_served_by_the_same_process(world, smtp_server):
+    with serving("2022-06-17T10:00") as (process, base):
+        wait_for(lambda: len(mail_to(smtp_server, LEAD_MAIL)) == 1, process)
+        (mail,) = mail_to(smtp_server, LEAD_MAIL)
+        text = mail.message.get_body(("plain",)).get_content()
+        link = re.search(re.escape(base) + r"/l/done/\S+", text)
+        assert link, text
+        page = httpx.get(link.group(0))
+        forged = httpx.get(link.group(0)[:-3] + "xyz")
+    assert page.status_code == 200 and "Báo cáo hoàn thành nhiệm vụ" in page.text
+    assert forged.status_code in (400, 403, 404)
+
+
+def test_serve_refuses_to_start_without_a_secret_key(tmp_path: Path):
+    env = {k: v for k, v in os.environ.items() if k != "KEHOACH_SECRET_KEY"}
+    result = subprocess.run(
+        [sys.executable, "-m", "workflows.cli", "serve", "--port", str(free_port())],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "KEHOACH_SECRET_KEY" in result.stderr and "Traceback" not in result.stderr

@@ -1,0 +1,76 @@
+"""``kehoach serve``: the embedded default, one process with the scheduler and the web app.
+
+The scheduler runs in a background thread; uvicorn serves the web UI and the signed links in
+the foreground. Ctrl-C or SIGTERM stops uvicorn, then the scheduler waits for a running job to
+finish (a sweep interrupted anyway would resume at the next run: everything is keyed).
+"""
+
+from __future__ import annotations
+
+import logging
+import signal
+
+import uvicorn
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from config.settings import get_settings
+from web.app import create_app
+from workflows.jobs import SweepConfigError, last_finished_sweep
+from workflows.rules.sweep_slots import SweepTimesError, parse_sweep_times
+from workflows.runtime import database
+from workflows.scheduler import build_scheduler
+
+log = logging.getLogger("kehoach.serve")
+
+
+def check_config() -> None:
+    """Refuse to start with settings that would make every scheduled sweep fail."""
+    settings = get_settings()
+    if not settings.secret_key:
+        raise SweepConfigError(
+            "Chưa đặt KEHOACH_SECRET_KEY: cần khóa bí mật để ký liên kết trong thư và phiên đăng "
+            "nhập. Ví dụ: export KEHOACH_SECRET_KEY=$(python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(32))')"
+        )
+    try:
+        parse_sweep_times(settings.sweep_times)
+    except SweepTimesError as error:
+        raise SweepConfigError(str(error)) from error
+
+
+def serve(host: str, port: int) -> None:
+    """Run until interrupted. Raises ``SweepConfigError`` before starting on bad settings."""
+    check_config()
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    database()  # migrate before either side touches the schema
+    scheduler = build_scheduler(get_settings())
+    app = create_app()
+    app.router.routes.insert(0, Route("/healthz", healthz, methods=["GET"]))
+    app.state.scheduler = scheduler
+    scheduler.start()
+    log.info("Bộ lập lịch đã chạy: %s", ", ".join(str(job) for job in scheduler.get_jobs()))
+    # uvicorn handles SIGINT/SIGTERM itself, then re-raises the signal to the handler it found;
+    # with a no-op there, the process goes on to stop the scheduler and exits 0 (a clean stop).
+    for stop in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(stop, lambda *_: None)
+    try:
+        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+    finally:
+        scheduler.shutdown(wait=True)
+        log.info("Đã dừng kehoach serve.")
+
+
+async def healthz(request: Request) -> JSONResponse:
+    """Liveness for monitors: the scheduler runs, and when the last sweep was."""
+    scheduler = request.app.state.scheduler
+    last = last_finished_sweep()
+    return JSONResponse(
+        {
+            "scheduler_running": bool(scheduler.running),
+            "jobs": sorted(job.id for job in scheduler.get_jobs()),
+            "last_sweep": last.isoformat() if last else None,
+        },
+        status_code=200 if scheduler.running else 503,
+    )
