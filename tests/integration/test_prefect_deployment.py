@@ -132,14 +132,17 @@ def _healthy(api: str) -> bool:
         return False
 
 
-def run_deployment(prefect: Prefect, worker_env: dict[str, str], workdir: Path) -> str:
-    """``prefect deployment run`` then a ``--run-once`` process worker; the flow run's id."""
-    out = prefect.cli(
-        "deployment", "run", "kehoach-sweep/kehoach-sweep", "--param", f"now_iso={NOW}"
-    )
-    match = re.search(r"UUID: ([0-9a-f-]{36})", out)
-    assert match, out
-    flow_run_id = match.group(1)
+def run_deployments(
+    prefect: Prefect, worker_env: dict[str, str], workdir: Path, *deployments: str
+) -> list[str]:
+    """``prefect deployment run`` for each deployment (at ``NOW``), then one ``--run-once``
+    process worker, which runs them all and waits for them; the flow runs' ids."""
+    ids = []
+    for name in deployments:
+        out = prefect.cli("deployment", "run", f"{name}/{name}", "--param", f"now_iso={NOW}")
+        match = re.search(r"UUID: ([0-9a-f-]{36})", out)
+        assert match, out
+        ids.append(match.group(1))
     worker = subprocess.Popen(
         [PREFECT, "worker", "start", "--pool", "kehoach-pool", "--type", "process", "--run-once"],
         cwd=workdir,  # not the checkout: the pull step finds it through KEHOACH_HOME
@@ -153,9 +156,10 @@ def run_deployment(prefect: Prefect, worker_env: dict[str, str], workdir: Path) 
         output = worker.communicate(timeout=120)[0]
     finally:
         _stop(worker)
-    state = prefect.get(f"/flow_runs/{flow_run_id}")["state"]
-    assert state["type"] == "COMPLETED", f"{state}\nworker printed:\n{output}"
-    return flow_run_id
+    for flow_run_id in ids:
+        state = prefect.get(f"/flow_runs/{flow_run_id}")["state"]
+        assert state["type"] == "COMPLETED", f"{state}\nworker printed:\n{output}"
+    return ids
 
 
 def sweeps(engine) -> list[SweepRun]:
@@ -187,7 +191,10 @@ def test_a_deployed_sweep_run_by_a_worker_sends_the_reminder_once(
         assert schedule["schedule"]["timezone"] == "Asia/Ho_Chi_Minh"
         assert deployment["work_pool_name"] == "kehoach-pool"
 
-        first = run_deployment(prefect, worker_env, tmp_path)
+        drain = prefect.get("/deployments/name/kehoach-drain/kehoach-drain")
+        assert drain["schedules"][0]["schedule"]["interval"] == 300
+
+        (first,) = run_deployments(prefect, worker_env, tmp_path, "kehoach-sweep")
         (mail,) = [m for m in smtp_server.received[before:] if LEAD_MAIL in m.rcpt_tos]
         subject = str(mail.message["Subject"])
         assert subject.startswith("[Nhắc việc] Thời hạn") and REPORT in subject
@@ -198,7 +205,8 @@ def test_a_deployed_sweep_run_by_a_worker_sends_the_reminder_once(
         assert run.counts["sent"] >= 1
         received = len(smtp_server.received)
 
-        run_deployment(prefect, worker_env, tmp_path)  # the same instant again
+        # The same instant again, and the between-sweeps delivery job: nothing more is sent.
+        run_deployments(prefect, worker_env, tmp_path, "kehoach-sweep", "kehoach-drain")
         assert len(smtp_server.received) == received
         second = sweeps(engine)[-1]
         assert len(sweeps(engine)) == 2 and second.finished_at is not None
