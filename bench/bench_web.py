@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import math
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -152,21 +154,21 @@ def seed(url: str, n: int, rng: random.Random, board_index: bool = False) -> Non
     create_user(url, "coquan@bench.example", "agency", "Cơ quan thử 7", PASSWORD)
 
 
-def serve(url: str, port: int) -> subprocess.Popen:
+def serve(url: str, port: int, log: Path) -> subprocess.Popen:
     env = {
         **os.environ,
         "KEHOACH_NOW": NOW_TEXT,
         "KEHOACH_DATABASE_URL": url,
         "PYTHONPATH": str(ROOT),
     }
-    code = f"from web.server import run; run('127.0.0.1', {port}, {url!r})"
-    return subprocess.Popen(
-        [sys.executable, "-c", code],
-        env=env,
-        cwd=ROOT,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+    code = (
+        "import logging; from web.server import run; "
+        f"run('127.0.0.1', {port}, {url!r}, log_level='warning')"
     )
+    with log.open("ab") as sink:  # the child keeps its own handle; a pipe could fill and block
+        return subprocess.Popen(
+            [sys.executable, "-c", code], env=env, cwd=ROOT, stdout=sink, stderr=sink
+        )
 
 
 async def login(base: str, email: str) -> httpx.AsyncClient:
@@ -181,46 +183,61 @@ async def login(base: str, email: str) -> httpx.AsyncClient:
 
 
 async def drive(client: httpx.AsyncClient, path: str, requests: int, concurrency: int):
+    """``requests`` GETs of ``path`` by ``concurrency`` clients in a closed loop; latencies of
+    the successful ones, the elapsed time and the failures (status code or exception name)."""
     latencies: list[float] = []
+    failures: list[str] = []
     queue = iter(range(requests))
 
     async def worker() -> None:
         for _ in queue:
             started = time.perf_counter()
-            response = await client.get(path)
-            latencies.append(time.perf_counter() - started)
-            if response.status_code != 200:
-                raise RuntimeError(f"{path}: HTTP {response.status_code}")
+            try:
+                response = await client.get(path)
+            except httpx.HTTPError as error:
+                failures.append(type(error).__name__)
+                continue
+            if response.status_code == 200:
+                latencies.append(time.perf_counter() - started)
+            else:
+                failures.append(f"HTTP {response.status_code}")
 
     began = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return latencies, time.perf_counter() - began
+    return latencies, time.perf_counter() - began, failures
 
 
-async def measure(base: str, requests: int, concurrency: int) -> None:
+async def measure(base: str, requests: int, concurrency: int, only: str | None = None) -> None:
     clients = {
         "coordinator": await login(base, "dieuphoi@bench.example"),
         "leader": await login(base, "lanhdao@bench.example"),
         "agency": await login(base, "coquan@bench.example"),
     }
     for label, (role, path) in PAGES.items():
+        if only and only not in label:
+            continue
         await drive(clients[role], path, min(5, requests), 1)  # warm-up
-        latencies, elapsed = await drive(clients[role], path, requests, concurrency)
+        latencies, elapsed, failures = await drive(clients[role], path, requests, concurrency)
         ms = sorted(x * 1000 for x in latencies)
-        p95 = ms[max(0, int(len(ms) * 0.95) - 1)]
+        problems = f"  FAILED {len(failures)}: {sorted(set(failures))}" if failures else ""
+        if not ms:
+            print(f"  {label:30s} no successful request{problems}", flush=True)
+            continue
+        p95 = ms[max(0, math.ceil(len(ms) * 0.95) - 1)]
         print(
             f"  {label:30s} p50 {statistics.median(ms):7.1f} ms  p95 {p95:7.1f} ms  "
-            f"max {ms[-1]:7.1f} ms  {len(ms) / elapsed:6.1f} req/s"
+            f"max {ms[-1]:7.1f} ms  {len(ms) / elapsed:6.1f} req/s{problems}",
+            flush=True,
         )
     for client in clients.values():
         await client.aclose()
 
 
-def wait_until_up(base: str, process: subprocess.Popen) -> None:
+def wait_until_up(base: str, process: subprocess.Popen, log: Path) -> None:
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(process.stderr.read().decode()[-2000:])  # type: ignore[union-attr]
+            raise RuntimeError(log.read_text(errors="replace")[-2000:])
         try:
             httpx.get(base + "/login", timeout=2)
             return
@@ -236,6 +253,9 @@ def run_one(kind: str, args: argparse.Namespace) -> None:
     if kind == "sqlite":
         folder = Path(tempfile.mkdtemp(prefix="kehoach-bench-"))
         url = f"sqlite:///{folder / 'bench.db'}"
+
+        def cleanup() -> None:
+            shutil.rmtree(folder, ignore_errors=True)
     else:
         name = f"kehoach_bench_{uuid.uuid4().hex[:8]}"
         admin = create_engine(args.pg_admin, isolation_level="AUTOCOMMIT")
@@ -252,13 +272,19 @@ def run_one(kind: str, args: argparse.Namespace) -> None:
         seed(url, args.tasks, random.Random(args.seed), args.board_index)
         print(f"{kind}: {args.tasks:,} tasks seeded in {time.perf_counter() - began:.1f} s")
         port = free_port()
-        process = serve(url, port)
+        log = Path(tempfile.mkdtemp(prefix="kehoach-bench-log-")) / "server.log"
+        process = serve(url, port, log)
         try:
-            wait_until_up(f"http://127.0.0.1:{port}", process)
-            asyncio.run(measure(f"http://127.0.0.1:{port}", args.requests, args.concurrency))
+            wait_until_up(f"http://127.0.0.1:{port}", process, log)
+            asyncio.run(
+                measure(f"http://127.0.0.1:{port}", args.requests, args.concurrency, args.only)
+            )
         finally:
             process.terminate()
             process.wait(timeout=30)
+        errors = log.read_text(errors="replace")
+        if "Traceback" in errors:
+            print(f"  server errors (log {log}):\n" + errors[-3000:])
     finally:
         if cleanup:
             cleanup()
@@ -271,6 +297,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=200, help="per page")
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--only", help="measure only the pages whose label contains this")
     parser.add_argument(
         "--board-index",
         action="store_true",

@@ -24,6 +24,7 @@ from web import (
     routes_tasks,
 )
 from web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
+from web.readers import reader_for
 from web.render import render
 from workflows.runtime import database, registry
 
@@ -84,6 +85,7 @@ def create_app(database_url: str | None = None) -> Starlette:
         exception_handlers={HTTPException: http_error, 500: server_error},
     )
     app.state.engine = database(database_url)
+    app.state.reader = reader_for(app.state.engine)
     app.state.settings = settings
     app.state.registry = registry()
     return app

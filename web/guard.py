@@ -57,7 +57,8 @@ class Ctx:
 
     @property
     def engine(self) -> Engine:
-        return self.request.app.state.engine
+        """A GET reads (deferred, read-only transactions); a POST may write."""
+        return engine_for_request(self.request)
 
     @property
     def settings(self) -> Settings:
@@ -81,6 +82,11 @@ class Ctx:
         return int(self.request.path_params[name])
 
 
+def engine_for_request(request: Request) -> Engine:
+    state = request.app.state
+    return state.reader if request.method in ("GET", "HEAD") else state.engine
+
+
 def _in_session(engine: Engine, fn: Callable[..., T], args: tuple, kwargs: dict) -> T:
     with session_scope(engine) as session:
         return fn(session, *args, **kwargs)
@@ -101,7 +107,7 @@ def endpoint(
         async def run(request: Request) -> Response:
             token = request.cookies.get(SESSION_COOKIE)
             user = await run_in_threadpool(
-                _in_session, request.app.state.engine, _load, (token,), {}
+                _in_session, request.app.state.reader, _load, (token,), {}
             )
             anon_csrf = request.cookies.get(ANON_CSRF_COOKIE)
             fresh_anon = None

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import re
+import unicodedata
+from dataclasses import dataclass, field
 from datetime import date
 
 from sqlalchemy import func
@@ -18,6 +20,8 @@ from web.queries_tasks import TaskLine, lines_for
 from workflows.rules.quarters import Quarter
 
 MAX_SOURCE_LINES_PER_TASK = 8
+MAX_TIMELINE_QUARTERS = 60
+_WARNING_LINE = re.compile(r"^Dòng (\d+)\b")
 
 
 @dataclass(frozen=True)
@@ -25,6 +29,25 @@ class ReviewTask:
     line: TaskLine
     task: Task
     source: list[tuple[int, str]]  # (line number, text)
+    warnings: list[str] = field(default_factory=list)  # the plan's warnings about these lines
+
+    @property
+    def needs_review(self) -> bool:
+        """No lead body, or a warning on its lines: what a coordinator must look at first."""
+        if self.task.status == "dropped":
+            return False
+        return self.task.lead_id is None or bool(self.warnings)
+
+
+@dataclass(frozen=True)
+class ReviewWarning:
+    text: str
+    line: int | None  # the source line it names ("Dòng 172: …"), to link to
+
+
+def warning_line(text: str) -> int | None:
+    match = _WARNING_LINE.match(text)
+    return int(match.group(1)) if match else None
 
 
 def plan_list(session: Session, drafts: bool) -> list[tuple[Plan, int]]:
@@ -49,22 +72,27 @@ def review(session: Session, plan: Plan, today: date) -> dict:
         ).all()
     )
     source = session.get(PlanSource, plan.id)
-    lines = source.text.split("\n") if source else []
+    # NFC: many documents carry decomposed tone marks, which monospace fonts draw misplaced.
+    lines = unicodedata.normalize("NFC", source.text).split("\n") if source else []
     starts = sorted({t.line for t in tasks if t.line > 0})
     shown = {tl.id: tl for tl in lines_for(session, tasks, today)}
+    warnings = [
+        ReviewWarning(text, warning_line(text))
+        for text in session.exec(
+            select(PlanWarning.message)
+            .where(PlanWarning.plan_id == plan.id, PlanWarning.revision == plan.revision)
+            .order_by(col(PlanWarning.id))
+        ).all()
+    ]
     items = []
     for t in tasks:
         assert t.id is not None
-        items.append(ReviewTask(shown[t.id], t, _source_of(t.line, starts, lines)))
-    # Warnings and tasks lacking a lead come first: they are what a coordinator must fix.
-    items.sort(
-        key=lambda r: (r.task.lead_id is not None or r.task.status == "dropped", r.task.line)
-    )
-    warnings = session.exec(
-        select(PlanWarning.message).where(
-            PlanWarning.plan_id == plan.id, PlanWarning.revision == plan.revision
-        )
-    ).all()
+        source = _source_of(t.line, starts, lines)
+        span = (t.line, source[-1][0] if source else t.line)
+        about = [w.text for w in warnings if w.line is not None and span[0] <= w.line <= span[1]]
+        items.append(ReviewTask(shown[t.id], t, source, about))
+    # Tasks with a warning or lacking a lead come first: they are what a coordinator must fix.
+    items.sort(key=lambda r: (not r.needs_review, r.task.line))
     agencies = session.exec(
         select(Agency.name).where(col(Agency.merged_into_id).is_(None)).order_by(Agency.name)
     ).all()
@@ -73,7 +101,7 @@ def review(session: Session, plan: Plan, today: date) -> dict:
     return {
         "plan": plan,
         "items": items,
-        "warnings": list(warnings),
+        "warnings": warnings,
         "source_lines": list(enumerate(lines, start=1)),
         "agency_names": list(agencies),
         "parent": parent,
@@ -133,4 +161,12 @@ def timeline(session: Session, plan: Plan, today: date) -> dict:
             undated.append(tl)
         else:
             by_quarter.setdefault(Quarter.of(tl.due), []).append(tl)
+    # Every quarter of the plan's period is shown, an empty one too (nothing falls due then).
+    bounds = [d for d in (plan.period_start, plan.period_end) if d is not None]
+    known = sorted([*by_quarter, *(Quarter.of(d) for d in bounds)])
+    if known:
+        quarter = known[0]
+        while quarter <= known[-1] and len(by_quarter) < MAX_TIMELINE_QUARTERS:
+            by_quarter.setdefault(quarter, [])
+            quarter = quarter.next()
     return {"quarters": sorted(by_quarter.items()), "undated": undated}

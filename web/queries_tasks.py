@@ -11,7 +11,7 @@ from sqlmodel import Session, col, select
 from models.agencies import Agency
 from models.plans import Plan
 from models.tasks import Task, TaskPartner
-from models.types import TaskStatus
+from models.types import PlanStatus, TaskStatus
 from web.auth import CurrentUser
 from web.scope import task_scope
 from workflows.rules.status import Category
@@ -179,7 +179,10 @@ def filter_choices(session: Session, user: CurrentUser) -> dict:
     """Plans and bodies for the filter drop-downs (an agency user gets none: its scope is set)."""
     if user.is_agency:
         return {"plans": [], "agencies": []}
-    plans = session.exec(select(Plan.id, Plan.number, Plan.title).order_by(col(Plan.id))).all()
+    query = select(Plan.id, Plan.number, Plan.title).order_by(col(Plan.id))
+    if not user.is_coordinator:  # leadership sees published plans only, drafts not even named
+        query = query.where(Plan.status == PlanStatus.PUBLISHED)
+    plans = session.exec(query).all()
     agencies = session.exec(
         select(Agency.id, Agency.name)
         .where(col(Agency.merged_into_id).is_(None))

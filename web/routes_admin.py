@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session
+from sqlmodel import Session, col, select
 from starlette.exceptions import HTTPException
 from starlette.responses import Response
 from starlette.routing import Route
 
-from models.agencies import Agency
+from models.agencies import Agency, AgencyAlias
 from models.followup import Extension
 from web.feeds import has_feed, new_feed_token
 from web.forms import parse_int
@@ -20,6 +20,7 @@ from workflows.corrections import merge_agency
 from workflows.followup import decide_extension
 from workflows.lookups import CorrectionError
 from workflows.outbox_view import STATUS_LABELS
+from workflows.parsing.text import fold
 
 
 @endpoint(COORDINATOR)
@@ -128,6 +129,46 @@ async def merge(ctx: Ctx) -> Response:
     return redirect("/agencies", f"Đã gộp «{victim}» vào «{into}» ({moved} lượt giao việc).")
 
 
+def add_alias(session: Session, registry, agency_id: int, name: str) -> str:  # type: ignore[no-untyped-def]
+    """Record ``name`` as another way plans write this body (later imports map it here)."""
+    agency = _agency(session, agency_id)
+    name = " ".join(name.split())[:200]
+    folded = fold(name)
+    if not folded:
+        raise CorrectionError("Hãy nhập tên gọi khác của cơ quan.")
+    entry = registry.lookup(name)
+    if entry is not None and entry.key != agency.key:
+        raise CorrectionError(f"«{name}» là tên của «{entry.name}» trong danh mục.")
+    other = session.exec(
+        select(Agency).where(
+            Agency.folded_name == folded,
+            Agency.id != agency_id,
+            col(Agency.merged_into_id).is_(None),
+        )
+    ).first()
+    if other is not None:
+        raise CorrectionError(f"Đã có cơ quan «{other.name}»: hãy dùng «Gộp cơ quan».")
+    existing = session.get(AgencyAlias, folded)
+    if existing is not None and existing.agency_id != agency_id:
+        owner = session.get(Agency, existing.agency_id)
+        raise CorrectionError(f"«{name}» đã là tên gọi khác của «{owner.name if owner else '?'}».")
+    if existing is None:
+        session.add(AgencyAlias(folded=folded, agency_id=agency_id))
+    return agency.name
+
+
+@endpoint(COORDINATOR)
+async def alias(ctx: Ctx) -> Response:
+    agency_id = ctx.path_int("agency_id")
+    back = f"/agencies#agency-{agency_id}"
+    name = ctx.field("name")
+    try:
+        owner = await ctx.db(add_alias, ctx.request.app.state.registry, agency_id, name)
+    except CorrectionError as error:
+        return redirect(back, str(error))
+    return redirect(back, f"Đã thêm tên gọi khác «{name}» cho «{owner}».")
+
+
 def _feed_url(ctx: Ctx, token: str) -> str:
     base = ctx.settings.base_url.rstrip("/")
     return f"{base}/ical/{token}.ics"
@@ -169,6 +210,7 @@ ROUTES = [
     Route("/agencies", agencies, methods=["GET"]),
     Route("/agencies/{agency_id:int}/contacts", contacts, methods=["POST"]),
     Route("/agencies/merge", merge, methods=["POST"]),
+    Route("/agencies/{agency_id:int}/alias", alias, methods=["POST"]),
     Route("/agencies/{agency_id:int}/feed", agency_feed, methods=["POST"]),
     Route("/feed", own_feed, methods=["GET", "POST"]),
 ]

@@ -2,7 +2,9 @@
 
 A GET only shows a confirmation page (mail scanners follow links); the POST applies the action
 once: the token id is recorded in ``UsedLink`` in the same transaction as the action, so a
-second use, or a link from before a deadline change, is refused.
+second use, or a link from before a deadline change, is refused. The lead body's links do all
+three actions; a partner body's link only acknowledges (only the lead reports and asks for more
+time). A link for a finished task no longer acts.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from starlette.routing import Route
 
 from models.agencies import Agency
 from models.followup import UsedLink
-from models.tasks import Task
+from models.tasks import Task, TaskPartner
 from models.types import TaskStatus
 from notifications.links import LinkAction, LinkClaims, LinkError, verify
 from web.forms import FormError, parse_date
@@ -41,6 +43,10 @@ class LinkRefused(Exception):
         self.status = status
 
 
+class LinkInputError(Exception):
+    """The link is good but what was typed is not (a date, a reason): show the form again."""
+
+
 @dataclass(frozen=True)
 class LinkTarget:
     claims: LinkClaims
@@ -63,19 +69,41 @@ def _check(session: Session, ctx: Ctx) -> LinkTarget:
     except LinkError as error:
         raise LinkRefused(str(error)) from error
     task = session.get(Task, task_id)
-    if task is None or task.lead_id != claims.agency_id:
+    if task is None or not _may_act(session, task, claims):
         raise LinkRefused("Liên kết không còn dùng được cho nhiệm vụ này.")
     if task.deadline_version != claims.deadline_version:
         raise LinkRefused("Thời hạn nhiệm vụ đã thay đổi; hãy dùng liên kết trong thư mới nhất.")
     if session.get(UsedLink, claims.jti) is not None:
         raise LinkRefused("Liên kết này đã được dùng.", 410)
+    if task.status == TaskStatus.DROPPED or (
+        task.status == TaskStatus.DONE and claims.action != LinkAction.ACKNOWLEDGE
+    ):
+        raise LinkRefused("Nhiệm vụ đã kết thúc; liên kết không còn tác dụng.", 410)
     agency = session.get(Agency, claims.agency_id)
     return LinkTarget(claims, task, agency.name if agency else "")
 
 
+def _may_act(session: Session, task: Task, claims: LinkClaims) -> bool:
+    """The lead body may do anything its link says; a partner body only acknowledges."""
+    if task.lead_id == claims.agency_id:
+        return True
+    return (
+        claims.action == LinkAction.ACKNOWLEDGE
+        and session.get(TaskPartner, (task.id, claims.agency_id)) is not None
+    )
+
+
 def _page(ctx: Ctx, target: LinkTarget | None, **extra: object) -> Response:
     status = extra.pop("status", 200)
-    context = {"target": target, "titles": TITLES, "error": None, "done": None, **extra}
+    context = {
+        "target": target,
+        "titles": TITLES,
+        "error": None,
+        "done": None,
+        "problem": None,
+        "typed": {},
+        **extra,
+    }
     if target is not None:
         context["shown"] = view(target.task, ctx.today())
     return render(ctx.request, "link.html", context, status_code=status)  # type: ignore[arg-type]
@@ -104,11 +132,14 @@ async def link_apply(ctx: Ctx) -> Response:
             try:
                 due = parse_date(ctx.field("due"), "Hạn đề nghị")
             except FormError as error:
-                raise LinkRefused(str(error)) from error
+                raise LinkInputError(str(error)) from error
             if due is None:
-                raise LinkRefused("Hãy nhập hạn đề nghị (dd/mm/yyyy).")
+                raise LinkInputError("Hãy nhập hạn đề nghị (dd/mm/yyyy).")
             reason = ctx.field("reason")[:1000]
-            request_extension(session, claims.task_id, due, reason, actor, now)
+            try:
+                request_extension(session, claims.task_id, due, reason, actor, now)
+            except CorrectionError as error:
+                raise LinkInputError(str(error)) from error
             message = "Đã gửi đề nghị gia hạn; cơ quan điều phối sẽ xem xét."
         else:
             record(session, task, now, actor, "acknowledged", {})
@@ -121,9 +152,16 @@ async def link_apply(ctx: Ctx) -> Response:
         message = await ctx.db(apply)
     except LinkRefused as error:
         return _page(ctx, None, error=str(error), status=error.status)
+    except LinkInputError as error:
+        target = await ctx.db(_check, ctx)  # nothing was stored: the form again, with why
+        return _page(ctx, target, problem=str(error), typed=_typed(ctx), status=400)
     except CorrectionError as error:
         return _page(ctx, None, error=str(error), status=409)
     return _page(ctx, None, done=message)
+
+
+def _typed(ctx: Ctx) -> dict[str, str]:
+    return {name: ctx.field(name) for name in ("due", "reason", "note")}
 
 
 ROUTES = [

@@ -41,10 +41,15 @@ def serving(app: Starlette, host: str = "127.0.0.1", port: int | None = None) ->
         thread.join(timeout=10)
 
 
-def run(host: str = "127.0.0.1", port: int = 8080, database_url: str | None = None) -> None:
+def run(
+    host: str = "127.0.0.1",
+    port: int = 8080,
+    database_url: str | None = None,
+    log_level: str = "info",
+) -> None:
     """Serve in the foreground until interrupted (what ``kehoach serve`` can call)."""
     from web.app import create_app
 
     uvicorn.run(
-        create_app(database_url), host=host, port=port, log_level="info", proxy_headers=True
+        create_app(database_url), host=host, port=port, log_level=log_level, proxy_headers=True
     )

@@ -221,6 +221,8 @@ def _item(
                 ),
             )
             for action, label in _LINKS
+            # a partner body acknowledges; only the lead reports done or asks for more time
+            if notice.role == "body" or action == LinkAction.ACKNOWLEDGE
         )
     return task_item(task, plan, today, "partner" if notice.role == "partner" else "lead", links)
 

@@ -179,6 +179,10 @@ MATRIX: dict[tuple[str, str], tuple[Cell, dict]] = {
         Cell(agency_params, ("known", "missing"), {"email": "alpha.moi@example.gov.vn"}),
         coord_post({"known": 303, "missing": 404}),
     ),
+    ("POST", "/agencies/{agency_id:int}/alias"): (
+        Cell(agency_params, ("known", "missing"), {"name": "Phòng Alpha (tên cũ)"}),
+        coord_post({"known": 303, "missing": 404}),
+    ),
     ("POST", "/agencies/merge"): (Cell(none), coord_post(303)),  # data filled in below
     ("POST", "/agencies/{agency_id:int}/feed"): (
         Cell(agency_params, ("known", "missing")),

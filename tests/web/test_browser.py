@@ -16,12 +16,13 @@ import pytest
 from sqlmodel import Session, col, func, select
 
 from config.settings import reset_settings
+from models.agencies import Agency
 from models.db import engine_for
 from models.plans import Plan
-from models.tasks import Task
-from models.types import PlanStatus
+from models.tasks import Task, TaskPartner
+from models.types import PlanStatus, TaskStatus
 from tests.web.icsparse import parse
-from tests.web.world import EMAILS, PASSWORD, World
+from tests.web.world import EMAILS, NOW, PASSWORD, World
 from web.app import create_app
 from web.server import serving
 
@@ -95,9 +96,21 @@ def as_role(browser, site):  # type: ignore[no-untyped-def]
         context.close()
 
 
+MAX_SHOT_HEIGHT = 2400  # a long page is cut there: the top is what a reviewer looks at
+
+
 def shot(page, name: str) -> None:  # type: ignore[no-untyped-def]
     SHOTS.mkdir(exist_ok=True)
-    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True)
+    width = page.viewport_size["width"]
+    height = min(page.evaluate("document.documentElement.scrollHeight"), MAX_SHOT_HEIGHT)
+    clip = {"x": 0, "y": 0, "width": width, "height": height}
+    page.screenshot(path=str(SHOTS / f"{name}.png"), full_page=True, clip=clip)
+
+
+def box(page, selector: str) -> dict:  # type: ignore[no-untyped-def]
+    found = page.locator(selector).first.bounding_box()
+    assert found is not None, f"{selector} is not visible"
+    return found
 
 
 def test_a_coordinator_uploads_reviews_corrects_and_publishes(as_role, world: World):
@@ -108,31 +121,94 @@ def test_a_coordinator_uploads_reviews_corrects_and_publishes(as_role, world: Wo
     page.click("#upload-form button")
     page.wait_for_selector("text=Nhiệm vụ trích xuất")
     assert "Đã nhập kế hoạch" in page.inner_text(".flash")
+    plan_id = int(re.search(r"/plans/(\d+)", page.url).group(1))  # type: ignore[union-attr]
     shot(page, "coordinator-review")
-    first = page.locator("form.correct-form").first
+    # Side by side: the extracted tasks on the left, the source text on the right, both on screen.
+    tasks, source = box(page, "section.extracted"), box(page, "section.source")
+    assert source["x"] >= tasks["x"] + tasks["width"] - 1
+    assert source["y"] < tasks["y"] + tasks["height"] and tasks["y"] < source["y"] + 200
+    # Warnings first: the plan's warnings above the tasks, then the tasks they are about.
+    assert box(page, "#warnings")["y"] < box(page, "article.task")["y"]
+    warned = page.locator("article.task.needs-review")
+    assert warned.count() >= 3
+    classes = [a.get_attribute("class") or "" for a in page.locator("article.task").all()]
+    first_plain = next(i for i, c in enumerate(classes) if "needs-review" not in c)
+    assert all("needs-review" not in c for c in classes[first_plain:])
+    assert "Dòng 172" in warned.first.inner_text() or "Dòng 166" in warned.first.inner_text()
+    # Each task shows the source lines it came from, and clicking it lights them up.
+    article = page.locator("article.task").nth(first_plain)
+    start, end = (int(n) for n in article.get_attribute("data-lines").split("-"))
+    article.locator("p.task-text").click()
+    lit = page.locator(".source li.hit")
+    assert lit.count() == end - start + 1
+    assert lit.first.get_attribute("id") == f"L{start}"
+    assert article.locator("details summary").inner_text() == f"Dòng nguồn {start}–{end}"
+    # Correct: a date on the first plain task, the lead and partners of a warned one.
+    first = article.locator("form.correct-form")
     first.locator("input[name=due]").fill("30/11/2022")
     first.locator("button").click()
     page.wait_for_selector(".flash")
     assert "thời hạn" in page.inner_text(".flash")
+    fixed = page.locator("article.task.needs-review").first
+    fixed_id = int(fixed.get_attribute("id").removeprefix("task-"))
+    form = fixed.locator("form.correct-form")
+    form.locator("input[name=lead]").fill("Phòng Y tế huyện Tu Mơ Rông")
+    form.locator("textarea[name=partners]").fill(
+        "Phòng Tài chính - Kế hoạch huyện Tu Mơ Rông\nBảo hiểm xã hội huyện Tu Mơ Rông"
+    )
+    form.locator("button").click()
+    page.wait_for_selector(".flash")
+    assert "cơ quan chủ trì" in page.inner_text(".flash"), page.inner_text(".flash")
+    with Session(engine_for(world.url)) as session:
+        reassigned = session.get(Task, fixed_id)
+        assert reassigned is not None and reassigned.lead_id is not None
+        lead = session.get(Agency, reassigned.lead_id)
+        partners = session.exec(
+            select(Agency.name)
+            .join(TaskPartner, col(TaskPartner.agency_id) == Agency.id)
+            .where(TaskPartner.task_id == fixed_id)
+        ).all()
+    assert lead is not None and lead.name == "Phòng Y tế huyện Tu Mơ Rông"
+    assert sorted(partners) == [
+        "Bảo hiểm xã hội huyện Tu Mơ Rông",
+        "Phòng Tài chính - Kế hoạch huyện Tu Mơ Rông",
+    ]
     force = page.locator("#publish-form input[name=force]")
     if force.count():
         force.check()
     page.click("#publish-form button")
     page.wait_for_selector("text=Đã ban hành kế hoạch")
     assert page.inner_text("#plan-status").startswith("Đã ban hành")
-    plan_id = int(re.search(r"/plans/(\d+)", page.url).group(1))  # type: ignore[union-attr]
     with Session(engine_for(world.url)) as session:
         plan = session.get(Plan, plan_id)
         corrected = session.exec(
             select(Task).where(Task.plan_id == plan_id, col(Task.edited).is_(True))
         ).all()
+        live = session.exec(
+            select(Task).where(Task.plan_id == plan_id, col(Task.status) != "dropped")
+        ).all()
     assert plan is not None and plan.status == PlanStatus.PUBLISHED
-    assert [t.due for t in corrected] == [date(2022, 11, 30)]
+    assert date(2022, 11, 30) in [t.due for t in corrected]
+    assert fixed_id in [t.id for t in corrected]
     page.goto(f"/plans/{plan_id}/graph")
-    assert page.locator(".graph svg rect").count() > 10
+    assert page.locator(".graph svg a rect").count() == len(live)  # one box per live task
     shot(page, "coordinator-graph")
     page.goto(f"/plans/{plan_id}/timeline")
-    assert page.locator(".timeline .quarter").count() >= 1
+    # Every quarter of the plan's period (Quý I–IV/2022), each with the tasks due in it.
+    roman = ("I", "II", "III", "IV")
+    expected: dict[str, int] = {f"Quý {r}/2022": 0 for r in roman}
+    for t in live:
+        if t.due is not None:
+            label = f"Quý {roman[(t.due.month - 1) // 3]}/{t.due.year}"
+            expected[label] = expected.get(label, 0) + 1
+    sections = page.locator(".timeline .quarter").all()
+    shown_counts = {
+        s.locator("h2").inner_text(): s.locator("li").count()
+        for s in sections
+        if s.locator("h2").inner_text().startswith("Quý")
+    }
+    assert shown_counts == expected
+    assert sum(s.locator("li").count() for s in sections) == len(live)
     shot(page, "coordinator-timeline")
 
 
@@ -193,9 +269,59 @@ def _overdue_by_lead(world: World) -> dict[int, int]:
     return {lead: count for lead, count in rows}
 
 
+def _scorecards_from_tables(world: World, first: date, last: date) -> dict[int, dict[str, str]]:
+    """Per lead body, straight from the rows (not the app's SQL): tasks of published plans due
+    in [first, last], judged on 15/05/2024."""
+    today = date(2024, 5, 15)
+    with Session(engine_for(world.url)) as session:
+        rows = session.exec(
+            select(Task)
+            .join(Plan, col(Plan.id) == Task.plan_id)
+            .where(Plan.status == PlanStatus.PUBLISHED, col(Task.status) != "dropped")
+        ).all()
+    cards: dict[int, dict[str, int]] = {}
+    for task in rows:
+        if task.due is None or not first <= task.due <= last or task.lead_id is None:
+            continue
+        card = cards.setdefault(
+            task.lead_id, {"due": 0, "on-time": 0, "late": 0, "overdue": 0, "pending": 0}
+        )
+        card["due"] += 1
+        if task.status == "done":
+            card["late" if task.completed_late else "on-time"] += 1
+        elif task.due < today:
+            card["overdue"] += 1
+        else:
+            card["pending"] += 1
+    shown = {}
+    for lead, card in cards.items():
+        judged = card["on-time"] + card["late"] + card["overdue"]
+        rate = f"{card['on-time'] * 100 / judged:.0f}%" if judged else "—"
+        shown[lead] = {**{k: str(v) for k, v in card.items()}, "rate": rate}
+    return shown
+
+
+def _scorecards_on_page(page) -> dict[int, dict[str, str]]:  # type: ignore[no-untyped-def]
+    columns = ("due", "on-time", "late", "overdue", "pending", "rate")
+    return {
+        int(row.get_attribute("data-agency")): {
+            c: row.locator(f"td.{c}").inner_text() for c in columns
+        }
+        for row in page.locator("#scorecards tbody tr[data-agency]").all()
+    }
+
+
 def test_leadership_sees_an_overdue_board_and_scorecards_that_match_the_database(
     as_role, world: World
 ):
+    from workflows.followup import update_status
+    from workflows.rules.timefmt import dmy
+
+    # Body B finishes T3 late (due 30/04) and T2 early (due 30/06): scorecards have all kinds.
+    with Session(engine_for(world.url)) as session:
+        for task_id in (world.task_b_with_a, world.task_b):
+            update_status(session, task_id, TaskStatus.DONE, "beta", NOW)
+        session.commit()
     page = as_role("leader")
     page.goto("/board")
     shot(page, "leader-board")
@@ -204,22 +330,34 @@ def test_leadership_sees_an_overdue_board_and_scorecards_that_match_the_database
         int(row.get_attribute("data-agency")): int(row.locator("td.total").inner_text())
         for row in page.locator("#by-body tbody tr[data-agency]").all()
     }
-    assert shown == expected and sum(expected.values()) == 2
+    assert shown == expected and sum(expected.values()) == 1
     assert int(page.inner_text("#overdue-total")) == sum(expected.values())
-    page.goto("/scorecards?period=2024-Q1")
-    shot(page, "leader-scorecards")
-    rows = page.locator("#scorecards tbody tr[data-agency]").all()
-    assert len(rows) == 1  # only T1 (body A) is due in Quý I/2024
-    cells = {
-        c: rows[0].locator(f"td.{c}").inner_text() for c in ("due", "on-time", "overdue", "rate")
+    links = page.locator("#overdue-list tbody tr td:first-child a").all()
+    listed = [int(a.inner_text()) for a in links]
+    assert listed == [world.task_a]
+    periods = {
+        "2024-Q1": (date(2024, 1, 1), date(2024, 3, 31)),
+        "2024-Q2": (date(2024, 4, 1), date(2024, 6, 30)),
+        "2024": (date(2024, 1, 1), date(2024, 12, 31)),
     }
-    assert cells == {"due": "1", "on-time": "0", "overdue": "1", "rate": "0%"}
+    for key, (first, last) in periods.items():
+        page.goto(f"/scorecards?period={key}")
+        assert f"{dmy(first)} – {dmy(last)}" in page.inner_text("main")
+        expected_cards = _scorecards_from_tables(world, first, last)
+        assert expected_cards, key
+        assert _scorecards_on_page(page) == expected_cards, key
+        if key == "2024-Q2":
+            shot(page, "leader-scorecards")
     page.goto("/milestones?year=2024")
     shot(page, "leader-milestones")
     quarters = [
         r.locator("td").nth(1).inner_text() for r in page.locator("#milestones tbody tr").all()
     ]
     assert quarters == ["Quý I/2024", "Quý II/2024", "Quý IV/2024"]  # quarters with deadlines
+    page.goto(f"/tasks/{world.task_b_with_a}")
+    history = page.inner_text("#history")
+    assert "Hoàn thành" in history and "beta" in history
+    shot(page, "leader-task-history")
 
 
 def test_the_xlsx_and_ics_exports_download_and_parse(as_role, world: World):

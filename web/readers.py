@@ -1,0 +1,34 @@
+"""A read-only engine for GET pages.
+
+The embedded SQLite engine starts every transaction with ``BEGIN IMMEDIATE`` (the write lock,
+so two writers never deadlock). Pages only read: under WAL, readers neither wait for nor block
+the writer, so GET requests use a second engine on the same file whose transactions are
+deferred and which refuses writes (``PRAGMA query_only``). PostgreSQL needs nothing of this.
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import Engine, create_engine, event
+
+from models.db import SQLITE_BUSY_TIMEOUT_MS
+
+
+def reader_for(engine: Engine) -> Engine:
+    """An engine for read-only transactions on ``engine``'s database."""
+    if engine.dialect.name != "sqlite":
+        return engine
+    reader = create_engine(engine.url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+
+    @event.listens_for(reader, "connect")
+    def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]
+        dbapi_connection.isolation_level = None  # our BEGIN below is the only one
+        cursor = dbapi_connection.cursor()
+        cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
+        cursor.execute("PRAGMA query_only=ON")
+        cursor.close()
+
+    @event.listens_for(reader, "begin")
+    def _on_begin(connection) -> None:  # type: ignore[no-untyped-def]
+        connection.exec_driver_sql("BEGIN DEFERRED")
+
+    return reader
