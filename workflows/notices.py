@@ -57,12 +57,19 @@ def _latest_per_task(alarms: list[TaskAlarm]) -> list[tuple[TaskAlarm, bool]]:
     """After a gap, several reminders of one task may be due: only the latest is worth sending."""
     latest: dict[tuple[int, str], TaskAlarm] = {}
     for alarm in alarms:
-        group = "escalation" if alarm.kind == "escalation" else alarm.kind.split("-")[0]
-        key = (alarm.task_id, f"{group}:{alarm.step}" if group == "escalation" else group)
+        key = (alarm.task_id, _series(alarm))
         if key not in latest or alarm.fire_at >= latest[key].fire_at:
             latest[key] = alarm
     chosen = {id(a) for a in latest.values()}
     return [(a, id(a) not in chosen) for a in alarms]
+
+
+def _series(alarm: TaskAlarm) -> str:
+    """Alarms of one series replace each other: the reminders ahead of the deadline (before-N
+    and due-day), the overdue notices, and each escalation step on its own."""
+    if alarm.kind == "escalation":
+        return f"escalation:{alarm.step}"
+    return "overdue" if alarm.kind.startswith("overdue") else "ahead"
 
 
 def _fire(session: Session, alarm: TaskAlarm, now: datetime, counts: FireCounts) -> None:

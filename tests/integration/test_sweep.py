@@ -97,6 +97,16 @@ def test_running_a_sweep_twice_sends_nothing_more(engine, smtp_server, monkeypat
     assert len(mail_to(smtp_server, LEAD_MAIL)) == 1
 
 
+def test_after_a_gap_only_the_nearest_reminder_of_a_task_goes(engine, smtp_server, monkeypatch):
+    configure_mail(monkeypatch, smtp_server)
+    world = build_world(engine, duty("T1", REPORT, date(2022, 6, 20)))
+    report = world.sweep_at("2022-06-20T08:05")  # the first sweep ever, on the deadline day
+    (mail,) = mail_to(smtp_server, LEAD_MAIL)
+    assert str(mail.message["Subject"]).startswith("[Nhắc việc] Thời hạn")  # one item, not two
+    assert mail.message.get_body(("plain",)).get_content().count(REPORT) == 1
+    assert (report.counts["notices"], report.counts["superseded"]) == (1, 3)
+
+
 def test_a_body_gets_one_digest_for_all_its_items_in_a_run(engine, smtp_server, monkeypatch):
     configure_mail(monkeypatch, smtp_server)
     world = build_world(
