@@ -69,3 +69,46 @@ def test_prefixes_and_notes_are_not_part_of_a_name() -> None:
 def test_without_a_registry_a_body_is_kept_as_written_and_unregistered() -> None:
     body = default_resolver("UBND các xã, thị trấn", "huyện Ngọc Hồi")
     assert (body.name, body.registered, body.collective) == ("UBND các xã, thị trấn", False, True)
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        # a committee named by a verb phrase: the verb after "ban" and before a capital is a name
+        ("Đồng chí Phó Trưởng ban xây dựng Đảng - Ủy viên: Trực tiếp chỉ đạo", None),
+        # "bầu cử" / "ứng cử" are nouns: "cử" there does not start the predicate
+        ("Ủy ban bầu cử xã chủ trì tổ chức hội nghị", "Ủy ban bầu cử xã"),
+        # "cơ sở đào tạo" is an institution, not "cơ sở" that trains
+        ("Các cơ sở đào tạo trên địa bàn phối hợp tuyển sinh", "Các cơ sở đào tạo trên địa bàn"),
+    ],
+)
+def test_nouns_built_on_verbs_stay_in_the_name(text: str, name: str | None) -> None:
+    found = leading_body(text)
+    assert found is not None
+    expected = name or text.split(":")[0]
+    assert clean_name(found[0]) == expected
+
+
+def test_a_singular_dong_chi_with_several_posts_is_one_person() -> None:
+    phrase = "Đồng chí Ủy viên Ban Thường vụ Đảng ủy, Chủ tịch Ủy ban MTTQ Việt Nam xã"
+    assert split_names(phrase) == [phrase]
+
+
+@pytest.mark.parametrize(
+    ("phrase", "names"),
+    [
+        (
+            "Các đồng chí Phó Chủ tịch, Trưởng đoàn thể xã, các đồng chí Chuyên viên",
+            ["Các đồng chí Phó Chủ tịch", "Trưởng đoàn thể xã", "Các đồng chí Chuyên viên"],
+        ),
+        (
+            "Sở Nội vụ và các cơ sở giáo dục nghề nghiệp",
+            ["Sở Nội vụ", "Các cơ sở giáo dục nghề nghiệp"],
+        ),
+        ("Bí thư Chi bộ, Trưởng thôn", ["Bí thư Chi bộ", "Trưởng thôn"]),
+    ],
+)
+def test_office_holders_and_institutions_written_in_lower_case_split_a_list(
+    phrase: str, names: list[str]
+) -> None:
+    assert split_names(phrase) == names

@@ -64,3 +64,52 @@ def test_several_duties_in_one_paragraph_split_at_a_new_verb() -> None:
 def test_a_list_of_objects_after_a_semicolon_does_not_split() -> None:
     text = "Hỗ trợ tập huấn, chuyển giao kỹ thuật; giống cây trồng, vật nuôi; thiết bị, vật tư"
     assert split_duties(text) == [text]
+
+
+def test_a_clause_with_its_own_subject_after_a_semicolon_is_a_new_duty() -> None:
+    text = (
+        "Các đồng chí Phó Chủ tịch chỉ đạo thực hiện; các chuyên viên cơ quan được phân công "
+        "thực hiện các nhiệm vụ theo Kế hoạch."
+    )
+    first, second = split_duties(text)
+    assert read_duty(first, []).leads == ["Các đồng chí Phó Chủ tịch"]
+    assert read_duty(second, []).leads == ["Các chuyên viên cơ quan"]
+
+
+def test_a_sentence_with_its_own_subject_is_a_new_duty_of_that_body() -> None:
+    text = (
+        "Các phòng, đơn vị báo cáo tình hình thực hiện về Phòng Kế hoạch - Tổng hợp. "
+        "Phòng Kế hoạch - Tổng hợp tổng hợp, báo cáo Lãnh đạo Sở."
+    )
+    first, second = split_duties(text)
+    assert read_duty(first, []).leads == ["Các phòng, đơn vị"]
+    assert read_duty(second, []).leads == ["Phòng Kế hoạch - Tổng hợp"]
+
+
+def test_bodies_listed_as_objects_after_a_semicolon_do_not_split() -> None:
+    text = "Hướng dẫn Ủy ban nhân dân các xã; các cơ quan, đơn vị liên quan."
+    assert split_duties(text) == [text]
+
+
+def test_a_sentence_opening_with_can_cu_starts_a_new_duty() -> None:
+    text = "Thực hiện cải cách hành chính. Căn cứ kết quả thực hiện, tham mưu đánh giá cán bộ."
+    assert len(split_duties(text)) == 2
+
+
+def test_a_review_after_a_semicolon_is_a_new_duty() -> None:
+    assert len(split_duties("Tổ chức sơ kết hằng năm; tổng kết khi kết thúc Kế hoạch.")) == 2
+
+
+def test_a_leading_time_clause_is_skipped_to_find_the_subject() -> None:
+    text = "Định kỳ 6 tháng, hàng năm, Sở Công Thương tổ chức sơ kết, đánh giá kết quả"
+    assert read_duty(text, []).leads == ["Sở Công Thương"]
+
+
+def test_a_comma_inside_parentheses_does_not_end_a_leading_clause() -> None:
+    text = "Căn cứ cơ cấu gồm Ban Thường trực (Chủ tịch, các Phó Chủ tịch chỉ đạo), việc phân công"
+    assert read_duty(text, []).leads == []
+
+
+def test_a_phong_subject_leads_its_sentence() -> None:
+    reading = read_duty("Phòng Kế hoạch - Tổng hợp tổng hợp, báo cáo Lãnh đạo Sở", ["Sở X"])
+    assert reading.leads == ["Phòng Kế hoạch - Tổng hợp"]

@@ -6,7 +6,13 @@ from datetime import date
 
 import pytest
 
-from workflows.parsing.timephrases import find_deadline, parse_time, period_deadlines, year_range
+from workflows.parsing.timephrases import (
+    find_deadline,
+    parse_time,
+    period_deadlines,
+    period_list,
+    year_range,
+)
 
 FIELD_CASES = [
     ("Quý I/2024", date(2024, 3, 31), None),
@@ -115,3 +121,16 @@ def test_a_single_period_report_is_not_split() -> None:
 )
 def test_a_plans_period_comes_from_its_title(title: str, span: object) -> None:
     assert year_range(title) == span
+
+
+def test_a_list_of_periods_without_dates_gives_one_recurrence_each() -> None:
+    found = period_list("Định kỳ 6 tháng, hàng năm, giữa nhiệm kỳ, Sở tổ chức sơ kết")
+    assert [(p, s.recurrence, s.due) for p, s in found] == [
+        ("6 tháng", "6 tháng", None),
+        ("năm", "năm", None),
+    ]
+    assert [p for p, _ in period_list("định kỳ hằng quý và hằng năm báo cáo")] == ["quý", "năm"]
+
+
+def test_a_single_period_is_no_list() -> None:
+    assert period_list("định kỳ hằng năm báo cáo Ủy ban nhân dân tỉnh") == []

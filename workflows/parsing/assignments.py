@@ -105,6 +105,8 @@ def category(node: Node | None) -> str | None:
 
 def _category(node: Node) -> str | None:
     title = _folded(node.title[:120])
+    if title.endswith("!"):  # a slogan ("Mỗi lá phiếu là … một trách nhiệm …!") is no heading
+        return category(node.parent)
     if len(title.split()) <= 14 or node.kind in ("roman", "part"):
         if _ASSIGN.search(title):
             return "assign"
@@ -189,6 +191,8 @@ class _Walker:
         self.intro_item: Item | None = None
         self.partner_mode: list[str] | None = None
         self.node_candidates: dict[str, Candidate] = {}
+        # numbered items with no lead, waiting for the field lines that close their group
+        self.orphans: list[tuple[Node | None, Candidate]] = []
 
     # -- context -------------------------------------------------------------------------
     def bodies_for(self, node: Node | None) -> list[str]:
@@ -225,6 +229,7 @@ class _Walker:
                 continue
             if _CLOSING.match(item.para.text):
                 self._reset()
+                self.orphans = []
                 started = False  # closing words, recipients, signature: until an appendix
                 continue
             node = item.node or self.tree.nodes.get(item.section)
@@ -260,6 +265,8 @@ class _Walker:
         heading = self.bodies_for(node)
         emit = context is not None
         added = self._add(text, item, node, heading, emit=emit, issuer_list=context == "issuer")
+        if item.node is not None and added and not any(c.leads for c in added):
+            self.orphans += [(item.node.parent, c) for c in added]
         if (text.rstrip().endswith(":") and added) or (
             added and _PARTNER_INTRO.match(text.strip())
         ):
@@ -321,7 +328,7 @@ class _Walker:
         issuer_list: bool = False,
     ) -> list[Candidate]:
         added: list[Candidate] = []
-        pieces = split_duties(text) if emit else [text]
+        pieces = split_duties(text)  # content items may become duties when fields follow
         subject: list[str] | None = None
         for piece in pieces:
             inline = re.match(r"^([^:]{3,120}):\s*(\S.*)$", piece, re.S)
@@ -409,7 +416,7 @@ class _Walker:
         if item.node is not None or not re.match(_FIELD, text):
             return False
         if self.field_targets is None:
-            self.field_targets = self._targets(item, node)
+            self.field_targets = self._targets(item, node) + self._group(node)
         values = _field_values(text)
         for cand in self.field_targets:
             if cand.milestone:  # a dated step takes the item's bodies, keeps its own date
@@ -444,6 +451,14 @@ class _Walker:
         if pending:
             return pending
         return [self._node_candidate(node)] if node is not None else []
+
+    def _group(self, node: Node | None) -> list[Candidate]:
+        """Earlier sibling items with no lead and no fields of their own ("3.1 …", "3.2 …",
+        "3.3 …" then "- Đơn vị chủ trì: …"): the fields closing the group are theirs too."""
+        parent = node.parent if node is not None else None
+        group = [c for p, c in self.orphans if p is parent and not c.leads and node is not None]
+        self.orphans = []
+        return group
 
     def _node_candidate(self, node: Node) -> Candidate:
         if node.key not in self.node_candidates:

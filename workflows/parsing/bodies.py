@@ -32,6 +32,8 @@ _STRONG_ORG = (
     r"|Giám đốc|Thủ trưởng|Thành viên|Người đứng đầu|Cấp ủy|Lực lượng|Hợp tác xã|Ban quản lý"
     r"|Ban quản lí|ban quản lý|ban quản lí|Ban công tác|Ban chỉ đạo|Tổ công tác|Tổ bầu cử"
     r"|Trung tâm phục vụ|Ban Thường trực|Ban Chỉ đạo|Ban Chỉ huy|Viện [Kk]iểm sát"
+    # office-holders named by a lower-case post: "Trưởng thôn", "Trưởng đoàn thể xã"
+    r"|Trưởng (?:thôn|bản|ấp|khu phố|tổ dân phố|đoàn thể|các đoàn thể|ban|phòng|đoàn)"
 )
 _WEAK_ORG = (
     r"Sở|Phòng|Ban|Trung tâm|Bộ|Hội|Đoàn|Viện|Cục|Đài|Báo|Trường|Thanh tra|Tổ|Đồn|Trưởng"
@@ -41,7 +43,7 @@ _ORG_WORDS = rf"(?:{_STRONG_ORG})(?!\w)|(?:{_WEAK_ORG})(?=\s+(?:[{UPPER}]|và\s+
 _COLLECTIVE_NOUNS = (
     r"cơ quan|đơn vị|sở|Sở|ban|ngành|phòng|Phòng|địa phương|xã|phường|tổ chức|đoàn thể"
     r"|thành viên|hội|Hội|trường|doanh nghiệp|thôn|huyện|tỉnh|cấp|lực lượng|đồng chí|Phó"
-    r"|chuyên viên"
+    r"|chuyên viên|Chuyên viên|Đồng chí|Cán bộ|Công chức|cơ sở"
     r"|công chức|cán bộ|ngành|Ban|Trung tâm|UBND|Ủy ban|Uỷ ban|chi bộ|tập thể|đảng viên"
 )
 ORG_START = re.compile(
@@ -55,16 +57,21 @@ _VERBS = (
     "|chịu trách nhiệm|căn cứ|theo dõi|hướng dẫn|tăng cường|kiện toàn|định kỳ|tổng hợp|rà soát"
     "|ban hành|lãnh đạo|chỉ đạo|đẩy mạnh|bố trí|cung cấp|tiếp tục|quan tâm|là|làm|được|khẩn trương"
     "|nghiên cứu|đề xuất|kiểm tra|phân công|thường xuyên|ưu tiên|vận động|tuyên truyền|cập nhật"
-    "|lập|giám sát|hỗ trợ|phổ biến|gửi|trình|đôn đốc|thống nhất|tập trung|đảm bảo|bảo đảm|cử"
+    "|lập|giám sát|hỗ trợ|phổ biến|gửi|trình|đôn đốc|thống nhất|tập trung|đảm bảo|bảo đảm"
     "|tham gia|phát huy|giao|yêu cầu|nâng cao|xác định|huy động|hoàn thành|tiến hành|sử dụng"
     "|nắm|thẩm định|phân bổ|cân đối|dự toán|quyết định|xử lý|đánh giá|biên soạn|in ấn|phát hành"
     "|tích cực|kịp thời|trực tiếp|thành lập|chuẩn bị|đăng ký|duy trì|nhân rộng|lồng ghép|vận hành"
     "|khai thác|chia sẻ|đào tạo|bồi dưỡng|tập huấn|thu thập|số hóa|chuẩn hóa|mở|tiếp nhận|giải đáp"
     "|phản ánh|kiến nghị|hoàn thiện|điều chỉnh|sửa đổi|bổ sung|góp ý|khen thưởng|biểu dương"
-    "|ứng dụng"
+    "|ứng dụng|(?<!bầu )(?<!ứng )(?<!Bầu )cử"
     "|tổ chức(?! (?:thành viên|chính trị|đoàn thể|xã hội|cá nhân|hội|đảng|cơ sở|tín dụng|quốc tế))"
 )
-PREDICATE = re.compile(rf"(?<![\w])(?<!các )(?<!Các )(?<!Ban )(?<!Cuộc )(?:{_VERBS})(?![\w])")
+# A verb right after "cơ sở", or after "ban" and before a capital, names the body ("các cơ sở đào
+# tạo", "Phó Trưởng ban xây dựng Đảng"); it does not start the predicate.
+PREDICATE = re.compile(
+    rf"(?<![\w])(?<!các )(?<!Các )(?<!Ban )(?<!cơ sở )(?<!Cuộc )"
+    rf"(?!(?<=ban )\w+(?: \w+)? [{UPPER}])(?:{_VERBS})(?![\w])"
+)
 _NAME_STOP = re.compile(r"[:;(]|\.(?:\s|$)|\s[-–]\s(?=[Cc]ơ quan (?:thường trực|chủ trì|đầu mối))")
 _PREFIX = re.compile(
     r"^(?:(?:Đề nghị|Giao|Yêu cầu|Đối với|Trách nhiệm của|Nhiệm vụ của|Giao cho)\s+)+", re.I
@@ -164,6 +171,8 @@ def _splits_before(separator: str, rest: str, before: str = "") -> bool:
         return False
     if re.search(r"(?:phụ trách|lĩnh vực)[^,]*$", before):
         return False  # "Chuyên viên phụ trách lĩnh vực Hành chính, Văn phòng": one person
+    if "," in separator and re.match(r"[Đđ]ồng chí\s", before):
+        return False  # "Đồng chí Ủy viên Ban Thường vụ, Chủ tịch Ủy ban MTTQ": one person
     if re.search(r"\s(?:và|cùng)\s", separator):
         # "MTTQ … và các tổ chức chính trị - xã hội" is one conventional pair, not two bodies.
         return not re.match(r"(?:các|những)\s+(?:tổ chức|đoàn thể|hội)(?!\w)", rest, re.I)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from workflows.parsing.bodies import (
     ORG_START,
+    PREDICATE,
     is_collective,
     is_generic,
     leading_body,
@@ -33,7 +34,9 @@ _INNER_COOPERATE = re.compile(
 _LEAD_WORDS = re.compile(r"^(?:Giao|Đề nghị|Yêu cầu|Giao cho)\s+", re.I)
 _DIRECT = re.compile(r"^Chỉ đạo(?:\s+đạo)?\s+(.*)$", re.S)
 _LEADING_CLAUSE = re.compile(
-    r"^(?:Căn cứ|Trên cơ sở|Trong quá trình[^,]*|Đồng thời|Ngoài ra|Bên cạnh đó)[^,]*,\s*", re.S
+    r"^(?:Căn cứ|Trên cơ sở|Trong quá trình[^,]*|Đồng thời|Ngoài ra|Bên cạnh đó"
+    r"|Định kỳ|Hằng|Hàng|Mỗi|Trước ngày|Chậm nhất|Sau khi|Khi|Trong thời gian)[^,]*,\s*",
+    re.S,
 )
 _DUTY_VERBS = (
     "Chủ trì|Phối hợp|Tham mưu|Tổ chức|Xây dựng|Hướng dẫn|Triển khai|Thực hiện|Báo cáo|Tổng hợp"
@@ -51,8 +54,10 @@ _LOWER_VERBS = "|".join(
     v[:1].lower() + v[1:] for v in _DUTY_VERBS.split("|") if v not in ("Thực hiện", "Cấp")
 )
 _SPLIT = re.compile(
-    rf";\s+(?=(?:{_DUTY_VERBS}|{_LOWER_VERBS})(?!\w))|\.\s+(?=(?:{_DUTY_VERBS})(?!\w))"
+    rf";\s+(?=(?:{_DUTY_VERBS}|{_LOWER_VERBS}|sơ kết|tổng kết)(?!\w))"
+    rf"|\.\s+(?=(?:{_DUTY_VERBS}|Sơ kết|Tổng kết|Căn cứ)(?!\w))"
 )
+_CLAUSE_BREAK = re.compile(r"[;.]\s+(?=\w)")
 
 
 @dataclass
@@ -66,9 +71,30 @@ class Reading:
 
 
 def split_duties(text: str) -> list[str]:
-    """Several duties in one paragraph, split where a new duty verb starts a clause."""
-    parts = [p.strip() for p in _SPLIT.split(text)]
+    """Several duties in one paragraph, split where a new duty verb starts a clause, or where a
+    clause after ";" or "." has a subject of its own ("…; các chuyên viên … được phân công …")."""
+    parts = [q.strip() for p in _SPLIT.split(text) for q in _split_subjects(p)]
     return [p for p in parts if len(p) > 3]
+
+
+def _split_subjects(text: str) -> list[str]:
+    if ";" not in text and ". " not in text:
+        return [text]
+    parts, start = [], 0
+    for m in _CLAUSE_BREAK.finditer(text):
+        if _has_subject(text[m.end() :]):
+            parts.append(text[start : m.start() + 1])
+            start = m.end()
+    parts.append(text[start:])
+    return parts
+
+
+def _has_subject(clause: str) -> bool:
+    """The clause opens with a body name followed by what it does ("Phòng X tổng hợp …")."""
+    if not ORG_START.match(clause) or _LEAD_WORDS.match(clause):
+        return False
+    named = leading_body(clause[:200])
+    return bool(named and named[0].strip() and PREDICATE.match(named[1]))
 
 
 def _partners_after(text: str) -> list[str]:
@@ -95,11 +121,14 @@ def _strip_leading_clause(text: str) -> str:
     """ "Căn cứ Kế hoạch này, các Sở … xây dựng …" -> "các Sở … xây dựng …"."""
     if not _LEADING_CLAUSE.match(text):
         return text
-    for comma in re.finditer(r",\s*", text):
+    opening = re.split(r"[;:]", text, maxsplit=1)[0][:200]
+    opening = re.sub(r"\([^()]*\)", lambda m: "_" * len(m.group(0)), opening)  # no commas in (…)
+    commas = list(re.finditer(r",\s*", opening))
+    for comma in commas:
         rest = text[comma.end() :]
-        if ORG_START.match(strip_prefix(rest)) or re.match(r"(?:giao|chủ trì|phối hợp)\b", rest):
+        if _has_subject(strip_prefix(rest)) or re.match(r"(?:giao|chủ trì|phối hợp)\b", rest):
             return rest
-    return _LEADING_CLAUSE.sub("", text, count=1)
+    return text[commas[0].end() :] if commas else text
 
 
 def read_duty(text: str, heading: list[str], default_lead: list[str] | None = None) -> Reading:
@@ -117,7 +146,7 @@ def read_duty(text: str, heading: list[str], default_lead: list[str] | None = No
             return Reading(list(heading), _partners_after(direct.group(1)))
         if named and named[0].strip():
             return _subject(named[0], named[1], [])
-    if ORG_START.match(strip_prefix(body)) and not re.match(r"^(?:Phòng|Ban)[,\s]", body[:6]):
+    if ORG_START.match(strip_prefix(body)) and not re.match(r"^(?:Phòng|Ban),", body[:6]):
         named = leading_body(body)
         if named and named[1] and not named[1].startswith(":"):
             return _subject(named[0], named[1], heading)

@@ -29,7 +29,12 @@ from workflows.parsing.sections import Item, build_items
 from workflows.parsing.tables import Table
 from workflows.parsing.targets import context_due, due_of, targets_in
 from workflows.parsing.text import fold as _fold
-from workflows.parsing.timephrases import TimeSpec, find_deadline, period_deadlines
+from workflows.parsing.timephrases import (
+    TimeSpec,
+    find_deadline,
+    period_deadlines,
+    period_list,
+)
 
 __all__ = ["BodyResolver", "parse_plan"]
 
@@ -152,6 +157,8 @@ def _tasks(
         for note in cand.notes:
             warnings.append(f"Dòng {cand.line}: {note}")
         periods = period_deadlines(cand.text, year) if _REPORT.search(cand.text) else []
+        if not periods and (_REPORT.search(cand.text) or _MILESTONE.search(cand.text)):
+            periods = period_list(cand.text)
         specs = [spec.merged(time) for _, spec in periods] or [time]
         leads: list[str | None] = [bodies.name(n) for n in cand.leads] or [None]
         if leads == [None] and not cand.open_lead:

@@ -235,6 +235,22 @@ def period_deadlines(text: str, year: int | None) -> list[tuple[str, TimeSpec]]:
     return pairs if len({p for p, _ in pairs}) >= 2 else []
 
 
+_PERIOD_NAME = r"(?:6 tháng|sáu tháng|(?:hằng |hàng )?(?:quý|tháng|năm))"
+_PERIOD_LIST = re.compile(rf"định kỳ\s+({_PERIOD_NAME}(?:\s*(?:,|và)\s*{_PERIOD_NAME})+)(?!\w)")
+
+
+def period_list(text: str) -> list[tuple[str, TimeSpec]]:
+    """ "Định kỳ 6 tháng, hàng năm, …" without dates: one recurring duty per period named."""
+    found = _PERIOD_LIST.search(" ".join(text.lower().split()))
+    if not found:
+        return []
+    names = re.findall(_PERIOD_NAME, found.group(1))
+    periods = dict.fromkeys(
+        "6 tháng" if "tháng" in n and n[0] in "6s" else n.split()[-1] for n in names
+    )
+    return [(p, TimeSpec(recurrence=p)) for p in periods] if len(periods) >= 2 else []
+
+
 def year_range(text: str) -> tuple[date | None, date] | None:
     """The period a plan covers: "năm 2022", "giai đoạn 2026 - 2030", "từ … đến …"."""
     lowered = " ".join(text.lower().split())

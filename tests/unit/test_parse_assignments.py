@@ -1,0 +1,130 @@
+"""Who does what, decided from the plan's layout: field lines closing a group of numbered items,
+content items that field lines turn into duties, slogans that only look like headings."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from workflows.parsing.plan import parse_plan
+
+GROUP = """KẾ HOẠCH
+
+Công tác bầu cử năm 2026
+
+II. NỘI DUNG, PHÂN CÔNG TRÁCH NHIỆM
+
+3. Theo dõi, giám sát
+
+3.1. Tham gia các đoàn kiểm tra, giám sát công tác bầu cử.
+
+3.2. Tổng hợp, báo cáo kịp thời các khó khăn, vướng mắc.
+
+3.3. Theo dõi, đôn đốc công tác bầu cử.
+
+- Thời gian thực hiện: Quý I/2026.
+
+- Đơn vị chủ trì: Phó Chủ tịch Thường trực
+
+- Đơn vị phối hợp: Các chuyên viên cơ quan
+
+4. Tiếp công dân
+
+4.1. Tiếp công dân về bầu cử.
+"""
+
+
+def test_field_lines_after_a_group_of_numbered_items_assign_every_item_of_the_group() -> None:
+    tasks = {t.line: t for t in parse_plan(GROUP).tasks}
+    for line in (9, 11, 13):
+        assert (tasks[line].lead, tasks[line].partners, tasks[line].due) == (
+            "Phó Chủ tịch Thường trực",
+            ["Các chuyên viên cơ quan"],
+            date(2026, 3, 31),
+        )
+
+
+def test_an_item_after_the_group_does_not_take_its_fields() -> None:
+    task = next(t for t in parse_plan(GROUP).tasks if t.line == 23)
+    assert (task.lead, task.due) == (None, None)
+
+
+OWN_LEAD = """KẾ HOẠCH
+
+Công tác năm 2026
+
+II. NỘI DUNG, PHÂN CÔNG TRÁCH NHIỆM
+
+1. Kiểm tra
+
+1.1. Sở Tư pháp chủ trì kiểm tra việc thi hành pháp luật.
+
+1.2. Tổng hợp kết quả kiểm tra.
+
+- Đơn vị chủ trì: Sở Nội vụ
+"""
+
+
+def test_an_item_of_the_group_with_its_own_lead_keeps_it() -> None:
+    leads = {t.line: t.lead for t in parse_plan(OWN_LEAD).tasks}
+    assert (leads[9], leads[11]) == ("Sở Tư pháp", "Sở Nội vụ")
+
+
+CONTENT = """KẾ HOẠCH
+
+Phát triển công nghiệp giai đoạn 2026 - 2030
+
+III. NHIỆM VỤ TRỌNG TÂM
+
+5. Phát triển nguồn nhân lực đáp ứng yêu cầu công nghiệp hiện đại
+
+- Phối hợp tổ chức đào tạo cán bộ. Hoàn thiện cơ chế phối hợp liên ngành.
+
+Đơn vị chủ trì: Văn phòng Sở; Đơn vị phối hợp: Phòng Quản lý Công nghiệp.
+"""
+
+
+def test_a_content_item_that_field_lines_assign_splits_into_its_duties() -> None:
+    tasks = parse_plan(CONTENT).tasks
+    assert [t.text.rstrip(".") for t in tasks] == [
+        "Phối hợp tổ chức đào tạo cán bộ",
+        "Hoàn thiện cơ chế phối hợp liên ngành",
+    ]
+    assert {t.lead for t in tasks} == {"Văn phòng Sở"}
+
+
+SLOGANS = """KẾ HOẠCH
+
+Tuyên truyền bầu cử năm 2026
+
+IV. TỔ CHỨC THỰC HIỆN
+
+1. Tiểu ban tuyên truyền: Tuyên truyền về bầu cử.
+
+V. KHẨU HIỆU TUYÊN TRUYỀN
+
+1. Ngày bầu cử là Ngày hội của toàn dân!
+
+2. Mỗi lá phiếu là một niềm tin, một trách nhiệm đối với Tổ quốc!
+"""
+
+
+def test_a_slogan_mentioning_trach_nhiem_is_not_an_assignment_heading() -> None:
+    assert [t.line for t in parse_plan(SLOGANS).tasks] == [7]
+
+
+REVIEWS = """KẾ HOẠCH
+
+Thực hiện Đề án giai đoạn 2026 - 2030
+
+VI. CHẾ ĐỘ BÁO CÁO
+
+Định kỳ 6 tháng, hàng năm, Sở Công Thương tổ chức sơ kết, đánh giá kết quả thực hiện.
+"""
+
+
+def test_a_review_held_every_period_of_a_list_is_one_duty_per_period() -> None:
+    tasks = parse_plan(REVIEWS).tasks
+    assert [(t.lead, t.recurrence) for t in tasks] == [
+        ("Sở Công Thương", "6 tháng"),
+        ("Sở Công Thương", "năm"),
+    ]
