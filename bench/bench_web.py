@@ -7,7 +7,10 @@ Seeds N tasks (spread over 500-task plans, 400 bodies, a third with a partner, d
 2023–2025, mixed statuses) into a fresh SQLite file and/or a fresh PostgreSQL database
 (``--pg-admin``, default the test server), serves the app with uvicorn in a child process on
 loopback, logs in, and drives each page with an async httpx load generator (``--concurrency``
-clients). Prints p50/p95/max latency and throughput per page, and the command line.
+clients in a closed loop). Prints p50/p95/max latency and throughput per page, and the command
+line. Pages marked "(cold)" change a task before each request (not timed), so the board's and
+scorecards' kept aggregates are recomputed each time: that is the latency right after a change.
+``--only TEXT`` measures only the pages whose label contains TEXT.
 """
 
 from __future__ import annotations
@@ -25,6 +28,7 @@ import sys
 import tempfile
 import time
 import uuid
+from collections.abc import Awaitable, Callable
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -39,14 +43,19 @@ NOW_TEXT = "2024-05-15T09:00:00"
 PASSWORD = "mật-khẩu-đo-hiệu-năng-2024"
 PLAN_SIZE = 500
 BODIES = 400
+# "(cold)": before each request the load generator changes a task (a status update through the
+# app), so the board's kept aggregates (web/snapshots.py) are recomputed every time.
 PAGES = {
     "board (leader)": ("leader", "/board"),
+    "board (cold)": ("leader", "/board"),
     "board filtered by body": ("leader", "/board?agency=7"),
+    "board by body (cold)": ("leader", "/board?agency=7"),
     "task list p1 (coordinator)": ("coordinator", "/tasks"),
     "task list overdue, page 40": ("coordinator", "/tasks?status=overdue&page=40"),
     "task list quarter filter": ("coordinator", "/tasks?quarter=Quý II/2024"),
     "task list (agency scope)": ("agency", "/tasks"),
     "scorecards year": ("leader", "/scorecards?period=2024"),
+    "scorecards year (cold)": ("leader", "/scorecards?period=2024"),
 }
 
 
@@ -182,15 +191,27 @@ async def login(base: str, email: str) -> httpx.AsyncClient:
     return client
 
 
-async def drive(client: httpx.AsyncClient, path: str, requests: int, concurrency: int):
+Change = Callable[[int], Awaitable[None]]
+
+
+async def drive(
+    client: httpx.AsyncClient,
+    path: str,
+    requests: int,
+    concurrency: int,
+    change: Change | None = None,
+):
     """``requests`` GETs of ``path`` by ``concurrency`` clients in a closed loop; latencies of
-    the successful ones, the elapsed time and the failures (status code or exception name)."""
+    the successful ones, the elapsed time and the failures (status code or exception name).
+    ``change(n)``, if given, runs before each GET and is not timed."""
     latencies: list[float] = []
     failures: list[str] = []
     queue = iter(range(requests))
 
     async def worker() -> None:
-        for _ in queue:
+        for n in queue:
+            if change is not None:
+                await change(n)
             started = time.perf_counter()
             try:
                 response = await client.get(path)
@@ -213,11 +234,23 @@ async def measure(base: str, requests: int, concurrency: int, only: str | None =
         "leader": await login(base, "lanhdao@bench.example"),
         "agency": await login(base, "coquan@bench.example"),
     }
+    coordinator = clients["coordinator"]
+    page = await coordinator.get("/tasks/1")
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+
+    async def change(n: int) -> None:
+        """A status update on task 1 (one task event: a new data stamp)."""
+        data = {"csrf": csrf, "status": "in_progress", "progress": str(n % 100)}
+        response = await coordinator.post("/tasks/1/status", data=data)
+        if response.status_code not in (200, 303):
+            raise RuntimeError(f"status update: HTTP {response.status_code}")
+
     for label, (role, path) in PAGES.items():
         if only and only not in label:
             continue
-        await drive(clients[role], path, min(5, requests), 1)  # warm-up
-        latencies, elapsed, failures = await drive(clients[role], path, requests, concurrency)
+        cold = change if "(cold)" in label else None
+        await drive(clients[role], path, min(5, requests), 1, cold)  # warm-up
+        latencies, elapsed, failures = await drive(clients[role], path, requests, concurrency, cold)
         ms = sorted(x * 1000 for x in latencies)
         problems = f"  FAILED {len(failures)}: {sorted(set(failures))}" if failures else ""
         if not ms:

@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from sqlmodel import Session, col, select
 from starlette.responses import Response
 from starlette.routing import Route
 
 from models.delivery import MilestoneSnapshot
+from models.tasks import Task
 from web.forms import parse_int, parse_period, period_choices, period_key
 from web.guard import STAFF, Ctx, endpoint
 from web.queries_board import (
     BUCKETS,
+    Scorecard,
     milestone_progress,
     overdue_by_body,
     overdue_by_plan,
@@ -19,6 +23,23 @@ from web.queries_board import (
 )
 from web.queries_tasks import lines_for
 from web.render import render
+from web.snapshots import Snapshots, data_stamp
+from workflows.rules.quarters import Period
+
+
+def snapshots(ctx: Ctx) -> Snapshots:
+    """The app's kept aggregates (see ``web.snapshots``)."""
+    return ctx.request.app.state.snapshots
+
+
+def cached_scorecards(session: Session, ctx: Ctx, period: Period, today: date) -> list[Scorecard]:
+    return snapshots(ctx).get(session, data_stamp(session), today, scorecards, period, today)
+
+
+def overdue_page(session: Session, today: date, **filters: int | None) -> tuple[list[int], int]:
+    """The ids of one page of the overdue list and the total (plain values: safe to keep)."""
+    tasks, total = overdue_tasks(session, today, **filters)  # type: ignore[arg-type]
+    return [t.id for t in tasks if t.id is not None], total
 
 
 @endpoint(STAFF)
@@ -28,12 +49,23 @@ async def board(ctx: Ctx) -> Response:
     bucket, page = parse_int(q.get("late"), None, 0, 3), parse_int(q.get("page"), 1, 1) or 1
 
     def load(session: Session) -> dict:
-        tasks, total = overdue_tasks(
-            session, today, agency_id=agency_id, plan_id=plan_id, bucket=bucket, page=page
+        kept, stamp = snapshots(ctx), data_stamp(session)
+        ids, total = kept.get(
+            session,
+            stamp,
+            today,
+            overdue_page,
+            today,
+            agency_id=agency_id,
+            plan_id=plan_id,
+            bucket=bucket,
+            page=page,
         )
+        found = {t.id: t for t in session.exec(select(Task).where(col(Task.id).in_(ids))).all()}
+        tasks = [found[i] for i in ids if i in found]
         return {
-            "by_body": overdue_by_body(session, today, plan_id),
-            "by_plan": overdue_by_plan(session, today, agency_id),
+            "by_body": kept.get(session, stamp, today, overdue_by_body, today, plan_id),
+            "by_plan": kept.get(session, stamp, today, overdue_by_plan, today, agency_id),
             "lines": lines_for(session, tasks, today),
             "total": total,
         }
@@ -58,7 +90,7 @@ async def board(ctx: Ctx) -> Response:
 async def scorecard_page(ctx: Ctx) -> Response:
     today = ctx.today()
     period = parse_period(ctx.request.query_params.get("period"), today)
-    cards = await ctx.db(scorecards, period, today)
+    cards = await ctx.db(cached_scorecards, ctx, period, today)
     return render(
         ctx.request,
         "scorecards.html",
@@ -78,12 +110,15 @@ async def milestones(ctx: Ctx) -> Response:
     year = parse_int(ctx.request.query_params.get("year"), today.year, 1900, 2200) or today.year
 
     def load(session: Session) -> dict:
-        snapshots = session.exec(
+        kept = session.exec(
             select(MilestoneSnapshot)
             .where(col(MilestoneSnapshot.quarter).startswith(f"{year}-"))
             .order_by(col(MilestoneSnapshot.plan_id), col(MilestoneSnapshot.quarter))
         ).all()
-        return {"rows": milestone_progress(session, year, today), "snapshots": snapshots}
+        rows = snapshots(ctx).get(
+            session, data_stamp(session), today, milestone_progress, year, today
+        )
+        return {"rows": rows, "snapshots": kept}
 
     data = await ctx.db(load)
     return render(ctx.request, "milestones.html", {**data, "year": year, "today": today})

@@ -17,8 +17,8 @@ from web.feeds import feed_agency
 from web.forms import parse_period, period_key
 from web.guard import ANY_USER, STAFF, Ctx, endpoint
 from web.ical import Event, calendar
-from web.queries_board import scorecards
 from web.queries_tasks import all_tasks, lines_for
+from web.routes_board import cached_scorecards
 from web.routes_tasks import read_filter
 from web.scope import NOT_FOUND
 from web.xlsx import SCORECARD_HEADER, TASK_HEADER, workbook_bytes
@@ -72,7 +72,7 @@ async def export_tasks(ctx: Ctx) -> Response:
 async def export_scorecards(ctx: Ctx) -> Response:
     today = ctx.today()
     period = parse_period(ctx.request.query_params.get("period"), today)
-    cards = await ctx.db(scorecards, period, today)
+    cards = await ctx.db(cached_scorecards, ctx, period, today)
     rows = (
         (
             str(n),

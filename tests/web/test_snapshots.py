@@ -1,0 +1,64 @@
+"""Kept aggregates never outlive the data: any change, by the web or not, counts at once."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from sqlmodel import Session
+
+from models.db import engine_for
+from models.types import TaskStatus
+from tests.web.world import NOW, World, csrf_of
+from workflows import corrections
+from workflows.followup import update_status
+from workflows.runtime import registry
+
+
+def overdue_total(client) -> int:  # type: ignore[no-untyped-def]
+    match = re.search(r'<strong id="overdue-total">(\d+)</strong>', client.get("/board").text)
+    assert match
+    return int(match.group(1))
+
+
+def scorecard_cells(client, period: str) -> str:  # type: ignore[no-untyped-def]
+    html = client.get(f"/scorecards?period={period}").text
+    return html[html.index('<table id="scorecards">') :]
+
+
+def test_a_repeated_board_is_kept_and_a_web_update_is_seen_at_once(app, client_for, world: World):
+    leader, agency = client_for("leader"), client_for("agency_a")
+    assert overdue_total(leader) == 2
+    misses = app.state.snapshots.misses
+    assert overdue_total(leader) == 2
+    assert app.state.snapshots.misses == misses and app.state.snapshots.hits > 0
+    page = f"/tasks/{world.task_a}"
+    agency.post(f"{page}/status", data={"csrf": csrf_of(agency, page), "status": "done"})
+    assert overdue_total(leader) == 1
+
+
+def test_changes_made_outside_the_web_app_are_seen_too(client_for, world: World):
+    """The CLI or the scheduler in another process: a status, a deadline, a publication."""
+    leader = client_for("leader")
+    assert overdue_total(leader) == 2
+    before = scorecard_cells(leader, "2024")
+    with Session(engine_for(world.url)) as session:
+        update_status(session, world.task_b_with_a, TaskStatus.DONE, "cli", NOW)
+        session.commit()
+    assert overdue_total(leader) == 1
+    assert scorecard_cells(leader, "2024") != before
+    with Session(engine_for(world.url)) as session:
+        corrections.set_due(session, world.task_b, date(2024, 5, 1), NOW)  # now overdue
+        session.commit()
+    assert overdue_total(leader) == 2
+    with Session(engine_for(world.url)) as session:
+        corrections.reassign(
+            session, registry(), world.draft_task, "Phòng Thử nghiệm Beta huyện Kiểm Tra", NOW
+        )
+        corrections.set_due(session, world.draft_task, date(2024, 2, 1), NOW)
+        session.commit()
+    assert overdue_total(leader) == 2  # a draft does not count...
+    with Session(engine_for(world.url)) as session:
+        corrections.publish(session, world.draft_id, NOW)
+        session.commit()
+    assert overdue_total(leader) == 3  # ...until it is published
