@@ -128,3 +128,68 @@ def test_a_review_held_every_period_of_a_list_is_one_duty_per_period() -> None:
         ("Sở Công Thương", "6 tháng"),
         ("Sở Công Thương", "năm"),
     ]
+
+
+LEAD_IN = """KẾ HOẠCH
+
+Công tác năm 2026
+
+III. TỔ CHỨC THỰC HIỆN
+
+Căn cứ cơ cấu tổ chức (Chủ tịch, các Phó Chủ tịch), việc phân công được triển khai như sau:
+
+1. Ban Thường trực
+
+- Chỉ đạo chung công tác bầu cử.
+"""
+
+
+def test_a_paragraph_introducing_the_numbered_headings_is_no_duty() -> None:
+    assert [t.line for t in parse_plan(LEAD_IN).tasks] == [11]
+
+
+SENTENCE_ITEM = """KẾ HOẠCH
+
+Phát triển giáo dục năm 2026
+
+V. TỔ CHỨC THỰC HIỆN
+
+10. Ủy ban nhân dân các xã, phường
+
+e) Hằng năm, tổ chức kiểm tra, đánh giá tình hình thực hiện Chương trình; tổ chức sơ kết.
+
+Ủy ban nhân dân tỉnh đề nghị các cơ quan triển khai thực hiện./.
+"""
+
+
+def test_a_numbered_item_written_as_a_sentence_is_a_duty_even_with_prose_after_it() -> None:
+    tasks = [t for t in parse_plan(SENTENCE_ITEM).tasks if t.line == 9]
+    assert [t.text for t in tasks] == [
+        "Hằng năm, tổ chức kiểm tra, đánh giá tình hình thực hiện Chương trình",
+        "tổ chức sơ kết.",
+    ]
+    assert {t.lead for t in tasks} == {"Ủy ban nhân dân các xã, phường"}
+
+
+INTRO_ITEM = """KẾ HOẠCH
+
+Công tác bầu cử năm 2026
+
+II. NỘI DUNG, PHÂN CÔNG TRÁCH NHIỆM
+
+6.1. Tham gia thực hiện các nhiệm vụ:
+
+- Tham gia các phiên họp của Ủy ban bầu cử xã.
+
+- Thời gian thực hiện: Tháng 4/2026.
+
+- Đơn vị chủ trì: Phó Chủ tịch Thường trực
+"""
+
+
+def test_an_item_ending_with_a_colon_takes_its_bullets_as_what_the_duty_is() -> None:
+    (task,) = parse_plan(INTRO_ITEM).tasks
+    assert task.text == (
+        "Tham gia thực hiện các nhiệm vụ: Tham gia các phiên họp của Ủy ban bầu cử xã."
+    )
+    assert (task.lead, task.due) == ("Phó Chủ tịch Thường trực", date(2026, 4, 30))

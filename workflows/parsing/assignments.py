@@ -248,6 +248,7 @@ class _Walker:
         if self.field_targets is not None:
             self.pending, self.field_targets = [], None
         if item.node is not None:
+            self._lead_in()
             self._reset()
             if item.kind in ("roman", "part"):
                 return  # a part's title is never a duty, even with nothing under it
@@ -255,7 +256,7 @@ class _Walker:
                 if node.inline:  # type: ignore[union-attr]
                     self._add(node.inline, item, node, node.bodies)  # type: ignore[union-attr]
                 return
-            if node is not None and (node.items or node.children):
+            if node is not None and (node.items or node.children) and not _sentence(node):
                 self._intro_heading(item, node)
                 return
         context = self.duty_context(node)
@@ -274,6 +275,13 @@ class _Walker:
             self.partner_mode = heading if _PARTNER_INTRO.match(text.strip()) else None
             if self.partner_mode is not None:
                 added[-1].emit = False
+
+    def _lead_in(self) -> None:
+        """A prose paragraph ending with ":" right before a numbered heading ("… việc phân công
+        nhiệm vụ được triển khai như sau:") introduces the headings: it is no duty itself."""
+        intro, where = self.intro, self.intro_item
+        if intro is not None and where is not None and where.kind == "text":
+            intro.emit = intro.emit and not intro.text.endswith(":")
 
     def _intro_heading(self, item: Item, node: Node) -> None:
         """ "a) Tham mưu … quyết định:" with bullets under it: one duty holding the bullets."""
@@ -447,7 +455,12 @@ class _Walker:
                 cand.emit = False  # descriptive bullets of the item the fields describe
                 if cand.milestone:
                     steps.append(cand)
-            return [self._node_candidate(node), *steps]
+            head = self._node_candidate(node)
+            if node.full.rstrip().endswith(":") and head.text == _tidy(node.title):
+                # "6.1. Tham gia thực hiện các nhiệm vụ:" - the bullets say what the duty is
+                said = [c.text for c in pending if not c.milestone]
+                head.text = f"{head.text}: {'; '.join(said)}" if said else head.text
+            return [head, *steps]
         if pending:
             return pending
         return [self._node_candidate(node)] if node is not None else []
@@ -517,6 +530,18 @@ class _Walker:
             cand.notes.append("bảng không ghi cơ quan chủ trì")
         self.out.candidates.append(cand)
         return cand
+
+
+def _sentence(node: Node) -> bool:
+    """A numbered item written as a full sentence, followed only by prose ("e) Hằng năm, tổ
+    chức kiểm tra …; tổ chức sơ kết …."): a duty itself, not a title over its paragraphs."""
+    text = (node.full or node.title).rstrip()
+    return (
+        not node.children
+        and text.endswith((".", ";"))
+        and len(text.split()) >= 8
+        and all(i.kind == "text" for i in node.items)
+    )
 
 
 def _cell_names(cell: Cell | None) -> list[str]:

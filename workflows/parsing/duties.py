@@ -83,7 +83,7 @@ def _split_subjects(text: str) -> list[str]:
     parts, start = [], 0
     for m in _CLAUSE_BREAK.finditer(text):
         if _has_subject(text[m.end() :]):
-            parts.append(text[start : m.start() + 1])
+            parts.append(text[start : m.start()])
             start = m.end()
     parts.append(text[start:])
     return parts
