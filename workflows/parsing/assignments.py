@@ -19,33 +19,17 @@ otherwise. Content sections that no one is assigned to produce no duties.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
-from functools import lru_cache
 
-from workflows.parsing.bodies import (
-    ORG_START,
-    clean_name,
-    leading_body,
-    split_names,
-    starts_with_body,
-    strip_prefix,
-)
+from workflows.parsing.bodies import ORG_START, leading_body, split_names, starts_with_body
+from workflows.parsing.candidates import Assignments, Candidate, table_candidates
+from workflows.parsing.candidates import tidy as _tidy
 from workflows.parsing.duties import Reading, read_duty, split_duties
-from workflows.parsing.result import Section
+from workflows.parsing.headings import category, heading_bodies, heading_time, is_sentence
+from workflows.parsing.headings import names_of as _names
 from workflows.parsing.sections import Item, Node, TreeBuilder
-from workflows.parsing.tables import Cell, Table, TableRow
-from workflows.parsing.text import strip_accents
-from workflows.parsing.timephrases import TimeSpec, find_deadline, parse_time
+from workflows.parsing.tables import Table
+from workflows.parsing.timephrases import find_deadline, parse_time
 
-_ASSIGN = re.compile(
-    r"to chuc thuc hien|phan cong|trach nhiem|che do bao cao|che do thong tin|giao nhiem vu"
-)
-_ISSUER = re.compile(r"^nhiem vu (?:cu the|thuong xuyen|trong tam|chu yeu|chung)(?!.*giai phap)")
-_TARGET = re.compile(r"chi tieu|muc tieu")
-_CONTENT = re.compile(
-    r"noi dung|giai phap|hinh thuc|muc dich|yeu cau|kinh phi|doi tuong|pham vi|thoi gian"
-    r"|khau hieu|dinh huong|lo trinh|nhiem vu|hoat dong|can cu|phu luc|de cuong"
-)
 _FIELD = re.compile(
     r"(?:(?:Đơn vị|Cơ quan)\s+(?P<role>chủ trì|thực hiện|phối hợp)[^:;]{0,30}"
     r"|(?P<time>Thời gian|Thời hạn)[^:;]{0,30}"
@@ -58,125 +42,6 @@ _REF = re.compile(
 )
 _CLOSING = re.compile(r"^(?:Trên đây|Trong quá trình|Quá trình thực hiện|Nơi nhận)")
 _PARTNER_INTRO = re.compile(r"^(?:Chủ trì,?\s*)?phối hợp(?:\s+với)?\s*:?$", re.I)
-
-
-@dataclass
-class Candidate:
-    """A duty found in the text, before it becomes one or more tasks."""
-
-    text: str
-    line: int
-    section: str
-    leads: list[str] = field(default_factory=list)
-    partners: list[str] = field(default_factory=list)
-    time: TimeSpec = field(default_factory=TimeSpec)
-    notes: list[str] = field(default_factory=list)
-    open_lead: bool = False
-    emit: bool = True
-    node: Node | None = None  # the section whose time applies
-    explicit_time: bool = False
-    milestone: bool = False  # a dated step "(1) Tổ chức hiệp thương lần thứ nhất: Chậm nhất …"
-
-
-@dataclass
-class Assignments:
-    candidates: list[Candidate] = field(default_factory=list)
-    sections: list[Section] = field(default_factory=list)  # from duty tables' section rows
-    warnings: list[str] = field(default_factory=list)
-    has_assignment_section: bool = False
-
-
-@lru_cache(maxsize=4096)
-def _folded(text: str) -> str:
-    return " ".join(strip_accents(text).lower().split())
-
-
-def category(node: Node | None) -> str | None:
-    """assign / issuer / target / content, from the nearest heading that says which."""
-    if node is None:
-        return None
-    cached = getattr(node, "category", "?")
-    if cached != "?":
-        return cached  # type: ignore[no-any-return]
-    found = _category(node)
-    node.category = found  # type: ignore[attr-defined]
-    return found
-
-
-def _category(node: Node) -> str | None:
-    title = _folded(node.title[:120])
-    if title.endswith("!"):  # a slogan ("Mỗi lá phiếu là … một trách nhiệm …!") is no heading
-        return category(node.parent)
-    if len(title.split()) <= 14 or node.kind in ("roman", "part"):
-        if _ASSIGN.search(title):
-            return "assign"
-        if _ISSUER.search(title):
-            return "issuer"
-        if _TARGET.search(title) and not title.startswith(("noi dung", "nhiem vu")):
-            return "target"
-        if _CONTENT.search(title) or node.kind == "part":
-            return "content"
-    return category(node.parent)
-
-
-def heading_bodies(node: Node) -> tuple[list[str], str] | None:
-    """(bodies, inline duties) when a heading names bodies: "1. Phòng Y tế", "Sở X: Chủ trì …"."""
-    title = (node.full or node.title).strip()
-    explicit = re.match(r"^(?:Trách nhiệm|Nhiệm vụ)\s+(?:của\s+)?(.+?)\s*:?\s*$", title)
-    if explicit and not re.search(r"[.;]", explicit.group(1)):
-        return split_names(explicit.group(1)), ""
-    if not starts_with_body(title):
-        return None
-    parts = [p.strip() for p in title.rstrip(":").split(";")]
-    if len(parts) > 1 and all(starts_with_body(p) and _name_like(p) for p in parts):
-        return [n for p in parts for n in _names(p)], ""
-    named = leading_body(title)
-    if named is None:
-        return None
-    name, rest = named
-    rest = re.sub(r"^\s*[-–]\s*[Cc]ơ quan[^:]*", "", rest).strip()
-    rest = re.sub(r"^\([^)]*\)\s*", "", rest).strip()
-    if rest.startswith(":"):
-        return _names(name), rest[1:].strip()
-    if not rest and _name_like(name):
-        return _names(name), ""
-    has_items = bool(node.items or node.children)
-    if has_items and not re.search(r"\.\s|;", title) and len(title.split()) <= 16:
-        return _names(re.sub(r"\s*\([^)]*\)", "", title).rstrip(":")), ""
-    return None
-
-
-def _names(text: str) -> list[str]:
-    return split_names(text) or [clean_name(text)]
-
-
-def _name_like(name: str) -> bool:
-    words = strip_prefix(name).split()
-    if len(words) < 2:
-        return False
-    self_standing = re.match(
-        r"(?:UBND|Ủy ban|Uỷ ban|Công an|Cơ quan|[Cc]ác|Thành viên|Công chức|công chức|Cán bộ"
-        r"|Chuyên viên|Đồng chí|Lãnh đạo|Phó|Chủ tịch|Trưởng|Ban công tác|Ban quản l"
-        r"|Trang thông tin|Cổng thông tin)",
-        strip_prefix(name),
-    )
-    return bool(self_standing) or any(w[:1].isupper() for w in words[1:])
-
-
-def heading_time(node: Node | None, year: int | None) -> TimeSpec:
-    """The time a heading gives its items: "1. Quý I/2024", "Đợt 1: Trong tháng 12/2025",
-    "II. NHIỆM VỤ THƯỜNG XUYÊN" (ongoing)."""
-    while node is not None:
-        title = node.title
-        if len(title.split()) <= 9 and re.search(r"(?:Quý|quý|[Tt]háng|[Nn]ăm|Đợt)\s", title):
-            spec = parse_time(title, year)
-            if spec.due:
-                return spec
-        standing = node.kind in ("roman", "arabic") and len(title.split()) <= 8
-        if standing and re.search(r"thường xuyên", title, re.I):
-            return TimeSpec(recurrence="ongoing")
-        node = node.parent
-    return TimeSpec()
 
 
 class _Walker:
@@ -256,7 +121,7 @@ class _Walker:
                 if node.inline:  # type: ignore[union-attr]
                     self._add(node.inline, item, node, node.bodies)  # type: ignore[union-attr]
                 return
-            if node is not None and (node.items or node.children) and not _sentence(node):
+            if node is not None and (node.items or node.children) and not is_sentence(node):
                 self._intro_heading(item, node)
                 return
         context = self.duty_context(node)
@@ -492,64 +357,6 @@ class _Walker:
             self.out.candidates.append(cand)
         return self.node_candidates[node.key]
 
-    # -- tables --------------------------------------------------------------------------
-    def tables(self, tables: list[Table], items: list[Item]) -> None:
-        for table in tables:
-            enclosing = ""
-            for item in items:
-                if item.line < table.line:
-                    enclosing = item.section
-            section = enclosing
-            last: Candidate | None = None
-            for row in table.rows:
-                if row.section:
-                    section = f"{enclosing}.{row.label}" if enclosing else row.label
-                    self.out.sections.append(
-                        Section(
-                            section,
-                            row.label,
-                            row.cells["content"].text.replace("\n", " "),
-                            row.line,
-                            enclosing or None,
-                        )
-                    )
-                    continue
-                last = self._row(row, section, last)
-
-    def _row(self, row: TableRow, section: str, last: Candidate | None) -> Candidate:
-        cells = row.cells
-        leads = _cell_names(cells.get("lead"))
-        partners = _cell_names(cells.get("partners"))
-        time = parse_time(cells["due"].text, self.year) if "due" in cells else TimeSpec()
-        if not row.label and last is not None:  # a row continuing the one above (merged cells)
-            partners = partners if "partners" in cells else last.partners
-            time = time if "due" in cells else last.time
-        cand = Candidate(_tidy(cells["content"].text), row.line, section, leads, partners, time)
-        cand.explicit_time = "due" in cells or (last is not None and not row.label)
-        if not leads:
-            cand.notes.append("bảng không ghi cơ quan chủ trì")
-        self.out.candidates.append(cand)
-        return cand
-
-
-def _sentence(node: Node) -> bool:
-    """A numbered item written as a full sentence, followed only by prose ("e) Hằng năm, tổ
-    chức kiểm tra …; tổ chức sơ kết …."): a duty itself, not a title over its paragraphs."""
-    text = (node.full or node.title).rstrip()
-    return (
-        not node.children
-        and text.endswith((".", ";"))
-        and len(text.split()) >= 8
-        and all(i.kind == "text" for i in node.items)
-    )
-
-
-def _cell_names(cell: Cell | None) -> list[str]:
-    if cell is None:
-        return []
-    text = re.sub(r"\n(?=[a-zđ])|(?<=,)\n", " ", cell.text)
-    return split_names(text)
-
 
 def _field_values(text: str) -> dict[str, str]:
     values: dict[str, str] = {}
@@ -575,17 +382,12 @@ def _unique(names: list[str]) -> list[str]:
     return out
 
 
-def _tidy(text: str) -> str:
-    text = re.sub(r"\s+", " ", text.replace("\n", " ")).strip()
-    return text
-
-
 def find_assignments(
     items: list[Item], tree: TreeBuilder, tables: list[Table], issuer: str | None, year: int | None
 ) -> Assignments:
     walker = _Walker(tree, issuer, year)
     out = walker.run(items)
-    walker.tables(tables, items)
+    table_candidates(tables, items, year, out)
     out.candidates = [c for c in out.candidates if c.text]
     return out
 

@@ -1,0 +1,98 @@
+"""Duty candidates, and the ones duty tables give: one per row, lead and partners from cells."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from workflows.parsing.bodies import split_names
+from workflows.parsing.result import Section
+from workflows.parsing.sections import Item, Node
+from workflows.parsing.tables import Cell, Table, TableRow
+from workflows.parsing.timephrases import TimeSpec, parse_time
+
+
+@dataclass
+class Candidate:
+    """A duty found in the text, before it becomes one or more tasks."""
+
+    text: str
+    line: int
+    section: str
+    leads: list[str] = field(default_factory=list)
+    partners: list[str] = field(default_factory=list)
+    time: TimeSpec = field(default_factory=TimeSpec)
+    notes: list[str] = field(default_factory=list)
+    open_lead: bool = False
+    emit: bool = True
+    node: Node | None = None  # the section whose time applies
+    explicit_time: bool = False
+    milestone: bool = False  # a dated step "(1) Tổ chức hiệp thương lần thứ nhất: Chậm nhất …"
+
+
+@dataclass
+class Assignments:
+    candidates: list[Candidate] = field(default_factory=list)
+    sections: list[Section] = field(default_factory=list)  # from duty tables' section rows
+    warnings: list[str] = field(default_factory=list)
+    has_assignment_section: bool = False
+
+
+def table_candidates(
+    tables: list[Table], items: list[Item], year: int | None, out: Assignments
+) -> None:
+    """One duty per table row, lead and partners from their cells; section rows are sections."""
+    for table in tables:
+        enclosing = ""
+        for item in items:
+            if item.line < table.line:
+                enclosing = item.section
+        section = enclosing
+        last: Candidate | None = None
+        for row in table.rows:
+            if row.section:
+                section = f"{enclosing}.{row.label}" if enclosing else row.label
+                out.sections.append(
+                    Section(
+                        section,
+                        row.label,
+                        row.cells["content"].text.replace("\n", " "),
+                        row.line,
+                        enclosing or None,
+                    )
+                )
+                continue
+            last = _row(row, section, last, year, out)
+
+
+def _row(
+    row: TableRow, section: str, last: Candidate | None, year: int | None, out: Assignments
+) -> Candidate:
+    cells = row.cells
+    leads = _cell_names(cells.get("lead"))
+    partners = _cell_names(cells.get("partners"))
+    time = parse_time(cells["due"].text, year) if "due" in cells else TimeSpec()
+    if not row.label and last is not None:  # a row continuing the one above (merged cells)
+        partners = partners if "partners" in cells else last.partners
+        time = time if "due" in cells else last.time
+    cand = Candidate(tidy(cells["content"].text), row.line, section, leads, partners, time)
+    cand.explicit_time = "due" in cells or (last is not None and not row.label)
+    if not leads:
+        cand.notes.append("bảng không ghi cơ quan chủ trì")
+    out.candidates.append(cand)
+    return cand
+
+
+def _cell_names(cell: Cell | None) -> list[str]:
+    if cell is None:
+        return []
+    text = re.sub(r"\n(?=[a-zđ])|(?<=,)\n", " ", cell.text)
+    return split_names(text)
+
+
+def tidy(text: str) -> str:
+    text = re.sub(r"\s+", " ", text.replace("\n", " ")).strip()
+    return text
+
+
+__all__ = ["Assignments", "Candidate", "table_candidates", "tidy"]
