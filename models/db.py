@@ -5,14 +5,14 @@ Nothing is built at import time; callers ask for an engine with the URL they hol
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
 
@@ -67,6 +67,21 @@ def session_scope(engine: Engine) -> Iterator[Session]:
 
 def is_postgres(engine: Engine) -> bool:
     return engine.dialect.name == "postgresql"
+
+
+def keep_loaded(session: Session, model: type, ids: Iterable[int] | None = None) -> None:
+    """Load rows of ``model`` (all, or those with ``ids``) and hold them for the session's life.
+
+    The identity map only holds weak references: without this, ``session.get`` in a loop loads
+    the same body or plan again and again once nothing else refers to it.
+    """
+    query = select(model)
+    if ids is not None:
+        wanted = sorted(set(ids))
+        if not wanted:
+            return
+        query = query.where(model.id.in_(wanted))  # type: ignore[attr-defined]
+    session.info.setdefault("kept", []).extend(session.exec(query).all())
 
 
 def insert_ignoring_conflicts(session: Session, table: type, rows: list[dict]) -> int:

@@ -12,7 +12,8 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from models.db import insert_ignoring_conflicts
+from models.agencies import Agency
+from models.db import insert_ignoring_conflicts, keep_loaded
 from models.delivery import Notice, TaskAlarm
 from models.plans import Plan
 from models.tasks import Task
@@ -42,6 +43,8 @@ def fire_due_alarms(session: Session, now: datetime, counts: FireCounts) -> bool
         .order_by(col(TaskAlarm.fire_at))
         .limit(BATCH)
     ).all()
+    _load_for(session, alarms)
+    rows: list[dict] = []
     for alarm, stale in _latest_per_task(alarms):
         alarm.fired = True
         session.add(alarm)
@@ -49,8 +52,20 @@ def fire_due_alarms(session: Session, now: datetime, counts: FireCounts) -> bool
         if stale:
             counts.superseded += 1
             continue
-        _fire(session, alarm, now, counts)
+        rows += _fire(session, alarm, now, counts)
+    counts.notices += insert_ignoring_conflicts(session, Notice, rows)
     return bool(alarms)
+
+
+def _load_for(session: Session, alarms: list[TaskAlarm]) -> None:
+    """Load the batch's tasks, their partners' rows and every body and plan in a few queries
+    (the loop below then finds them in the session instead of asking the database each time)."""
+    task_ids = {a.task_id for a in alarms}
+    keep_loaded(session, Task, task_ids)
+    if "bodies" not in session.info:
+        keep_loaded(session, Agency)
+        keep_loaded(session, Plan)
+        session.info["bodies"] = True
 
 
 def _latest_per_task(alarms: list[TaskAlarm]) -> list[tuple[TaskAlarm, bool]]:
@@ -72,7 +87,8 @@ def _series(alarm: TaskAlarm) -> str:
     return "overdue" if alarm.kind.startswith("overdue") else "ahead"
 
 
-def _fire(session: Session, alarm: TaskAlarm, now: datetime, counts: FireCounts) -> None:
+def _fire(session: Session, alarm: TaskAlarm, now: datetime, counts: FireCounts) -> list[dict]:
+    """The notice rows one alarm asks for (none when it no longer applies)."""
     task = session.get(Task, alarm.task_id)
     plan = session.get(Plan, task.plan_id) if task else None
     if (
@@ -83,14 +99,14 @@ def _fire(session: Session, alarm: TaskAlarm, now: datetime, counts: FireCounts)
         or task.deadline_version != alarm.deadline_version
     ):
         counts.skipped += 1  # done, dropped or re-dated since: this alarm no longer applies
-        return
+        return []
     if alarm.expires_at is not None and now >= alarm.expires_at:
         counts.superseded += 1  # a before-deadline reminder that comes too late
-        return
+        return []
     if alarm.kind.startswith("overdue"):
         after_overdue_alarm(session, task, plan, alarm, now)
     targets = _recipients(session, task, plan, alarm)
-    rows = [
+    return [
         {
             "task_id": task.id,
             "kind": alarm.kind,
@@ -104,7 +120,6 @@ def _fire(session: Session, alarm: TaskAlarm, now: datetime, counts: FireCounts)
         }
         for r in targets
     ]
-    counts.notices += insert_ignoring_conflicts(session, Notice, rows)
 
 
 def _recipients(session: Session, task: Task, plan: Plan, alarm: TaskAlarm) -> list[who.Recipient]:
