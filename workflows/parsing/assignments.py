@@ -14,67 +14,30 @@ Where duties come from:
   titled as that section, citing its line. A missing section is a warning.
 A heading's time ("1. Quý I/2024") is the deadline of the duties under it unless they say
 otherwise. Content sections that no one is assigned to produce no duties.
+
+The walker's parts: walk_state.py (state, context), text_duties.py (an item's text to duties,
+references), field_lines.py (field lines); this module walks the items.
 """
 
 from __future__ import annotations
 
 import re
 
-from workflows.parsing.bodies import ORG_START, leading_body, split_names, starts_with_body
+from workflows.parsing.bodies import leading_body, split_names, starts_with_body
 from workflows.parsing.candidates import Assignments, Candidate, table_candidates
-from workflows.parsing.candidates import tidy as _tidy
-from workflows.parsing.duties import Reading, read_duty, split_duties
-from workflows.parsing.headings import category, heading_bodies, heading_time, is_sentence
-from workflows.parsing.headings import names_of as _names
+from workflows.parsing.duties import Reading, read_duty
+from workflows.parsing.field_lines import FieldLines
+from workflows.parsing.headings import category, heading_bodies, is_sentence
 from workflows.parsing.sections import Item, Node, TreeBuilder
 from workflows.parsing.tables import Table
-from workflows.parsing.timephrases import find_deadline, parse_time
+from workflows.parsing.text_duties import TextDuties
 
-_FIELD = re.compile(
-    r"(?:(?:Đơn vị|Cơ quan)\s+(?P<role>chủ trì|thực hiện|phối hợp)[^:;]{0,30}"
-    r"|(?P<time>Thời gian|Thời hạn)[^:;]{0,30}"
-    r"|(?P<other>Lãnh đạo phụ trách|Kết quả|Sản phẩm)[^:;]{0,20}):",
-    re.I,
-)
-_REF = re.compile(
-    r"(?:tại|ở|theo)\s+(?:các\s+)?(?:Mục|mục|điểm|Điểm|tiết)\s*:?\s*"
-    r"(\d+(?:\.\d+)+(?:\s*(?:,|và|;)\s*\d+(?:\.\d+)*)*)\s*,?\s*(?:Phần|phần|Mục|mục)\s+([IVX]+)"
-)
 _CLOSING = re.compile(r"^(?:Trên đây|Trong quá trình|Quá trình thực hiện|Nơi nhận)")
 _PARTNER_INTRO = re.compile(r"^(?:Chủ trì,?\s*)?phối hợp(?:\s+với)?\s*:?$", re.I)
 
 
-class _Walker:
-    def __init__(self, tree: TreeBuilder, issuer: str | None, year: int | None) -> None:
-        self.tree = tree
-        self.issuer = issuer
-        self.year = year
-        self.out = Assignments()
-        self.pending: list[Candidate] = []
-        self.field_targets: list[Candidate] | None = None
-        self.intro: Candidate | None = None
-        self.intro_item: Item | None = None
-        self.partner_mode: list[str] | None = None
-        self.node_candidates: dict[str, Candidate] = {}
-        # numbered items with no lead, waiting for the field lines that close their group
-        self.orphans: list[tuple[Node | None, Candidate]] = []
-
-    # -- context -------------------------------------------------------------------------
-    def bodies_for(self, node: Node | None) -> list[str]:
-        while node is not None:
-            found = getattr(node, "bodies", None)
-            if found:
-                return found
-            node = node.parent
-        return []
-
-    def duty_context(self, node: Node | None) -> str | None:
-        cat = category(node)
-        if cat in ("assign", "issuer"):
-            return cat
-        if self.bodies_for(node):
-            return "assign"
-        return None
+class _Walker(FieldLines, TextDuties):
+    """Reads the items in order: headings, intros and their sub-items, duties, field lines."""
 
     # -- walking -------------------------------------------------------------------------
     def run(self, items: list[Item]) -> Assignments:
@@ -191,196 +154,6 @@ class _Walker:
         intro.text = f"{intro.text} {text}" if intro.text.endswith(":") else f"{intro.text}; {text}"
         return True
 
-    def _add(
-        self,
-        text: str,
-        item: Item,
-        node: Node | None,
-        heading: list[str],
-        emit: bool = True,
-        issuer_list: bool = False,
-    ) -> list[Candidate]:
-        added: list[Candidate] = []
-        pieces = split_duties(text)  # content items may become duties when fields follow
-        subject: list[str] | None = None
-        for piece in pieces:
-            inline = re.match(r"^([^:]{3,120}):\s*(\S.*)$", piece, re.S)
-            if inline and starts_with_body(inline.group(1)):
-                named = leading_body(inline.group(1))
-                if named and not named[1].strip():
-                    for sub in split_duties(inline.group(2)):
-                        added += self._one(sub, item, node, _names(named[0]), emit, False)
-                    continue
-            default = [self.issuer] if issuer_list and self.issuer and not heading else None
-            if subject and not heading:
-                default = subject  # "X làm A. Thực hiện B.": B is X's too
-            new = self._one(piece, item, node, heading, emit, issuer_list, default)
-            if new and subject is None and new[0].leads:
-                subject = new[0].leads
-            added += new
-        return added
-
-    def _one(
-        self,
-        text: str,
-        item: Item,
-        node: Node | None,
-        heading: list[str],
-        emit: bool,
-        issuer_list: bool,
-        default: list[str] | None = None,
-    ) -> list[Candidate]:
-        reading = read_duty(text, heading, default)
-        refs = list(_REF.finditer(text))
-        if refs and emit:
-            return self._references(text, item, refs, reading)
-        cand = self._candidate(text, item, node, reading)
-        cand.emit = emit
-        if item.kind == "paren" and find_deadline(text, self.year).due:
-            cand.milestone = True
-        self.pending.append(cand)
-        return [cand]
-
-    def _candidate(self, text: str, item: Item, node: Node | None, reading: Reading) -> Candidate:
-        cand = Candidate(
-            text=_tidy(text),
-            line=item.line,
-            section=item.section,
-            leads=reading.leads,
-            partners=reading.partners,
-            notes=reading.notes,
-            open_lead=reading.open_lead,
-            node=node,
-        )
-        self.out.candidates.append(cand)
-        return cand
-
-    def _references(
-        self, text: str, item: Item, refs: list[re.Match[str]], reading: Reading
-    ) -> list[Candidate]:
-        added = []
-        for ref in refs:
-            numbers = re.findall(r"\d+(?:\.\d+)*", ref.group(1))
-            for number in numbers:
-                key = f"{ref.group(2)}.{number}"
-                target = self.tree.nodes.get(key)
-                if target is None:
-                    where = f"Mục {number} Phần {ref.group(2)}"
-                    self.out.warnings.append(f"Dòng {item.line}: tham chiếu {where} không tồn tại")
-                    continue
-                cand = Candidate(
-                    text=target.title,
-                    line=item.line,  # the assignment is made here; the title says what it is
-                    section=item.section,
-                    leads=reading.leads,
-                    partners=reading.partners,
-                    notes=reading.notes,
-                    open_lead=reading.open_lead,
-                    node=target,
-                )
-                cand.node = self.tree.nodes.get(item.section)
-                self.out.candidates.append(cand)
-                added.append(cand)
-        return added
-
-    # -- fields --------------------------------------------------------------------------
-    def _field(self, item: Item, node: Node | None) -> bool:
-        text = item.text if item.kind in ("bullet", "text") else item.para.text
-        if item.node is not None or not re.match(_FIELD, text):
-            return False
-        if self.field_targets is None:
-            self.field_targets = self._targets(item, node) + self._group(node)
-        values = _field_values(text)
-        for cand in self.field_targets:
-            if cand.milestone:  # a dated step takes the item's bodies, keeps its own date
-                if values.get("lead"):
-                    cand.leads, cand.emit = _names(values["lead"]), True
-                if values.get("partners"):
-                    cand.partners = _names(values["partners"])
-                continue
-            if values.get("lead"):
-                cand.leads = _names(values["lead"])
-                cand.open_lead = False
-                cand.notes = []
-                cand.emit = True
-            if values.get("partners"):
-                extra = [p for p in cand.partners if p not in cand.leads]
-                cand.partners = _unique(_names(values["partners"]) + extra)
-                cand.emit = True
-            if values.get("time"):
-                cand.time = parse_time(values["time"], self.year).merged(cand.time)
-                cand.explicit_time = True
-        return True
-
-    def _targets(self, item: Item, node: Node | None) -> list[Candidate]:
-        pending = [c for c in self.pending if c.node is node or c.section == item.section]
-        if item.kind == "bullet" and node is not None and node.kind in ("arabic", "letter"):
-            steps = []
-            for cand in pending:
-                cand.emit = False  # descriptive bullets of the item the fields describe
-                if cand.milestone:
-                    steps.append(cand)
-            head = self._node_candidate(node)
-            if node.full.rstrip().endswith(":") and head.text == _tidy(node.title):
-                # "6.1. Tham gia thực hiện các nhiệm vụ:" - the bullets say what the duty is
-                said = [c.text for c in pending if not c.milestone]
-                head.text = f"{head.text}: {'; '.join(said)}" if said else head.text
-            return [head, *steps]
-        if pending:
-            return pending
-        return [self._node_candidate(node)] if node is not None else []
-
-    def _group(self, node: Node | None) -> list[Candidate]:
-        """Earlier sibling items with no lead and no fields of their own ("3.1 …", "3.2 …",
-        "3.3 …" then "- Đơn vị chủ trì: …"): the fields closing the group are theirs too."""
-        parent = node.parent if node is not None else None
-        group = [c for p, c in self.orphans if p is parent and not c.leads and node is not None]
-        self.orphans = []
-        return group
-
-    def _node_candidate(self, node: Node) -> Candidate:
-        if node.key not in self.node_candidates:
-            heading = self.bodies_for(node.parent)
-            reading = read_duty(node.title, heading)
-            cand = Candidate(
-                _tidy(node.title),
-                node.line,
-                node.key,
-                reading.leads,
-                reading.partners,
-                notes=reading.notes,
-                open_lead=reading.open_lead,
-                node=node,
-            )
-            cand.emit = bool(reading.leads) or self.duty_context(node) is not None
-            self.node_candidates[node.key] = cand
-            self.out.candidates.append(cand)
-        return self.node_candidates[node.key]
-
-
-def _field_values(text: str) -> dict[str, str]:
-    values: dict[str, str] = {}
-    matches = list(_FIELD.finditer(text))
-    for i, m in enumerate(matches):
-        end = matches[i + 1].start() if i + 1 < len(matches) else len(text)
-        value = text[m.end() : end].strip(" ;.-")
-        if m.group("role"):
-            role = "partners" if "phối" in m.group("role").lower() else "lead"
-            values[role] = value
-        elif m.group("time"):
-            values["time"] = value
-    return values
-
-
-def _unique(names: list[str]) -> list[str]:
-    seen: set[str] = set()
-    out = []
-    for n in names:
-        if n.lower() not in seen:
-            seen.add(n.lower())
-            out.append(n)
-    return out
-
 
 def find_assignments(
     items: list[Item], tree: TreeBuilder, tables: list[Table], issuer: str | None, year: int | None
@@ -390,6 +163,3 @@ def find_assignments(
     table_candidates(tables, items, year, out)
     out.candidates = [c for c in out.candidates if c.text]
     return out
-
-
-__all__ = ["ORG_START", "Assignments", "Candidate", "category", "find_assignments", "heading_time"]

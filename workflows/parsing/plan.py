@@ -12,7 +12,7 @@ import re
 from datetime import date
 from functools import lru_cache
 
-from workflows.parsing.assignments import Candidate, category, find_assignments, heading_time
+from workflows.parsing.assignments import find_assignments
 from workflows.parsing.bodies import (
     BodyResolver,
     default_resolver,
@@ -21,8 +21,10 @@ from workflows.parsing.bodies import (
     split_names,
 )
 from workflows.parsing.budget import budget_of
+from workflows.parsing.candidates import Candidate
 from workflows.parsing.edges import link_reports, link_steps
 from workflows.parsing.header import parse_header
+from workflows.parsing.headings import category, heading_time
 from workflows.parsing.normalize import normalize
 from workflows.parsing.result import Body, ExtractedPlan, ExtractedTask, TaskKind
 from workflows.parsing.sections import Item, build_items

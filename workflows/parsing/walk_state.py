@@ -1,0 +1,58 @@
+"""The assignment walker's shared state: the context a node gives its duties, new candidates."""
+
+from __future__ import annotations
+
+from workflows.parsing.candidates import Assignments, Candidate
+from workflows.parsing.candidates import tidy as _tidy
+from workflows.parsing.duties import Reading
+from workflows.parsing.headings import category
+from workflows.parsing.sections import Item, Node, TreeBuilder
+
+
+class WalkState:
+    """What the walker keeps while it reads the items of one plan, in order."""
+
+    def __init__(self, tree: TreeBuilder, issuer: str | None, year: int | None) -> None:
+        self.tree = tree
+        self.issuer = issuer
+        self.year = year
+        self.out = Assignments()
+        self.pending: list[Candidate] = []
+        self.field_targets: list[Candidate] | None = None
+        self.intro: Candidate | None = None
+        self.intro_item: Item | None = None
+        self.partner_mode: list[str] | None = None
+        self.node_candidates: dict[str, Candidate] = {}
+        # numbered items with no lead, waiting for the field lines that close their group
+        self.orphans: list[tuple[Node | None, Candidate]] = []
+
+    # -- context -------------------------------------------------------------------------
+    def bodies_for(self, node: Node | None) -> list[str]:
+        while node is not None:
+            found = getattr(node, "bodies", None)
+            if found:
+                return found
+            node = node.parent
+        return []
+
+    def duty_context(self, node: Node | None) -> str | None:
+        cat = category(node)
+        if cat in ("assign", "issuer"):
+            return cat
+        if self.bodies_for(node):
+            return "assign"
+        return None
+
+    def _candidate(self, text: str, item: Item, node: Node | None, reading: Reading) -> Candidate:
+        cand = Candidate(
+            text=_tidy(text),
+            line=item.line,
+            section=item.section,
+            leads=reading.leads,
+            partners=reading.partners,
+            notes=reading.notes,
+            open_lead=reading.open_lead,
+            node=node,
+        )
+        self.out.candidates.append(cand)
+        return cand
