@@ -40,17 +40,22 @@ def check_config() -> None:
         raise SweepConfigError(str(error)) from error
 
 
-def serve(host: str, port: int) -> None:
-    """Run until interrupted. Raises ``SweepConfigError`` before starting on bad settings."""
+def serve(host: str, port: int, *, with_scheduler: bool = True) -> None:
+    """Run until interrupted. Raises ``SweepConfigError`` before starting on bad settings.
+
+    ``with_scheduler=False`` serves only the web pages and links: the scale-out mode, where
+    Prefect workers run the sweeps.
+    """
     check_config()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     database()  # migrate before either side touches the schema
-    scheduler = build_scheduler(get_settings())
+    scheduler = build_scheduler(get_settings()) if with_scheduler else None
     app = create_app()
     app.router.routes.insert(0, Route("/healthz", healthz, methods=["GET"]))
     app.state.scheduler = scheduler
-    scheduler.start()
-    log.info("Bộ lập lịch đã chạy: %s", ", ".join(str(job) for job in scheduler.get_jobs()))
+    if scheduler is not None:
+        scheduler.start()
+        log.info("Bộ lập lịch đã chạy: %s", ", ".join(str(job) for job in scheduler.get_jobs()))
     # uvicorn handles SIGINT/SIGTERM itself, then re-raises the signal to the handler it found;
     # with a no-op there, the process goes on to stop the scheduler and exits 0 (a clean stop).
     for stop in (signal.SIGINT, signal.SIGTERM):
@@ -58,19 +63,21 @@ def serve(host: str, port: int) -> None:
     try:
         uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
     finally:
-        scheduler.shutdown(wait=True)
+        if scheduler is not None:
+            scheduler.shutdown(wait=True)
         log.info("Đã dừng kehoach serve.")
 
 
 async def healthz(request: Request) -> JSONResponse:
-    """Liveness for monitors: the scheduler runs, and when the last sweep was."""
+    """Liveness for monitors: whether the scheduler runs (when it should), the last sweep."""
     scheduler = request.app.state.scheduler
     last = last_finished_sweep()
+    running = scheduler is not None and bool(scheduler.running)
     return JSONResponse(
         {
-            "scheduler_running": bool(scheduler.running),
-            "jobs": sorted(job.id for job in scheduler.get_jobs()),
+            "scheduler_running": running,
+            "jobs": sorted(job.id for job in scheduler.get_jobs()) if scheduler else [],
             "last_sweep": last.isoformat() if last else None,
         },
-        status_code=200 if scheduler.running else 503,
+        status_code=200 if running or scheduler is None else 503,
     )

@@ -28,7 +28,7 @@ def serve(args: argparse.Namespace) -> int:
     from workflows.jobs import SweepConfigError
 
     try:
-        run(args.host, args.port)
+        run(args.host, args.port, with_scheduler=not args.no_scheduler)
     except SweepConfigError as error:
         raise UserError(str(error)) from error
     return 0
@@ -182,6 +182,11 @@ def register(sub: argparse._SubParsersAction, add) -> None:  # type: ignore[type
     p = add("serve", serve, "Chạy máy chủ nhúng: bộ lập lịch + trang web + liên kết trong thư")
     p.add_argument("--host", default="127.0.0.1")
     p.add_argument("--port", type=int, default=8080)
+    p.add_argument(
+        "--no-scheduler",
+        action="store_true",
+        help="chỉ phục vụ trang web và liên kết (khi Prefect chạy các lượt nhắc việc)",
+    )
     p = add("contact", contact, "Đặt địa chỉ thư của một cơ quan và thủ trưởng")
     p.add_argument("agency")
     p.add_argument("--email")

@@ -47,14 +47,14 @@ def world(tmp_path: Path, smtp_server, monkeypatch: pytest.MonkeyPatch):
 
 
 @contextmanager
-def serving(now: str) -> Iterator[tuple[subprocess.Popen, str]]:
+def serving(now: str, *options: str) -> Iterator[tuple[subprocess.Popen, str]]:
     """``kehoach serve`` with the app clock at ``now`` (local time); stopped with SIGTERM."""
     port = free_port()
     base = f"http://127.0.0.1:{port}"
     env = dict(os.environ, KEHOACH_NOW=now, KEHOACH_BASE_URL=base)
     env.update(KEHOACH_SWEEP_TIMES="08:00", KEHOACH_DELIVERY_INTERVAL_SECONDS="2")
     process = subprocess.Popen(
-        [sys.executable, "-m", "workflows.cli", "serve", "--port", str(port)],
+        [sys.executable, "-m", "workflows.cli", "serve", "--port", str(port), *options],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -144,6 +144,22 @@ def test_the_signed_link_in_a_reminder_is_served_by_the_same_process(world, smtp
         forged = httpx.get(link.group(0)[:-3] + "xyz")
     assert page.status_code == 200 and "Báo cáo hoàn thành nhiệm vụ" in page.text
     assert forged.status_code in (400, 403, 404)
+
+
+def test_with_no_scheduler_it_serves_pages_and_links_but_never_sweeps(world, smtp_server):
+    sweep(parse_instant("2022-06-16T09:00"))
+    with serving("2022-06-17T07:59:58", "--no-scheduler") as (process, base):
+        time.sleep(5)  # past the 08:00 slot on the app clock
+        health = httpx.get(f"{base}/healthz").json()
+        login = httpx.get(f"{base}/login")
+    assert health == {
+        "scheduler_running": False,
+        "jobs": [],
+        "last_sweep": health["last_sweep"],
+    }
+    assert [r.runner for r in runs(world)] == ["cli"]  # no catch-up, no 08:00 sweep
+    assert len(mail_to(smtp_server, LEAD_MAIL)) == 1
+    assert login.status_code == 200 and "Đăng nhập" in login.text
 
 
 def test_serve_refuses_to_start_without_a_secret_key(tmp_path: Path):
