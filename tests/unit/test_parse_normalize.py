@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from workflows.parsing.normalize import clean_line, normalize
+from workflows.parsing.line_cleaning import clean_line
+from workflows.parsing.normalize import normalize
 
 
 def paragraphs(text: str) -> list[tuple[int, str]]:
