@@ -6,13 +6,8 @@ from datetime import date
 
 import pytest
 
-from workflows.parsing.timephrases import (
-    find_deadline,
-    parse_time,
-    period_deadlines,
-    period_list,
-    year_range,
-)
+from workflows.parsing.periods import period_deadlines, period_list, year_range
+from workflows.parsing.timephrases import find_deadline, parse_time
 
 FIELD_CASES = [
     ("Quý I/2024", date(2024, 3, 31), None),

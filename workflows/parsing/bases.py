@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 
+from workflows.parsing.dated_periods import make_date
 from workflows.parsing.result import Basis
 from workflows.parsing.sections import Item
-from workflows.parsing.timephrases import make_date
 
 _DOC_TYPES = (
     r"Luật|Bộ luật|Nghị định|Nghị quyết|Quyết định|Kế hoạch|Chỉ thị|Thông tư|Công văn|Hướng dẫn"

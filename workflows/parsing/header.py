@@ -9,12 +9,14 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from workflows.parsing.bases import bases_in
+from workflows.parsing.dated_periods import make_date
 from workflows.parsing.issuer import issuer_and_locality
 from workflows.parsing.normalize import Document
+from workflows.parsing.periods import year_range
 from workflows.parsing.result import Basis
 from workflows.parsing.sections import Item
 from workflows.parsing.signature import signature
-from workflows.parsing.timephrases import make_date, parse_time, year_range
+from workflows.parsing.timephrases import parse_time
 
 _NUMBER = re.compile(r"\bSố\s*:\s*([0-9]*)\s*/\s*([A-ZĐ][\w\-–/Đ]*)")
 _PLACE_DATE = re.compile(

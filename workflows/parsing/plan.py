@@ -26,17 +26,13 @@ from workflows.parsing.edges import link_reports, link_steps
 from workflows.parsing.header import parse_header
 from workflows.parsing.headings import category, heading_time
 from workflows.parsing.normalize import normalize
+from workflows.parsing.periods import period_deadlines, period_list
 from workflows.parsing.result import Body, ExtractedPlan, ExtractedTask, TaskKind
 from workflows.parsing.sections import Item, build_items
 from workflows.parsing.tables import Table
 from workflows.parsing.targets import context_due, due_of, targets_in
 from workflows.parsing.text import fold as _fold
-from workflows.parsing.timephrases import (
-    TimeSpec,
-    find_deadline,
-    period_deadlines,
-    period_list,
-)
+from workflows.parsing.timephrases import TimeSpec, find_deadline
 
 __all__ = ["BodyResolver", "parse_plan"]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from workflows.parsing.dated_periods import ROMAN_VALUES
 from workflows.parsing.normalize import Para
 from workflows.parsing.result import Section
-from workflows.parsing.timephrases import ROMAN_VALUES
 
 _ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{1,3}|V|X)"
 _LABELS = (

@@ -10,8 +10,8 @@ import re
 from datetime import date
 
 from workflows.parsing.bodies import UPPER
+from workflows.parsing.periods import year_range
 from workflows.parsing.result import ExtractedTarget
-from workflows.parsing.timephrases import year_range
 
 _UNITS = (
     r"mô hình|hộ|xã|người|ha|MW|KCN|CCN|khu công nghiệp|cụm công nghiệp|dự án|đơn vị|lớp"
