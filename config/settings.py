@@ -30,7 +30,7 @@ class Settings(BaseSettings):
     smtp_username: str | None = None
     smtp_password: str | None = None
     smtp_timeout: float = 30.0
-    mail_from: str = "kehoach@localhost"
+    mail_from: str = Field(default="", description="Sender address; must be set to send")
     base_url: str = "http://127.0.0.1:8080"
     secret_key: str = Field(default="", description="Signs action links; must be set to send")
 

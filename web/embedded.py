@@ -17,7 +17,7 @@ from starlette.routing import Route
 
 from config.settings import get_settings
 from web.app import create_app
-from workflows.jobs import SweepConfigError, last_finished_sweep
+from workflows.jobs import SweepConfigError, check_sending_settings, last_finished_sweep
 from workflows.rules.sweep_slots import SweepTimesError, parse_sweep_times
 from workflows.runtime import database
 from workflows.scheduler import build_scheduler
@@ -28,12 +28,7 @@ log = logging.getLogger("kehoach.serve")
 def check_config() -> None:
     """Refuse to start with settings that would make every scheduled sweep fail."""
     settings = get_settings()
-    if not settings.secret_key:
-        raise SweepConfigError(
-            "Chưa đặt KEHOACH_SECRET_KEY: cần khóa bí mật để ký liên kết trong thư và phiên đăng "
-            "nhập. Ví dụ: export KEHOACH_SECRET_KEY=$(python3 -c 'import secrets; "
-            "print(secrets.token_urlsafe(32))')"
-        )
+    check_sending_settings(settings)
     try:
         parse_sweep_times(settings.sweep_times)
     except SweepTimesError as error:

@@ -14,9 +14,10 @@ from typing import Any
 from sqlalchemy import text
 from sqlmodel import Session, col, select
 
-from config.settings import get_settings
+from config.settings import Settings, get_settings
 from models.db import is_postgres, session_scope
 from models.delivery import SweepRun
+from notifications.headers import HeaderInjectionError, check_address
 from notifications.smtp import SmtpConfig
 from workflows.clock import now as clock_now
 from workflows.runtime import database
@@ -41,6 +42,23 @@ class SweepConfigError(RuntimeError):
     """The sweep cannot send with the current settings; the message says which one."""
 
 
+def check_sending_settings(settings: Settings) -> None:
+    """Refuse to send with settings that would make every message fail, saying which one."""
+    if not settings.secret_key:
+        raise SweepConfigError(
+            "Chưa đặt KEHOACH_SECRET_KEY: cần khóa bí mật để ký các liên kết trong thư. Ví dụ: "
+            "export KEHOACH_SECRET_KEY=$(python3 -c 'import secrets; "
+            "print(secrets.token_urlsafe(32))')"
+        )
+    try:
+        check_address(settings.mail_from)
+    except HeaderInjectionError as error:
+        raise SweepConfigError(
+            f"KEHOACH_MAIL_FROM «{settings.mail_from}» không phải địa chỉ thư hợp lệ của người "
+            "gửi (ví dụ kehoach@ubnd.example.gov.vn)."
+        ) from error
+
+
 def sweep(
     now: datetime | None = None,
     *,
@@ -54,10 +72,8 @@ def sweep(
     ``dry_run`` does all the composing in a transaction that is rolled back, and sends nothing.
     """
     settings = get_settings()
-    if not dry_run and not settings.secret_key:
-        raise SweepConfigError(
-            "Chưa đặt KEHOACH_SECRET_KEY: cần khóa bí mật để ký các liên kết trong thư."
-        )
+    if not dry_run:
+        check_sending_settings(settings)
     at = now or clock_now()
     engine = database(database_url)
     report = SweepReport(now=at, dry_run=dry_run)

@@ -139,3 +139,20 @@ def test_corrections_then_publish_from_the_command_line(tmp_path):
         "tasks", "--agency", "phong y te", "--due-before", "2022-10-01", data_dir=tmp_path
     ).stdout
     assert "Tổ chức hội nghị sơ kết" in listed
+
+
+def test_remind_names_the_setting_that_prevents_sending(tmp_path):
+    no_key = kehoach("remind", "--now", "2022-06-20T08:05", data_dir=tmp_path)
+    bad_sender = kehoach(
+        "remind",
+        "--now",
+        "2022-06-20T08:05",
+        data_dir=tmp_path,
+        KEHOACH_SECRET_KEY="k",
+        KEHOACH_MAIL_FROM="kehoach@localhost",
+    )
+    dry_run = kehoach("remind", "--now", "2022-06-20T08:05", "--dry-run", data_dir=tmp_path)
+    assert no_key.returncode == 2 and "KEHOACH_SECRET_KEY" in no_key.stderr
+    assert bad_sender.returncode == 2 and "KEHOACH_MAIL_FROM" in bad_sender.stderr
+    assert "Traceback" not in no_key.stderr + bad_sender.stderr
+    assert dry_run.returncode == 0, dry_run.stderr  # a dry run sends nothing: no settings needed

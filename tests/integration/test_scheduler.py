@@ -148,7 +148,7 @@ def test_the_signed_link_in_a_reminder_is_served_by_the_same_process(world, smtp
 
 def test_with_no_scheduler_it_serves_pages_and_links_but_never_sweeps(world, smtp_server):
     sweep(parse_instant("2022-06-16T09:00"))
-    with serving("2022-06-17T07:59:58", "--no-scheduler") as (process, base):
+    with serving("2022-06-17T07:59:58", "--no-scheduler") as (_, base):
         time.sleep(5)  # past the 08:00 slot on the app clock
         health = httpx.get(f"{base}/healthz").json()
         login = httpx.get(f"{base}/login")
