@@ -85,7 +85,20 @@ def _compose(
         notice.message_id = row.id
         session.add(notice)
     counts.messages += 1
-    preview.append(f"  → {recipient}: {rendered.subject}")
+    preview.append(preview_line(session, row))
+
+
+def preview_line(session: Session, row: OutboxMessage) -> str:
+    """How a sweep's report shows a queued message; one without an address names its body."""
+    if not row.recipient.startswith("missing:"):
+        return f"  → {row.recipient}: {row.subject}"
+    role = row.recipient.split(":")[1]
+    agency = session.get(Agency, row.agency_id) if row.agency_id else None
+    if agency is None:
+        who = LEADERSHIP if role == "leader" else "(không rõ cơ quan)"
+    else:
+        who = f"Thủ trưởng {agency.name}" if role == "head" else agency.name
+    return f"  ! chưa có địa chỉ thư: {who} — {row.subject}"
 
 
 FAILED_SUBJECT = "(không dựng được thư)"

@@ -17,7 +17,7 @@ from models.tasks import Task
 from models.types import PlanStatus, TaskStatus
 from notifications import contexts as c
 from workflows import recipients as who
-from workflows.compose import new_message, render_safely
+from workflows.compose import new_message, preview_line, render_safely
 from workflows.rules.quarters import Quarter
 from workflows.rules.timefmt import local_date
 from workflows.status_view import category, status_label
@@ -137,19 +137,18 @@ def send_report(
             lambda t=target: report_context(session, settings, plan, quarter, snapshot, t),
         )
         key = f"milestone_report:{plan.id}:{quarter_key(quarter)}:{target.ledger_key}"
-        session.add(
-            new_message(
-                settings,
-                now,
-                key=key,
-                kind="milestone_report",
-                recipient=target.ledger_key,
-                agency_id=target.agency_id,
-                plan_id=plan.id,
-                rendered=rendered,
-            )
+        row = new_message(
+            settings,
+            now,
+            key=key,
+            kind="milestone_report",
+            recipient=target.ledger_key,
+            agency_id=target.agency_id,
+            plan_id=plan.id,
+            rendered=rendered,
         )
-        preview.append(f"  → {target.ledger_key}: {rendered.subject}")
+        session.add(row)
+        preview.append(preview_line(session, row))
         sent += 1
     return sent
 

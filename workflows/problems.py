@@ -19,7 +19,7 @@ from models.plans import Plan
 from models.tasks import Task
 from models.types import PlanStatus
 from notifications import contexts as c
-from workflows.compose import new_message, render_safely
+from workflows.compose import new_message, preview_line, render_safely
 from workflows.recipients import agency_recipient
 from workflows.rules.timefmt import local_date
 
@@ -57,19 +57,18 @@ def compose_problems(
         )
 
         recipient = agency_recipient(coordinator, "coordinator").ledger_key
-        session.add(
-            new_message(
-                settings,
-                now,
-                key=key,
-                kind=KIND,
-                recipient=recipient,
-                agency_id=coordinator.id,
-                plan_id=None,
-                rendered=rendered,
-            )
+        row = new_message(
+            settings,
+            now,
+            key=key,
+            kind=KIND,
+            recipient=recipient,
+            agency_id=coordinator.id,
+            plan_id=None,
+            rendered=rendered,
         )
-        preview.append(f"  → {recipient}: {rendered.subject}")
+        session.add(row)
+        preview.append(preview_line(session, row))
         made += 1
     return made
 

@@ -17,7 +17,7 @@ from models.plans import Plan
 from models.tasks import Task, TaskPartner
 from models.types import PlanStatus, TaskStatus
 from notifications import contexts as c
-from workflows.compose import new_message, render_safely, task_item
+from workflows.compose import new_message, preview_line, render_safely, task_item
 from workflows.recipients import agency_recipient
 from workflows.rules.calendar import WorkCalendar, shared_calendar
 from workflows.rules.timefmt import local_date
@@ -55,19 +55,18 @@ def compose_weekly(session: Session, settings: Settings, now: datetime, preview:
             ),
         )
 
-        session.add(
-            new_message(
-                settings,
-                now,
-                key=f"{prefix}{agency.id}",
-                kind="weekly_digest",
-                recipient=recipient.ledger_key,
-                agency_id=agency.id,
-                plan_id=None,
-                rendered=rendered,
-            )
+        row = new_message(
+            settings,
+            now,
+            key=f"{prefix}{agency.id}",
+            kind="weekly_digest",
+            recipient=recipient.ledger_key,
+            agency_id=agency.id,
+            plan_id=None,
+            rendered=rendered,
         )
-        preview.append(f"  → {recipient.ledger_key}: {rendered.subject}")
+        session.add(row)
+        preview.append(preview_line(session, row))
         made += 1
     return made
 

@@ -183,8 +183,11 @@ def test_a_missing_address_is_shown_to_the_coordinator(engine, smtp_server, monk
     with Session(engine) as session:
         contacts.set_contact(session, world.registry, "Văn phòng HĐND và UBND", COORD_MAIL, None)
         session.commit()
-    world.sweep_at("2022-06-20T08:05")
+    printed = world.sweep_at("2022-06-20T08:05").lines
     (report,) = mail_to(smtp_server, COORD_MAIL)
+    assert "  ! chưa có địa chỉ thư: Phòng Lao động – Thương binh và Xã hội — [Nhắc việc]" in [
+        line[: line.index("[Nhắc việc]") + 11] for line in printed if "[Nhắc việc]" in line
+    ]
     text = report.message.get_body(("plain",)).get_content()
     assert "Phòng Lao động – Thương binh và Xã hội" in text
     with Session(engine) as session:
