@@ -59,11 +59,7 @@ PAGES = {
 }
 
 
-BOARD_INDEX = "ix_task_board"
-BOARD_INDEX_COLUMNS = "(status, due, lead_id, plan_id, completed_late)"
-
-
-def seed(url: str, n: int, rng: random.Random, board_index: bool = False) -> None:
+def seed(url: str, n: int, rng: random.Random) -> None:
     from models.agencies import Agency
     from models.plans import Plan
     from models.tasks import Task, TaskPartner
@@ -141,10 +137,6 @@ def seed(url: str, n: int, rng: random.Random, board_index: bool = False) -> Non
         with engine.begin() as conn:
             conn.execute(insert(Task), tasks)
             conn.execute(insert(TaskPartner), partners)
-    if board_index:
-        # Proposed for models.tasks.Task: lets the board and scorecards read the index alone.
-        with engine.begin() as conn:
-            conn.execute(text(f"CREATE INDEX {BOARD_INDEX} ON task {BOARD_INDEX_COLUMNS}"))
     with engine.begin() as conn:
         conn.execute(text("ANALYZE"))
     if engine.dialect.name == "postgresql":
@@ -302,7 +294,7 @@ def run_one(kind: str, args: argparse.Namespace) -> None:
 
     try:
         began = time.perf_counter()
-        seed(url, args.tasks, random.Random(args.seed), args.board_index)
+        seed(url, args.tasks, random.Random(args.seed))
         print(f"{kind}: {args.tasks:,} tasks seeded in {time.perf_counter() - began:.1f} s")
         port = free_port()
         log = Path(tempfile.mkdtemp(prefix="kehoach-bench-log-")) / "server.log"
@@ -331,11 +323,6 @@ def main() -> None:
     parser.add_argument("--concurrency", type=int, default=8)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--only", help="measure only the pages whose label contains this")
-    parser.add_argument(
-        "--board-index",
-        action="store_true",
-        help=f"add the proposed index {BOARD_INDEX} {BOARD_INDEX_COLUMNS} before measuring",
-    )
     parser.add_argument(
         "--pg-admin",
         default=os.environ.get(

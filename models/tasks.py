@@ -15,6 +15,8 @@ class Task(SQLModel, table=True):
     __table_args__ = (
         UniqueConstraint("plan_id", "identity"),
         Index("ix_task_open_due", "status", "due"),
+        # The overdue board and scorecards read this index alone (migration 0004).
+        Index("ix_task_board", "status", "due", "lead_id", "plan_id", "completed_late"),
     )
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)

@@ -38,3 +38,22 @@ def test_migrations_go_up_down_and_up_keeping_the_data_of_the_first_revision(bar
     downgrade(engine, "base")
     assert set(inspect(engine).get_table_names()) <= {"alembic_version"}
     engine.dispose()
+
+
+def test_the_migrations_build_exactly_the_schema_the_models_declare(bare_url):
+    from alembic.autogenerate import compare_metadata
+    from alembic.migration import MigrationContext
+    from sqlmodel import SQLModel
+
+    import models.tables  # noqa: F401 - registers every table on the metadata
+
+    engine = make_engine(bare_url)
+    upgrade(engine)
+    with engine.connect() as conn:
+        context = MigrationContext.configure(conn, opts={"compare_type": True})
+        drift = compare_metadata(context, SQLModel.metadata)
+    engine.dispose()
+    assert drift == []
+    assert "ix_task_board" in {
+        i["name"] for i in inspect(make_engine(bare_url)).get_indexes("task")
+    }
