@@ -69,12 +69,18 @@ def extract(args: argparse.Namespace) -> int:
 
 
 def import_(args: argparse.Namespace) -> int:
+    import_and_report(args.file)
+    return 0
+
+
+def import_and_report(file: str) -> int:
+    """Import ``file`` (new plan or re-import), print what happened; returns the plan id."""
     from workflows.clock import now
     from workflows.importing import import_plan
     from workflows.runtime import registry
     from workflows.summary import plan_summary
 
-    extraction = _extract(args.file)
+    extraction = _extract(file)
     with open_session() as session:
         outcome = import_plan(
             session,
@@ -106,7 +112,7 @@ def import_(args: argparse.Namespace) -> int:
         ):
             for text in items:
                 print(f"  {label} {text[:100]}")
-    return 0
+    return outcome.plan_id
 
 
 def plans(args: argparse.Namespace) -> int:
@@ -240,16 +246,16 @@ DEMO_SWEEP_AT = "2022-06-20T08:05"  # the sample plan's 6-month reports fall due
 def demo(args: argparse.Namespace) -> int:
     """Import and publish the sample plan, list its tasks, then show (without sending) what the
     reminder sweep of a day inside the plan would send."""
-    from sqlmodel import col, select
-
-    from models.plans import Plan
     from workflows.cli_followup import remind
+    from workflows.clock import parse_instant
 
-    import_(argparse.Namespace(file=args.sample or str(SAMPLE_PLAN)))
-    with open_session() as session:
-        plan = session.exec(select(Plan).order_by(col(Plan.id).desc())).first()
-        plan_id = plan.id if plan else None
+    sweep_at = args.sweep_at or DEMO_SWEEP_AT
+    try:
+        parse_instant(sweep_at)
+    except ValueError as error:
+        raise UserError(f"--sweep-at không hợp lệ: «{sweep_at}» ({error}).") from error
+    plan_id = import_and_report(args.sample or str(SAMPLE_PLAN))
     publish(argparse.Namespace(plan=plan_id, force=True))
     tasks(argparse.Namespace(plan=plan_id, agency=None, due_before=None, all=False))
-    print(f"\nLượt nhắc việc ngày {DEMO_SWEEP_AT} (chạy thử, không gửi thư):")
-    return remind(argparse.Namespace(now=args.sweep_at or DEMO_SWEEP_AT, dry_run=True))
+    print(f"\nLượt nhắc việc lúc {sweep_at} (chạy thử, không gửi thư):")
+    return remind(argparse.Namespace(now=sweep_at, dry_run=True))

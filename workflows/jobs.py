@@ -175,7 +175,7 @@ def _deliver(engine: Any, at: datetime, report: SweepReport) -> None:
     if delivered.paused:
         report.lines.append(
             "  ! Máy chủ thư từ chối đăng nhập: hàng đợi tạm dừng. Sửa cấu hình "
-            "SMTP rồi chạy: kehoach outbox resume"
+            "SMTP rồi chạy: kehoach outbox --resume"
         )
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 from pathlib import Path
@@ -156,3 +157,17 @@ def test_remind_names_the_setting_that_prevents_sending(tmp_path):
     assert bad_sender.returncode == 2 and "KEHOACH_MAIL_FROM" in bad_sender.stderr
     assert "Traceback" not in no_key.stderr + bad_sender.stderr
     assert dry_run.returncode == 0, dry_run.stderr  # a dry run sends nothing: no settings needed
+
+
+def test_demo_publishes_the_sample_it_imported_and_never_another_draft(tmp_path):
+    assert kehoach("demo", data_dir=tmp_path).returncode == 0
+    other = PLANS / "ngoc-hoi-2022-cuoc-van-dong.txt"
+    assert kehoach("import", str(other), data_dir=tmp_path).returncode == 0
+    again = kehoach("demo", data_dir=tmp_path)
+    assert again.returncode == 0, again.stderr
+    with sqlite3.connect(tmp_path / "kehoach.db") as db:
+        states = dict(db.execute("SELECT source_name, status FROM plan").fetchall())
+    assert states == {
+        "tu-mo-rong-2022.txt": "published",
+        "ngoc-hoi-2022-cuoc-van-dong.txt": "draft",
+    }
