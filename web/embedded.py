@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import signal
+import socket
 
 import uvicorn
 from starlette.requests import Request
@@ -43,11 +44,15 @@ def serve(host: str, port: int, *, with_scheduler: bool = True) -> None:
     """
     check_config()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    listener = listen(host, port)  # before anything runs: a taken port must not start sweeps
     database()  # migrate before either side touches the schema
     scheduler = build_scheduler(get_settings()) if with_scheduler else None
     app = create_app()
     app.router.routes.insert(0, Route("/healthz", healthz, methods=["GET"]))
     app.state.scheduler = scheduler
+    server = uvicorn.Server(
+        uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=True)
+    )
     if scheduler is not None:
         scheduler.start()
         log.info("Bộ lập lịch đã chạy: %s", ", ".join(str(job) for job in scheduler.get_jobs()))
@@ -56,11 +61,29 @@ def serve(host: str, port: int, *, with_scheduler: bool = True) -> None:
     for stop in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop, lambda *_: None)
     try:
-        uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=True)
+        server.run(sockets=[listener])
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=True)
         log.info("Đã dừng kehoach serve.")
+
+
+def listen(host: str, port: int) -> socket.socket:
+    """The server's socket, bound now so that a bad or taken port is a clear error up front."""
+    if not 0 < port < 65536:
+        raise SweepConfigError(f"Cổng {port} không hợp lệ: cần một số từ 1 đến 65535.")
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as error:
+        sock.close()
+        raise SweepConfigError(
+            f"Không mở được cổng {host}:{port} ({error.strerror or error}). Cổng đang được "
+            "dùng bởi chương trình khác? Chọn cổng khác với --port."
+        ) from error
+    return sock
 
 
 async def healthz(request: Request) -> JSONResponse:

@@ -39,7 +39,8 @@ class SweepReport:
 
 
 class SweepConfigError(RuntimeError):
-    """The sweep cannot send with the current settings; the message says which one."""
+    """The settings (or ``serve``'s options) prevent sweeping or serving; the message says
+    which one."""
 
 
 def check_sending_settings(settings: Settings) -> None:

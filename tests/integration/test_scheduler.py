@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -160,6 +161,32 @@ def test_with_no_scheduler_it_serves_pages_and_links_but_never_sweeps(world, smt
     assert [r.runner for r in runs(world)] == ["cli"]  # no catch-up, no 08:00 sweep
     assert len(mail_to(smtp_server, LEAD_MAIL)) == 1
     assert login.status_code == 200 and "Đăng nhập" in login.text
+
+
+def test_a_taken_or_impossible_port_is_one_clear_line_and_nothing_is_swept(world):
+    taken = socket.socket()
+    taken.bind(("127.0.0.1", 0))
+    taken.listen()
+    port = taken.getsockname()[1]
+    try:
+        results = [
+            subprocess.run(
+                [sys.executable, "-m", "workflows.cli", "serve", "--port", str(p)],
+                env=dict(os.environ, KEHOACH_NOW="2022-06-17T10:00"),
+                capture_output=True,
+                text=True,
+                timeout=60,
+            )
+            for p in (port, 99999)
+        ]
+    finally:
+        taken.close()
+    for result in results:
+        assert result.returncode == 2 and "Traceback" not in result.stderr
+        assert len(result.stderr.strip().splitlines()) == 1
+    assert f"Không mở được cổng 127.0.0.1:{port}" in results[0].stderr
+    assert "Cổng 99999 không hợp lệ" in results[1].stderr
+    assert runs(world) == []  # the catch-up did not run before the port failed
 
 
 def test_serve_refuses_to_start_without_a_secret_key(tmp_path: Path):
