@@ -4,3 +4,5 @@ overdue. Server-rendered HTML (Starlette + Jinja2, autoescape on), Vietnamese UI
 Entry point: :func:`web.app.create_app`. The first coordinator account is created with
 :func:`web.admin.create_user` (``kehoach user add --role coordinator EMAIL``).
 """
+
+from web import paths as _paths  # noqa: F401  (registers the ``{name:id}`` path convertor)

@@ -18,10 +18,12 @@ from web import (
     routes_admin,
     routes_auth,
     routes_board,
+    routes_corrections,
     routes_exports,
     routes_links,
     routes_plans,
     routes_tasks,
+    routes_updates,
 )
 from web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from web.readers import reader_for
@@ -46,7 +48,9 @@ def all_routes() -> list[BaseRoute]:
     return [
         *routes_auth.ROUTES,
         *routes_tasks.ROUTES,
+        *routes_updates.ROUTES,
         *routes_plans.ROUTES,
+        *routes_corrections.ROUTES,
         *routes_board.ROUTES,
         *routes_admin.ROUTES,
         *routes_exports.ROUTES,

@@ -106,10 +106,18 @@ def review(session: Session, plan: Plan, today: date) -> dict:
         "agency_names": list(agencies),
         "parent": parent,
         "children": list(children),
-        "missing_lead": sum(
-            1 for r in items if r.task.lead_id is None and r.task.status != "dropped"
-        ),
+        "missing_lead": len(without_lead(session, plan.id)),  # type: ignore[arg-type]
     }
+
+
+def without_lead(session: Session, plan_id: int) -> list[Task]:
+    """Live tasks with no lead body: publishing waits for them (unless told «Vẫn ban hành»)."""
+    query = select(Task).where(
+        Task.plan_id == plan_id,
+        col(Task.lead_id).is_(None),
+        col(Task.status) != TaskStatus.DROPPED,
+    )
+    return list(session.exec(query.order_by(col(Task.line), col(Task.id))).all())
 
 
 def _source_of(line: int, starts: list[int], lines: list[str]) -> list[tuple[int, str]]:

@@ -205,12 +205,12 @@ async def own_feed(ctx: Ctx) -> Response:
 
 ROUTES = [
     Route("/extensions", extensions, methods=["GET"]),
-    Route("/extensions/{extension_id:int}/decide", decide, methods=["POST"]),
+    Route("/extensions/{extension_id:id}/decide", decide, methods=["POST"]),
     Route("/delivery", delivery, methods=["GET"]),
     Route("/agencies", agencies, methods=["GET"]),
-    Route("/agencies/{agency_id:int}/contacts", contacts, methods=["POST"]),
+    Route("/agencies/{agency_id:id}/contacts", contacts, methods=["POST"]),
     Route("/agencies/merge", merge, methods=["POST"]),
-    Route("/agencies/{agency_id:int}/alias", alias, methods=["POST"]),
-    Route("/agencies/{agency_id:int}/feed", agency_feed, methods=["POST"]),
+    Route("/agencies/{agency_id:id}/alias", alias, methods=["POST"]),
+    Route("/agencies/{agency_id:id}/feed", agency_feed, methods=["POST"]),
     Route("/feed", own_feed, methods=["GET", "POST"]),
 ]

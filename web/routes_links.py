@@ -165,6 +165,6 @@ def _typed(ctx: Ctx) -> dict[str, str]:
 
 
 ROUTES = [
-    Route("/l/{action}/{task_id:int}/{token}", link_confirm, methods=["GET"]),
-    Route("/l/{action}/{task_id:int}/{token}", link_apply, methods=["POST"]),
+    Route("/l/{action}/{task_id:id}/{token}", link_confirm, methods=["GET"]),
+    Route("/l/{action}/{task_id:id}/{token}", link_apply, methods=["POST"]),
 ]

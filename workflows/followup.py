@@ -35,7 +35,12 @@ def update_status(
     note: str | None = None,
     expected_status: str | None = None,
 ) -> Task:
-    """Set status/progress; ``expected_status`` refuses an update based on a stale view."""
+    """Set status/progress; ``expected_status`` refuses an update based on a stale view.
+
+    A progress outside 0–100 is refused before anything is recorded.
+    """
+    if progress is not None and not 0 <= progress <= 100:
+        raise CorrectionError(f"Tiến độ phải từ 0 đến 100%; giá trị {progress} không hợp lệ.")
     task = get_task(session, task_id)
     if expected_status is not None and task.status != expected_status:
         record(
@@ -67,7 +72,7 @@ def update_status(
     )
     task.status = status
     if progress is not None:
-        task.progress = max(0, min(100, progress))
+        task.progress = progress
     if note:
         task.result_note = note
     session.add(task)

@@ -8,13 +8,17 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from urllib.parse import unquote
 
 import pytest
+from sqlalchemy import inspect, text
 from starlette.routing import Mount, Route
 
+from models.db import engine_for
 from notifications.links import LinkAction
 from tests.web.objects import Objects, link_token
 from tests.web.world import A_NAME, B_NAME, EMAILS, PASSWORD, World, csrf_of
+from web.render import FLASH_COOKIE
 
 ROLES = ("anonymous", "agency_a", "agency_b", "leader", "coordinator")  # coordinator last: it
 # is the one whose allowed actions change the world (drop, merge, publish…)
@@ -63,6 +67,8 @@ class Cell:
     objects: tuple[str | None, ...] = (None,)
     data: dict = field(default_factory=dict)
     files: dict | None = None
+    said: str | None = None  # a 303 that did the job: the start of its flash ("" for none)
+    lands: str | None = None  # … and where it redirects to (a path prefix), when fixed
 
 
 def task_params(world: World, objects: Objects, obj: str | None) -> dict:
@@ -121,23 +127,41 @@ MATRIX: dict[tuple[str, str], tuple[Cell, dict]] = {
     ("GET", "/"): (Cell(none), {**everyone(302)}),
     ("GET", "/login"): (Cell(none), {**everyone(302), "anonymous": 200}),
     ("POST", "/login"): (
-        Cell(none, data={"email": EMAILS["agency_a"], "password": PASSWORD}),
+        Cell(none, data={"email": EMAILS["agency_a"], "password": PASSWORD}, said="", lands="/"),
         everyone(303),
     ),
-    ("POST", "/logout"): (Cell(none), {**everyone(303), "anonymous": 403}),
+    ("POST", "/logout"): (
+        Cell(none, said="Đã đăng xuất.", lands="/login"),
+        {**everyone(303), "anonymous": 403},
+    ),
     ("GET", "/tasks"): (Cell(none), USER_PAGE),
-    ("GET", "/tasks/{task_id:int}"): (Cell(task_params, TASKS), VIEW_TASK),
-    ("POST", "/tasks/{task_id:int}/status"): (
-        Cell(task_params, TASKS, {"status": "in_progress", "progress": "40"}),
+    ("GET", "/tasks/{task_id:id}"): (Cell(task_params, TASKS), VIEW_TASK),
+    ("POST", "/tasks/{task_id:id}/status"): (
+        Cell(
+            task_params,
+            TASKS,
+            {"status": "in_progress", "progress": "40"},
+            said="Đã cập nhật tình trạng nhiệm vụ.",
+            lands="/tasks/",
+        ),
         WRITE_TASK,
     ),
-    ("POST", "/tasks/{task_id:int}/evidence"): (Cell(task_params, TASKS, files=PDF), WRITE_TASK),
-    ("GET", "/tasks/{task_id:int}/evidence/{evidence_id:int}"): (
+    ("POST", "/tasks/{task_id:id}/evidence"): (
+        Cell(task_params, TASKS, files=PDF, said="Đã lưu minh chứng", lands="/tasks/"),
+        WRITE_TASK,
+    ),
+    ("GET", "/tasks/{task_id:id}/evidence/{evidence_id:id}"): (
         Cell(task_params, TASKS),
         VIEW_TASK,
     ),
-    ("POST", "/tasks/{task_id:int}/extension"): (
-        Cell(task_params, TASKS, {"due": "31/12/2024", "reason": "Chờ kinh phí"}),
+    ("POST", "/tasks/{task_id:id}/extension"): (
+        Cell(
+            task_params,
+            TASKS,
+            {"due": "31/12/2024", "reason": "Chờ kinh phí"},
+            said="Đã gửi đề nghị gia hạn",
+            lands="/tasks/",
+        ),
         WRITE_TASK,
     ),
     ("GET", "/plans"): (Cell(none), STAFF_PAGE),
@@ -146,45 +170,83 @@ MATRIX: dict[tuple[str, str], tuple[Cell, dict]] = {
         Cell(none, files={"document": ("kh.exe", b"MZ\x90\x00", "application/octet-stream")}),
         coord_post(400),  # reached: the type is refused with a message
     ),
-    ("GET", "/plans/{plan_id:int}"): (Cell(plan_params, ("plan", "draft")), VIEW_PLAN),
-    ("POST", "/plans/{plan_id:int}/tasks/{task_id:int}/correct"): (
-        Cell(plan_task_params, ("task_a", "draft_task", "mismatch"), {"lead": B_NAME}),
+    ("GET", "/plans/{plan_id:id}"): (Cell(plan_params, ("plan", "draft")), VIEW_PLAN),
+    ("POST", "/plans/{plan_id:id}/tasks/{task_id:id}/correct"): (
+        Cell(
+            plan_task_params,
+            ("task_a", "draft_task", "mismatch"),
+            {"lead": B_NAME},
+            said="Đã sửa cơ quan chủ trì",
+            lands="/plans/",
+        ),
         coord_post({"task_a": 303, "draft_task": 303, "mismatch": 404}),
     ),
-    ("POST", "/plans/{plan_id:int}/tasks/{task_id:int}/drop"): (
-        Cell(plan_task_params, ("task_a", "draft_task", "mismatch")),
+    ("POST", "/plans/{plan_id:id}/tasks/{task_id:id}/drop"): (
+        Cell(
+            plan_task_params,
+            ("task_a", "draft_task", "mismatch"),
+            said="Đã bỏ nhiệm vụ",
+            lands="/plans/",
+        ),
         coord_post({"task_a": 303, "draft_task": 303, "mismatch": 404}),
     ),
-    ("POST", "/plans/{plan_id:int}/tasks/add"): (
-        Cell(plan_params, ("plan", "draft"), {"text": "Việc thêm", "lead": A_NAME}),
+    ("POST", "/plans/{plan_id:id}/tasks/add"): (
+        Cell(
+            plan_params,
+            ("plan", "draft"),
+            {"text": "Việc thêm", "lead": A_NAME},
+            said="Đã thêm nhiệm vụ",
+            lands="/plans/",
+        ),
         coord_post(303),
     ),
-    ("POST", "/plans/{plan_id:int}/publish"): (
-        Cell(plan_params, ("draft", "plan")),
+    ("POST", "/plans/{plan_id:id}/publish"): (
+        Cell(plan_params, ("draft", "plan"), said="Đã ban hành kế hoạch", lands="/plans/"),
         coord_post(303),
     ),
-    ("GET", "/plans/{plan_id:int}/graph"): (Cell(plan_params, ("plan", "draft")), VIEW_PLAN),
-    ("GET", "/plans/{plan_id:int}/timeline"): (Cell(plan_params, ("plan", "draft")), VIEW_PLAN),
+    ("GET", "/plans/{plan_id:id}/graph"): (Cell(plan_params, ("plan", "draft")), VIEW_PLAN),
+    ("GET", "/plans/{plan_id:id}/timeline"): (Cell(plan_params, ("plan", "draft")), VIEW_PLAN),
     ("GET", "/board"): (Cell(none), STAFF_PAGE),
     ("GET", "/scorecards"): (Cell(none), STAFF_PAGE),
     ("GET", "/milestones"): (Cell(none), STAFF_PAGE),
     ("GET", "/extensions"): (Cell(none), COORD_PAGE),
-    ("POST", "/extensions/{extension_id:int}/decide"): (
-        Cell(extension_params, ("known", "missing"), {"decision": "approve"}),
+    ("POST", "/extensions/{extension_id:id}/decide"): (
+        Cell(
+            extension_params,
+            ("known", "missing"),
+            {"decision": "approve"},
+            said="Đã duyệt gia hạn",
+            lands="/extensions",
+        ),
         coord_post({"known": 303, "missing": 404}),
     ),
     ("GET", "/delivery"): (Cell(none), COORD_PAGE),
     ("GET", "/agencies"): (Cell(none), COORD_PAGE),
-    ("POST", "/agencies/{agency_id:int}/contacts"): (
-        Cell(agency_params, ("known", "missing"), {"email": "alpha.moi@example.gov.vn"}),
+    ("POST", "/agencies/{agency_id:id}/contacts"): (
+        Cell(
+            agency_params,
+            ("known", "missing"),
+            {"email": "alpha.moi@example.gov.vn"},
+            said="Đã lưu địa chỉ thư",
+            lands="/agencies",
+        ),
         coord_post({"known": 303, "missing": 404}),
     ),
-    ("POST", "/agencies/{agency_id:int}/alias"): (
-        Cell(agency_params, ("known", "missing"), {"name": "Phòng Alpha (tên cũ)"}),
+    ("POST", "/agencies/{agency_id:id}/alias"): (
+        Cell(
+            agency_params,
+            ("known", "missing"),
+            {"name": "Phòng Alpha (tên cũ)"},
+            said="Đã thêm tên gọi khác",
+            lands="/agencies",
+        ),
         coord_post({"known": 303, "missing": 404}),
     ),
-    ("POST", "/agencies/merge"): (Cell(none), coord_post(303)),  # data filled in below
-    ("POST", "/agencies/{agency_id:int}/feed"): (
+    ("POST", "/agencies/merge"): (  # data filled in below
+        Cell(none, said="Đã gộp", lands="/agencies"),
+        coord_post(303),
+    ),
+    ("POST", "/agencies/{agency_id:id}/feed"): (
         Cell(agency_params, ("known", "missing")),
         coord_post({"known": 200, "missing": 404}),
     ),
@@ -202,11 +264,11 @@ MATRIX: dict[tuple[str, str], tuple[Cell, dict]] = {
         Cell(feed_params, ("valid", "forged")),
         everyone({"valid": 200, "forged": 404}),
     ),
-    ("GET", "/l/{action}/{task_id:int}/{token}"): (
+    ("GET", "/l/{action}/{task_id:id}/{token}"): (
         Cell(link_params, ("valid", "forged")),
         everyone({"valid": 200, "forged": 400}),
     ),
-    ("POST", "/l/{action}/{task_id:int}/{token}"): (
+    ("POST", "/l/{action}/{task_id:id}/{token}"): (
         Cell(link_params, ("valid", "forged")),
         everyone({"valid": 200, "forged": 400}),
     ),
@@ -235,13 +297,61 @@ def test_the_matrix_covers_every_route(app):
 
 def fill(path: str, params: dict) -> str:
     for name, value in params.items():
-        path = path.replace(f"{{{name}:int}}", str(value)).replace(f"{{{name}}}", str(value))
+        path = path.replace(f"{{{name}:id}}", str(value)).replace(f"{{{name}}}", str(value))
     return path
 
 
 def expected_code(table: dict, role: str, obj: str | None) -> int:
     value = table[role]
     return value[obj] if isinstance(value, dict) else value
+
+
+def table_rows(url: str) -> dict[str, list[str]]:
+    """Every row of every table (as text, sorted): what a refused request must leave alone."""
+    with engine_for(url).connect() as connection:
+        names = sorted(inspect(connection).get_table_names())
+        return {
+            name: sorted(
+                repr(tuple(row)) for row in connection.execute(text(f'SELECT * FROM "{name}"'))
+            )
+            for name in names
+        }
+
+
+def changed_tables(before: dict[str, list[str]], after: dict[str, list[str]]) -> list[str]:
+    return sorted(
+        name for name in before.keys() | after.keys() if before.get(name) != after.get(name)
+    )
+
+
+def landing_problem(client, response, cell: Cell) -> str | None:  # type: ignore[no-untyped-def]
+    """An allowed write answers 303: it must land where the job is shown done, saying so (a
+    303 back to the form with a validation message is a refusal in disguise)."""
+    location = response.headers["location"]
+    if cell.lands is None or cell.said is None:
+        return "the matrix does not say where this write lands"
+    if not location.startswith(cell.lands):
+        return f"redirects to {location}, not {cell.lands}…"
+    flash = unquote(response.cookies.get(FLASH_COOKIE) or "")
+    if not flash.startswith(cell.said) or (not cell.said and flash):
+        return f"says «{flash}», not «{cell.said}…»"
+    landed = client.get(location)
+    if landed.status_code != 200:
+        return f"landing page {location} answers {landed.status_code}"
+    return None
+
+
+def write_problem(world: World, client, response, cell: Cell, before: dict) -> str | None:  # type: ignore[no-untyped-def]
+    """A refused POST left every table as it was; an allowed one (303) did its job."""
+    if response.request.method != "POST":
+        return None
+    if response.status_code >= 400 and (changed := changed_tables(before, table_rows(world.url))):
+        return f"refused ({response.status_code}) but changed {changed}"
+    if response.status_code == 303:
+        if not changed_tables(before, table_rows(world.url)):
+            return "answered 303 but changed nothing"
+        return landing_problem(client, response, cell)
+    return None
 
 
 @pytest.mark.parametrize("key", sorted(MATRIX), ids=lambda k: f"{k[0]} {k[1]}")
@@ -257,6 +367,7 @@ def test_every_role_gets_what_the_matrix_says(key, world, objects, client_for):
         client = clients[role]
         for obj in cell.objects:
             path = fill(template, cell.params(world, objects, obj))
+            before = table_rows(world.url)
             if method == "GET":
                 response = client.get(path, follow_redirects=False)
             else:
@@ -265,9 +376,11 @@ def test_every_role_gets_what_the_matrix_says(key, world, objects, client_for):
                 response = client.post(
                     path, data={**data, "csrf": token}, files=files, follow_redirects=False
                 )
-            want = expected_code(table, role, obj)
+            want, where = expected_code(table, role, obj), f"{role} {method} {path} ({obj})"
             if response.status_code != want:
-                failures.append(f"{role} {method} {path} ({obj}): {response.status_code} ≠ {want}")
+                failures.append(f"{where}: {response.status_code} ≠ {want}")
+            elif problem := write_problem(world, client, response, cell, before):
+                failures.append(f"{where}: {problem}")
     assert not failures, "\n".join(failures)
 
 
@@ -283,5 +396,7 @@ def test_a_post_without_a_valid_csrf_token_is_refused(key, world, objects, clien
         client = client_for(None if role == "anonymous" else role)
         for token in (None, "forged-token"):
             data = dict(cell.data) | ({"csrf": token} if token else {})
+            before = table_rows(world.url)
             response = client.post(path, data=data, follow_redirects=False)
             assert response.status_code == 403, (role, path, token, response.status_code)
+            assert changed_tables(before, table_rows(world.url)) == [], (role, path, token)

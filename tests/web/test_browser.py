@@ -13,14 +13,15 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlmodel import Session, col, func, select
+from sqlmodel import Session, col, select
 
 from config.settings import reset_settings
 from models.agencies import Agency
 from models.db import engine_for
-from models.plans import Plan
+from models.plans import Plan, PlanWarning
 from models.tasks import Task, TaskPartner
 from models.types import PlanStatus, TaskStatus
+from tests.web.expected import overdue_by_lead, scorecards, task_rows
 from tests.web.icsparse import parse
 from tests.web.world import EMAILS, NOW, PASSWORD, World
 from web.app import create_app
@@ -29,6 +30,7 @@ from web.server import serving
 CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 PLANS = Path(__file__).parent.parent / "data" / "plans"
+TODAY = date(2024, 5, 15)  # the web tests' clock (KEHOACH_NOW)
 ARGS = [
     "--headless",
     "--no-sandbox",
@@ -96,6 +98,28 @@ def as_role(browser, site):  # type: ignore[no-untyped-def]
         context.close()
 
 
+def _review_facts(
+    world: World, plan_id: int
+) -> tuple[dict[int, str], dict[int, list[int]], list[int]]:
+    """From the stored plan: its warnings by the source line they name, its tasks' ids by their
+    first line, and the live tasks without a lead body."""
+    with Session(engine_for(world.url)) as session:
+        plan = session.get(Plan, plan_id)
+        assert plan is not None
+        messages = session.exec(
+            select(PlanWarning.message).where(
+                PlanWarning.plan_id == plan_id, PlanWarning.revision == plan.revision
+            )
+        ).all()
+        tasks = session.exec(select(Task).where(Task.plan_id == plan_id)).all()
+    warnings = {int(m[1]): text for text in messages if (m := re.match(r"Dòng (\d+):", text))}
+    by_line: dict[int, list[int]] = {}
+    for task in tasks:
+        by_line.setdefault(task.line, []).append(task.id)  # type: ignore[arg-type]
+    unassigned = [t.id for t in tasks if t.lead_id is None and t.status != "dropped"]
+    return warnings, by_line, unassigned  # type: ignore[return-value]
+
+
 MAX_SHOT_HEIGHT = 2400  # a long page is cut there: the top is what a reviewer looks at
 
 
@@ -129,12 +153,19 @@ def test_a_coordinator_uploads_reviews_corrects_and_publishes(as_role, world: Wo
     assert source["y"] < tasks["y"] + tasks["height"] and tasks["y"] < source["y"] + 200
     # Warnings first: the plan's warnings above the tasks, then the tasks they are about.
     assert box(page, "#warnings")["y"] < box(page, "article.task")["y"]
+    # From the stored plan: every task has its lead body (the registry knows them all), so the
+    # tasks to review are those starting on a line a warning names ("Dòng 166: …").
+    warnings, tasks_by_line, unassigned = _review_facts(world, plan_id)
+    warned_lines = sorted(warnings)
+    assert unassigned == [] and set(warned_lines) <= tasks_by_line.keys()
     warned = page.locator("article.task.needs-review")
-    assert warned.count() >= 3
+    assert warned.count() == sum(len(tasks_by_line[n]) for n in warned_lines)
     classes = [a.get_attribute("class") or "" for a in page.locator("article.task").all()]
     first_plain = next(i for i, c in enumerate(classes) if "needs-review" not in c)
     assert all("needs-review" not in c for c in classes[first_plain:])
-    assert "Dòng 172" in warned.first.inner_text() or "Dòng 166" in warned.first.inner_text()
+    first_line = warned_lines[0]
+    assert warned.first.get_attribute("id") == f"task-{min(tasks_by_line[first_line])}"
+    assert warned.first.locator(".task-warning").inner_text() == warnings[first_line]
     # Each task shows the source lines it came from, and clicking it lights them up.
     article = page.locator("article.task").nth(first_plain)
     start, end = (int(n) for n in article.get_attribute("data-lines").split("-"))
@@ -173,9 +204,8 @@ def test_a_coordinator_uploads_reviews_corrects_and_publishes(as_role, world: Wo
         "Bảo hiểm xã hội huyện Tu Mơ Rông",
         "Phòng Tài chính - Kế hoạch huyện Tu Mơ Rông",
     ]
-    force = page.locator("#publish-form input[name=force]")
-    if force.count():
-        force.check()
+    # Nothing lacks a lead (checked in the database above), so no «Vẫn ban hành» is offered.
+    assert page.locator("#publish-form input[name=force]").count() == 0
     page.click("#publish-form button")
     page.wait_for_selector("text=Đã ban hành kế hoạch")
     assert page.inner_text("#plan-status").startswith("Đã ban hành")
@@ -253,54 +283,6 @@ def test_an_extension_request_is_approved(as_role, world: World):
     assert moved is not None and moved.due == date(2024, 8, 15)
 
 
-def _overdue_by_lead(world: World) -> dict[int, int]:
-    """Straight from the tables: open, past 15/05/2024, in a published plan."""
-    with Session(engine_for(world.url)) as session:
-        rows = session.exec(
-            select(Task.lead_id, func.count())
-            .join(Plan, col(Plan.id) == Task.plan_id)
-            .where(
-                Plan.status == PlanStatus.PUBLISHED,
-                col(Task.status).in_(["not_started", "in_progress"]),
-                col(Task.due) < date(2024, 5, 15),
-            )
-            .group_by(col(Task.lead_id))
-        ).all()
-    return {lead: count for lead, count in rows}
-
-
-def _scorecards_from_tables(world: World, first: date, last: date) -> dict[int, dict[str, str]]:
-    """Per lead body, straight from the rows (not the app's SQL): tasks of published plans due
-    in [first, last], judged on 15/05/2024."""
-    today = date(2024, 5, 15)
-    with Session(engine_for(world.url)) as session:
-        rows = session.exec(
-            select(Task)
-            .join(Plan, col(Plan.id) == Task.plan_id)
-            .where(Plan.status == PlanStatus.PUBLISHED, col(Task.status) != "dropped")
-        ).all()
-    cards: dict[int, dict[str, int]] = {}
-    for task in rows:
-        if task.due is None or not first <= task.due <= last or task.lead_id is None:
-            continue
-        card = cards.setdefault(
-            task.lead_id, {"due": 0, "on-time": 0, "late": 0, "overdue": 0, "pending": 0}
-        )
-        card["due"] += 1
-        if task.status == "done":
-            card["late" if task.completed_late else "on-time"] += 1
-        elif task.due < today:
-            card["overdue"] += 1
-        else:
-            card["pending"] += 1
-    shown = {}
-    for lead, card in cards.items():
-        judged = card["on-time"] + card["late"] + card["overdue"]
-        rate = f"{card['on-time'] * 100 / judged:.0f}%" if judged else "—"
-        shown[lead] = {**{k: str(v) for k, v in card.items()}, "rate": rate}
-    return shown
-
-
 def _scorecards_on_page(page) -> dict[int, dict[str, str]]:  # type: ignore[no-untyped-def]
     columns = ("due", "on-time", "late", "overdue", "pending", "rate")
     return {
@@ -325,7 +307,7 @@ def test_leadership_sees_an_overdue_board_and_scorecards_that_match_the_database
     page = as_role("leader")
     page.goto("/board")
     shot(page, "leader-board")
-    expected = _overdue_by_lead(world)
+    expected = overdue_by_lead(world.url, TODAY)
     shown = {
         int(row.get_attribute("data-agency")): int(row.locator("td.total").inner_text())
         for row in page.locator("#by-body tbody tr[data-agency]").all()
@@ -343,7 +325,7 @@ def test_leadership_sees_an_overdue_board_and_scorecards_that_match_the_database
     for key, (first, last) in periods.items():
         page.goto(f"/scorecards?period={key}")
         assert f"{dmy(first)} – {dmy(last)}" in page.inner_text("main")
-        expected_cards = _scorecards_from_tables(world, first, last)
+        expected_cards = scorecards(world.url, first, last, TODAY)
         assert expected_cards, key
         assert _scorecards_on_page(page) == expected_cards, key
         if key == "2024-Q2":
@@ -368,9 +350,16 @@ def test_the_xlsx_and_ics_exports_download_and_parse(as_role, world: World):
     with page.expect_download() as info:
         page.click("#export-xlsx")
     sheet = load_workbook(io.BytesIO(Path(info.value.path()).read_bytes())).active
-    rows = [[c.value for c in row] for row in sheet.iter_rows()]
-    assert rows[2][:3] == ["STT", "Nội dung", "Cơ quan chủ trì"]
-    assert len(rows) - 3 == 5  # every live task of both plans, drafts included for coordinators
+    rows = [[c.value or "" for c in row] for row in sheet.iter_rows()]
+    assert rows[0][0] == "DANH SÁCH NHIỆM VỤ"
+    assert rows[1][0] == "Tính đến ngày 15/05/2024; 5 nhiệm vụ"
+    header = ["STT", "Nội dung", "Cơ quan chủ trì", "Phối hợp", "Thời hạn", "Tình trạng", "Ghi chú"]
+    assert rows[2] == header
+    # Every live task of both plans (drafts included for a coordinator), cell by cell.
+    expected = task_rows(world.url, TODAY)
+    assert len(expected) == 5 and rows[3:] == expected
+    statuses = {row[5] for row in expected}
+    assert statuses == {"chưa thực hiện – quá hạn", "chưa thực hiện"}
     agency = as_role("agency_a")
     agency.goto("/feed")
     shot(agency, "agency-feed")

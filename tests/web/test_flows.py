@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 from pathlib import Path
 
+import pytest
 from sqlmodel import Session, col, select
 
 from models.db import engine_for
@@ -14,10 +15,15 @@ from models.tasks import Task, TaskEvent
 from models.types import PlanStatus
 from models.users import PlanSource
 from notifications.links import LinkAction
-from tests.web.objects import link_token
-from tests.web.world import World, csrf_of
+from tests.web.expected import overdue_by_lead, scorecards, table_cells
+from tests.web.objects import Objects, link_token
+from tests.web.world import NOW, World, csrf_of, published_plan
+from workflows.importing import import_plan
+from workflows.parsing.result import ExtractedTask
+from workflows.runtime import registry
 
 PLANS = Path(__file__).parent.parent / "data" / "plans"
+TODAY = date(2024, 5, 15)  # the web tests' clock (KEHOACH_NOW)
 
 
 def task(world: World, task_id: int) -> Task:
@@ -122,21 +128,109 @@ def test_a_link_from_before_a_deadline_change_no_longer_works(client_for, world:
     assert response.status_code == 400 and "Thời hạn nhiệm vụ đã thay đổi" in response.text
 
 
-def test_the_overdue_board_counts_what_the_database_holds(client_for, world: World):
-    html = client_for("leader").get("/board").text
-    # 15/05/2024: T1 of body A (due 31/03, 45 days late) and T3 of body B (due 30/04, 15 days)
-    assert '<strong id="overdue-total">2</strong>' in html
+def test_the_overdue_board_and_scorecards_show_what_the_database_holds(
+    client_for, world: World, objects: Objects
+):
+    # Body B finishes T2 early (due 30/06): the scorecards then have every kind of figure.
+    page = f"/tasks/{world.task_b}"
+    post(client_for("agency_b"), f"{page}/status", page, status="done")
+    leader = client_for("leader")
+    board = leader.get("/board").text
+    overdue = overdue_by_lead(world.url, TODAY)
+    # 15/05/2024: T1 of body A (due 31/03) and T3 of body B (due 30/04) are open and late.
+    assert overdue == {objects.agency_a: 1, objects.agency_b: 1}
+    assert f'<strong id="overdue-total">{sum(overdue.values())}</strong>' in board
+    shown = {int(k): int(row["total"]) for k, row in table_cells(board, "by-body").items()}
+    assert shown == overdue
+    periods = {
+        "2024-Q1": (date(2024, 1, 1), date(2024, 3, 31)),
+        "2024-Q2": (date(2024, 4, 1), date(2024, 6, 30)),
+        "2024": (date(2024, 1, 1), date(2024, 12, 31)),
+    }
+    for key, (first, last) in periods.items():
+        html = leader.get(f"/scorecards?period={key}").text
+        expected = scorecards(world.url, first, last, TODAY)
+        assert expected, key
+        cards = {int(k): row for k, row in table_cells(html, "scorecards").items()}
+        assert cards == expected, key
+    year = scorecards(world.url, date(2024, 1, 1), date(2024, 12, 31), TODAY)
+    assert year[objects.agency_b] == {
+        "due": "2",
+        "on-time": "1",
+        "late": "0",
+        "overdue": "1",
+        "pending": "0",
+        "rate": "50%",
+    }
+
+
+@pytest.mark.parametrize(
+    ("progress", "message"),
+    [
+        ("500", "Tiến độ phải từ 0 đến 100%; giá trị 500 không hợp lệ."),
+        ("-5", "Tiến độ phải từ 0 đến 100%; giá trị -5 không hợp lệ."),
+        ("năm mươi", "Tiến độ phải là một số từ 0 đến 100."),
+    ],
+)
+def test_a_progress_outside_0_to_100_is_refused_and_nothing_is_recorded(
+    client_for, world: World, progress: str, message: str
+):
+    client = client_for("agency_a")
+    page = f"/tasks/{world.task_a}"
+    before, history = task(world, world.task_a), events(world, world.task_a)
+    response = post(
+        client,
+        f"{page}/status",
+        page,
+        status="in_progress",
+        progress=progress,
+        note="Đã làm được một nửa",
+        expected_status="not_started",
+    )
+    assert response.status_code == 200 and response.url.path == page
+    assert f'<p class="flash" role="status">{message}</p>' in response.text
+    assert 'id="status-form"' in response.text  # the form again, to correct the figure
+    after = task(world, world.task_a)
+    assert (after.status, after.progress, after.result_note) == (
+        before.status,
+        before.progress,
+        before.result_note,
+    )
+    assert events(world, world.task_a) == history
+
+
+def test_publishing_with_a_task_lacking_a_lead_asks_for_the_force_box(client_for, world: World):
+    orphan = ExtractedTask(id="T1", section="III.1", line=5, text="Việc chưa giao", lead=None)
+    with Session(engine_for(world.url), expire_on_commit=False) as session:
+        plan_id = import_plan(
+            session,
+            published_plan(orphan, number="14/KH-UBND"),
+            registry(),
+            source_name="kh14.txt",
+            source_sha256="c",
+            now=NOW,
+        ).plan_id
+        session.commit()
+        orphan_id = session.exec(select(Task.id).where(Task.plan_id == plan_id)).one()
+    client = client_for("coordinator")
+    review = f"/plans/{plan_id}"
+    refused = post(client, f"{review}/publish", review)
+    assert (
+        f"Còn 1 nhiệm vụ chưa có cơ quan chủ trì: #{orphan_id} (dòng 5). Hãy giao cơ quan chủ "
+        "trì cho từng nhiệm vụ, hoặc chọn «Vẫn ban hành»."
+    ) in refused.text
+    assert 'name="force"' in refused.text and "--force" not in refused.text
+    assert _plan(world, plan_id).status == PlanStatus.DRAFT
+    published = post(client, f"{review}/publish", review, force="1")
+    assert "Đã ban hành kế hoạch" in published.text
+    assert _plan(world, plan_id).status == PlanStatus.PUBLISHED
+
+
+def _plan(world: World, plan_id: int) -> Plan:
     with Session(engine_for(world.url)) as session:
-        open_late = session.exec(
-            select(Task).where(
-                col(Task.status).in_(["not_started", "in_progress"]),
-                col(Task.due) < date(2024, 5, 15),
-                Task.plan_id == world.plan_id,
-            )
-        ).all()
-    assert sorted(t.id for t in open_late) == sorted([world.task_a, world.task_b_with_a])
-    scorecards = client_for("leader").get("/scorecards?period=2024-Q2").text
-    assert "Quý II/2024" in scorecards
+        found = session.get(Plan, plan_id)
+        assert found is not None
+        return found
 
 
 def test_a_coordinator_uploads_reviews_corrects_and_publishes_a_real_plan(client_for, world):
