@@ -52,6 +52,8 @@ class TaskItem:
     status_label: str  # Vietnamese, e.g. "Đang thực hiện"
     role: str = "lead"  # "lead" (chủ trì) or "partner" (phối hợp)
     links: tuple[ActionLink, ...] = ()
+    # When the deadline falls on a day off: "Chủ nhật — ngày nghỉ", "nghỉ Tết Nguyên Đán".
+    deadline_note: str | None = None
 
     @property
     def is_overdue(self) -> bool:

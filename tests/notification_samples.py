@@ -36,6 +36,7 @@ def item(
     days_left: int | None = 3,
     kind: str = "report",
     role: str = "lead",
+    deadline_note: str | None = None,
 ) -> c.TaskItem:
     return c.TaskItem(
         task_id=task_id,
@@ -48,6 +49,7 @@ def item(
         status_label="Đang thực hiện",
         role=role,
         links=links(task_id),
+        deadline_note=deadline_note,
     )
 
 

@@ -17,8 +17,11 @@ from models.tasks import Task
 from models.types import PlanStatus, TaskStatus
 from notifications import contexts as c
 from workflows import recipients as who
-from workflows.compose import new_message, preview_line, render_safely
+from workflows.compose import queue_message
+from workflows.mail_context import LEADERSHIP, SYSTEM_SENDER, dashboard_url
+from workflows.rules.calendar import WorkCalendar, shared_calendar
 from workflows.rules.quarters import Quarter
+from workflows.rules.reminders import deadline_day_off
 from workflows.rules.timefmt import local_date
 from workflows.status_view import category, status_label
 
@@ -130,27 +133,22 @@ def send_report(
     targets = who.for_role(session, dummy, plan, "coordinator") + who.for_role(
         session, dummy, plan, "leader"
     )
-    sent = 0
     for target in targets:
-        rendered = render_safely(
-            "milestone_report",
-            lambda t=target: report_context(session, settings, plan, quarter, snapshot, t),
-        )
-        key = f"milestone_report:{plan.id}:{quarter_key(quarter)}:{target.ledger_key}"
-        row = new_message(
+        queue_message(
+            session,
             settings,
             now,
-            key=key,
+            preview,
+            key=f"milestone_report:{plan.id}:{quarter_key(quarter)}:{target.ledger_key}",
             kind="milestone_report",
             recipient=target.ledger_key,
             agency_id=target.agency_id,
+            make_context=lambda t=target: report_context(
+                session, settings, plan, quarter, snapshot, t
+            ),
             plan_id=plan.id,
-            rendered=rendered,
         )
-        session.add(row)
-        preview.append(preview_line(session, row))
-        sent += 1
-    return sent
+    return len(targets)
 
 
 def report_context(
@@ -162,37 +160,43 @@ def report_context(
     target: who.Recipient,
 ) -> c.MilestoneReport:
     data = snapshot.data
+    calendar = shared_calendar(settings.holidays_path)
     agency = session.get(Agency, target.agency_id) if target.agency_id else None
     rows = tuple(
         c.BodyRow(r["agency"], r["done_on_time"], r["done_late"], r["open"], r["overdue"])
         for r in data["rows"]
     )
-    upcoming = tuple(
-        c.TaskItem(
-            task_id=i["task_id"],
-            text=i["text"],
-            plan_number=plan.number,
-            plan_title=plan.title or "",
-            deadline=date.fromisoformat(i["due"]),
-            days_left=(date.fromisoformat(i["due"]) - date.fromisoformat(data["as_of"])).days,
-            kind=i["kind"],
-            status_label=i["status"],
-        )
-        for i in data["next_quarter"]
-    )
+    as_of = date.fromisoformat(data["as_of"])
+    upcoming = tuple(_upcoming(plan, i, as_of, calendar) for i in data["next_quarter"])
     return c.MilestoneReport(
         addressee=c.Addressee(agency.id or 0, agency.name)
         if agency
-        else c.Addressee(0, "Lãnh đạo Ủy ban nhân dân"),
-        as_of=date.fromisoformat(data["as_of"]),
+        else c.Addressee(0, LEADERSHIP),
+        as_of=as_of,
         plan_number=plan.number,
         plan_title=plan.title or "",
         year=quarter.year,
         quarter=quarter.number,
         rows=rows,
         next_quarter_items=upcoming,
-        sender_name="Hệ thống theo dõi kế hoạch kehoach",
-        dashboard_url=settings.base_url.rstrip("/") + "/",
+        sender_name=SYSTEM_SENDER,
+        dashboard_url=dashboard_url(settings),
+    )
+
+
+def _upcoming(plan: Plan, entry: dict, as_of: date, calendar: WorkCalendar) -> c.TaskItem:
+    """A task of the snapshot's next quarter, as the report lists it."""
+    due = date.fromisoformat(entry["due"])
+    return c.TaskItem(
+        task_id=entry["task_id"],
+        text=entry["text"],
+        plan_number=plan.number,
+        plan_title=plan.title or "",
+        deadline=due,
+        days_left=(due - as_of).days,
+        kind=entry["kind"],
+        status_label=entry["status"],
+        deadline_note=deadline_day_off(due, calendar),
     )
 
 

@@ -21,6 +21,7 @@ from models.types import PlanStatus, TaskStatus
 from workflows import recipients as who
 from workflows.alarms import after_overdue_alarm
 from workflows.rules.escalation import EscalationPolicy
+from workflows.rules.reminders import is_superseded
 
 BATCH = 500
 OPEN = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS)
@@ -100,7 +101,7 @@ def _fire(session: Session, alarm: TaskAlarm, now: datetime, counts: FireCounts)
     ):
         counts.skipped += 1  # done, dropped or re-dated since: this alarm no longer applies
         return []
-    if alarm.expires_at is not None and now >= alarm.expires_at:
+    if is_superseded(alarm, now):
         counts.superseded += 1  # a before-deadline reminder that comes too late
         return []
     if alarm.kind.startswith("overdue"):

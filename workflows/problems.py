@@ -19,7 +19,8 @@ from models.plans import Plan
 from models.tasks import Task
 from models.types import PlanStatus
 from notifications import contexts as c
-from workflows.compose import new_message, preview_line, render_safely
+from workflows.compose import queue_message
+from workflows.mail_context import SYSTEM_SENDER, dashboard_url
 from workflows.recipients import agency_recipient
 from workflows.rules.timefmt import local_date
 
@@ -44,31 +45,24 @@ def compose_problems(
         ):
             continue  # reported today already, or nothing new since the last report
         problems = tuple(_problem(session, m, today) for m in failed)
-        rendered = render_safely(
-            KIND,
-            partial(
+        queue_message(
+            session,
+            settings,
+            now,
+            preview,
+            key=key,
+            kind=KIND,
+            recipient=agency_recipient(coordinator, "coordinator").ledger_key,
+            agency_id=coordinator.id,
+            make_context=partial(
                 c.DeliveryProblems,
                 addressee=c.Addressee(coordinator.id or 0, coordinator.name),
                 as_of=today,
                 problems=problems,
-                sender_name="Hệ thống theo dõi kế hoạch kehoach",
-                dashboard_url=settings.base_url.rstrip("/") + "/",
+                sender_name=SYSTEM_SENDER,
+                dashboard_url=dashboard_url(settings),
             ),
         )
-
-        recipient = agency_recipient(coordinator, "coordinator").ledger_key
-        row = new_message(
-            settings,
-            now,
-            key=key,
-            kind=KIND,
-            recipient=recipient,
-            agency_id=coordinator.id,
-            plan_id=None,
-            rendered=rendered,
-        )
-        session.add(row)
-        preview.append(preview_line(session, row))
         made += 1
     return made
 

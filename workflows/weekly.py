@@ -17,7 +17,8 @@ from models.plans import Plan
 from models.tasks import Task, TaskPartner
 from models.types import PlanStatus, TaskStatus
 from notifications import contexts as c
-from workflows.compose import new_message, preview_line, render_safely, task_item
+from workflows.compose import queue_message
+from workflows.mail_context import SYSTEM_SENDER, dashboard_url, task_item
 from workflows.recipients import agency_recipient
 from workflows.rules.calendar import WorkCalendar, shared_calendar
 from workflows.rules.timefmt import local_date
@@ -27,7 +28,8 @@ OPEN = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS)
 
 def compose_weekly(session: Session, settings: Settings, now: datetime, preview: list[str]) -> int:
     today = local_date(now)
-    if today != first_working_day_of_week(today, shared_calendar(settings.holidays_path)):
+    calendar = shared_calendar(settings.holidays_path)
+    if today != first_working_day_of_week(today, calendar):
         return 0
     year, week, _ = today.isocalendar()
     prefix = f"weekly_digest:{year}-W{week:02d}:"
@@ -39,34 +41,27 @@ def compose_weekly(session: Session, settings: Settings, now: datetime, preview:
     ):
         return 0  # this week's digests were composed by an earlier sweep
     made = 0
-    for agency, items in _open_items_by_agency(session, today).values():
-        recipient = agency_recipient(agency, "body")
-        rendered = render_safely(
-            "weekly_digest",
-            partial(
+    for agency, items in _open_items_by_agency(session, today, calendar).values():
+        queue_message(
+            session,
+            settings,
+            now,
+            preview,
+            key=f"{prefix}{agency.id}",
+            kind="weekly_digest",
+            recipient=agency_recipient(agency, "body").ledger_key,
+            agency_id=agency.id,
+            make_context=partial(
                 c.WeeklyDigest,
                 addressee=c.Addressee(agency.id or 0, agency.name),
                 as_of=today,
                 week_start=today - timedelta(days=today.weekday()),
                 week_end=today + timedelta(days=6 - today.weekday()),
                 items=tuple(items),
-                sender_name="Hệ thống theo dõi kế hoạch kehoach",
-                dashboard_url=settings.base_url.rstrip("/") + "/",
+                sender_name=SYSTEM_SENDER,
+                dashboard_url=dashboard_url(settings),
             ),
         )
-
-        row = new_message(
-            settings,
-            now,
-            key=f"{prefix}{agency.id}",
-            kind="weekly_digest",
-            recipient=recipient.ledger_key,
-            agency_id=agency.id,
-            plan_id=None,
-            rendered=rendered,
-        )
-        session.add(row)
-        preview.append(preview_line(session, row))
         made += 1
     return made
 
@@ -77,7 +72,7 @@ def first_working_day_of_week(day: date, calendar: WorkCalendar) -> date:
 
 
 def _open_items_by_agency(
-    session: Session, today: date
+    session: Session, today: date, calendar: WorkCalendar
 ) -> dict[int, tuple[Agency, list[c.TaskItem]]]:
     rows = session.exec(
         select(Task, Plan)
@@ -98,6 +93,6 @@ def _open_items_by_agency(
             if agency is None or agency_id is None:
                 continue
             grouped.setdefault(agency_id, (agency, []))[1].append(
-                task_item(task, plan, today, role)
+                task_item(task, plan, today, role, calendar)
             )
     return grouped

@@ -3,18 +3,23 @@
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import fields
-from datetime import date
+from dataclasses import fields, replace
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
 from jinja2 import UndefinedError
 
+from models.plans import Plan
+from models.tasks import Task
 from notifications import contexts as c
 from notifications.render import KINDS, RenderError, environment, one_line, quarter_label, render
 from tests import notification_samples as s
+from workflows.mail_context import task_item
+from workflows.rules.calendar import load_calendar
 
 TEMPLATES = Path(__file__).parents[2] / "notifications" / "templates"
+CALENDAR = load_calendar(Path(__file__).parents[2] / "config" / "data" / "holidays.toml")
 HOSTILE = 'Báo cáo <script>alert("x")</script> {{7*7}} {% if 1 %}x{% endif %} Tài chính & Kế hoạch'
 
 
@@ -148,3 +153,46 @@ def test_templates_are_written_in_composed_unicode() -> None:
     for path in TEMPLATES.rglob("*.j2"):
         text = path.read_text(encoding="utf-8")
         assert unicodedata.normalize("NFC", text) == text, path
+
+
+def _listing(kind: str, item: c.TaskItem) -> object:
+    """The sample email of ``kind`` listing ``item`` (alone)."""
+    sample = s.SAMPLES[kind]()
+    if kind in ("reminder_digest", "weekly_digest"):
+        return replace(sample, items=(item,))
+    if kind == "milestone_report":
+        return replace(sample, next_quarter_items=(item,))
+    return replace(sample, item=item)
+
+
+@pytest.mark.parametrize("kind", sorted(set(KINDS) - {"delivery_problems"}))
+def test_every_task_list_shows_a_deadline_on_a_day_off_as_such(kind: str) -> None:
+    sunday = s.item(deadline=date(2024, 3, 31), days_left=6, deadline_note="Chủ nhật — ngày nghỉ")
+    email = render(kind, _listing(kind, sunday))
+    assert "Thời hạn: 31/03/2024 (Chủ nhật — ngày nghỉ) (còn 6 ngày)" in email.text
+    assert "31/03/2024<br><small>(Chủ nhật — ngày nghỉ)</small>" in email.html
+    working_day = render(kind, _listing(kind, s.item())).text
+    assert "Thời hạn: 28/03/2024 (còn 3 ngày)" in working_day and "ngày nghỉ" not in working_day
+
+
+def test_a_task_item_takes_its_day_off_note_from_the_calendar_and_its_table() -> None:
+    plan = Plan(
+        identity="48", number="48/KH-UBND", title="Giảm nghèo", created_at=datetime.now(UTC)
+    )
+
+    def shown(due: date | None) -> c.TaskItem:
+        task = Task(
+            id=5, plan_id=1, identity="t", ext_id="T1", section="I", line=1, text="Nộp", due=due
+        )
+        return task_item(task, plan, date(2024, 1, 2), "lead", CALENDAR)
+
+    tet = shown(date(2024, 2, 10))
+    text = render("reminder_digest", s.reminder_digest(tet)).text
+    assert "Thời hạn: 10/02/2024 (nghỉ Tết Nguyên Đán) (còn 39 ngày)" in text
+    assert shown(date(2024, 6, 23)).deadline_note == "Chủ nhật — ngày nghỉ"
+    # A day off named only in config/data/holidays.toml (the 2026 New Year swap).
+    swapped = shown(date(2026, 1, 2)).deadline_note
+    assert swapped is not None and swapped.startswith("nghỉ Tết Dương lịch (hoán đổi")
+    assert shown(date(2024, 5, 4)).deadline_note is None  # a make-up Saturday is worked
+    assert shown(date(2024, 6, 21)).deadline_note is None
+    assert shown(None).deadline_note is None

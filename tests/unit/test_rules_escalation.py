@@ -16,10 +16,9 @@ from workflows.rules.escalation import (
     EscalationError,
     EscalationPolicy,
     Rung,
-    became_overdue_at,
     escalation_times,
-    policy_in_force,
 )
+from workflows.rules.timefmt import end_of_day
 
 CAL = load_calendar(Path(__file__).resolve().parents[2] / "config" / "data" / "holidays.toml")
 
@@ -78,22 +77,6 @@ def test_a_malformed_policy_is_refused_in_plain_words(make, message):
         make()
 
 
-def test_the_policy_in_force_when_the_task_became_overdue_applies():
-    old, new = EscalationPolicy.from_days((0, 3)), EscalationPolicy.from_days((0, 1))
-    history = [
-        (datetime(2024, 9, 10, tzinfo=UTC), new),
-        (datetime(2024, 1, 1, tzinfo=UTC), old),
-    ]
-    # Overdue since the end of 30/08/2024: the September edit does not change this task.
-    assert policy_in_force(history, became_overdue_at(date(2024, 8, 30))) == old
-    assert policy_in_force(history, became_overdue_at(date(2024, 9, 20))) == new
-    assert policy_in_force(history, datetime(2023, 5, 1, tzinfo=UTC)) == DEFAULT_POLICY
-
-
-def test_a_task_becomes_overdue_when_its_deadline_day_ends_in_vietnam():
-    assert became_overdue_at(date(2024, 8, 30)) == datetime(2024, 8, 30, 17, 0, tzinfo=UTC)
-
-
 def test_random_ladders_only_go_out_on_working_days_after_the_deadline_in_order():
     rng = random.Random(14)
     for _ in range(200):
@@ -102,5 +85,5 @@ def test_random_ladders_only_go_out_on_working_days_after_the_deadline_in_order(
         steps = escalation_times(deadline, EscalationPolicy.from_days(days), CAL)
         assert [s.step for s in steps] == [0, 1, 2, 3]
         assert all(CAL.is_working_day(s.send_at.astimezone(LOCAL_TZ).date()) for s in steps)
-        assert all(s.send_at > became_overdue_at(deadline) for s in steps)
+        assert all(s.send_at > end_of_day(deadline) for s in steps)
         assert [s.send_at for s in steps] == sorted(s.send_at for s in steps)

@@ -14,7 +14,6 @@ from workflows.rules.reminders import (
     DEFAULT_OFFSETS,
     ReminderError,
     deadline_day_off,
-    due_reminders,
     is_superseded,
     overdue_times,
     parse_offsets,
@@ -42,7 +41,7 @@ def test_a_friday_deadline_is_reminded_7_3_1_working_days_before_and_on_the_day(
         "due-day": date(2024, 6, 21),
     }
     assert items[-1].send_at == at_8(date(2024, 6, 21))
-    assert not any(i.deadline_is_day_off for i in items)
+    assert deadline_day_off(date(2024, 6, 21), CAL) is None
 
 
 def test_a_deadline_on_national_day_2024_moves_the_due_day_reminder_to_friday_30_august():
@@ -53,14 +52,25 @@ def test_a_deadline_on_national_day_2024_moves_the_due_day_reminder_to_friday_30
         "before-3": date(2024, 8, 28),
         "due-day": date(2024, 8, 30),
     }
-    assert all(i.deadline_is_day_off for i in items)
-    warning = deadline_day_off(date(2024, 9, 2), CAL)
-    assert warning == "Hạn 02/09/2024 rơi vào ngày nghỉ (Quốc khánh)"
+    assert all(i.deadline == date(2024, 9, 2) for i in items)  # the plan's date stands
+    assert deadline_day_off(date(2024, 9, 2), CAL) == "nghỉ Quốc khánh"
 
 
 def test_a_deadline_on_a_sunday_is_flagged_with_its_weekday():
-    assert deadline_day_off(date(2024, 6, 23), CAL) == "Hạn 23/06/2024 rơi vào ngày nghỉ (Chủ nhật)"
+    assert deadline_day_off(date(2024, 6, 23), CAL) == "Chủ nhật — ngày nghỉ"
+    assert deadline_day_off(date(2024, 6, 22), CAL) == "Thứ Bảy — ngày nghỉ"
     assert deadline_day_off(date(2024, 6, 21), CAL) is None
+
+
+def test_a_holiday_deadline_is_flagged_with_the_holiday_name_from_the_calendar():
+    assert deadline_day_off(date(2024, 2, 10), CAL) == "nghỉ Tết Nguyên Đán"  # a Saturday too
+    assert deadline_day_off(date(2024, 4, 18), CAL) == "nghỉ Ngày Giỗ Tổ Hùng Vương"
+    # Names that already say "nghỉ" (the package's swapped days, the editable table's rows)
+    # are not doubled.
+    assert deadline_day_off(date(2024, 4, 29), CAL) == "ngày nghỉ (thay cho ngày 04/05/2024)"
+    note = deadline_day_off(date(2026, 1, 2), CAL)
+    assert note is not None and note.startswith("nghỉ Tết Dương lịch (hoán đổi")
+    assert deadline_day_off(date(2024, 5, 4), CAL) is None  # the make-up Saturday is worked
 
 
 def test_reminders_before_a_deadline_after_tet_2024_skip_the_tet_week():
@@ -115,16 +125,6 @@ def test_a_before_deadline_reminder_is_superseded_once_the_deadline_day_has_ende
     assert is_superseded(item, datetime(2024, 6, 21, 17, 0, tzinfo=UTC))  # 00:00 on 22/06
     overdue = overdue_times(date(2024, 6, 21), 3, CAL)[0]
     assert not is_superseded(overdue, datetime(2030, 1, 1, tzinfo=UTC))
-
-
-def test_a_sweep_picks_the_reminders_due_since_the_last_sweep_and_not_before():
-    items = reminder_times(date(2024, 6, 21), DEFAULT_OFFSETS, CAL)
-    first = due_reminders(items, None, at_8(date(2024, 6, 18)))
-    assert [i.kind for i in first] == ["before-7", "before-3"]
-    # Down from 08:59 to 11:30 on the 20th: the 08:00 reminder of that day goes once.
-    later = due_reminders(items, at_8(date(2024, 6, 18)), datetime(2024, 6, 20, 4, 30, tzinfo=UTC))
-    assert [i.kind for i in later] == ["before-1"]
-    assert due_reminders(items, at_8(date(2024, 6, 21)), at_8(date(2024, 6, 21))) == []
 
 
 def test_random_deadlines_never_get_a_reminder_on_a_day_off_nor_after_the_deadline():

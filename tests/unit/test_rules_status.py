@@ -14,8 +14,6 @@ from workflows.rules.status import (
     NOT_STARTED,
     Category,
     completed_late,
-    count_by_category,
-    deadline_in_force,
     describe,
 )
 
@@ -68,18 +66,9 @@ def test_lateness_frozen_at_completion_wins_over_a_later_extension():
     assert view.category == Category.DONE_LATE
 
 
-def test_the_deadline_in_force_follows_the_latest_extension_approved_by_that_day():
-    extensions = [(date(2024, 6, 25), date(2024, 7, 15)), (date(2024, 6, 10), date(2024, 6, 30))]
-    assert deadline_in_force(DUE, extensions, on=date(2024, 6, 5)) == DUE
-    assert deadline_in_force(DUE, extensions, on=date(2024, 6, 20)) == date(2024, 6, 30)
-    assert deadline_in_force(DUE, extensions, on=date(2024, 7, 1)) == date(2024, 7, 15)
-
-
 def test_completion_is_judged_against_the_deadline_in_force_when_it_happened():
-    extensions = [(date(2024, 6, 10), date(2024, 6, 30))]
     completed_on = date(2024, 6, 28)
-    in_force = deadline_in_force(DUE, extensions, on=completed_on)
-    assert not completed_late(in_force, completed_on)
+    assert not completed_late(date(2024, 6, 30), completed_on)  # extended to 30/06 by then
     assert completed_late(DUE, completed_on)
     assert not completed_late(None, completed_on)
 
@@ -93,19 +82,3 @@ def test_bad_status_input_is_refused_in_plain_words():
         describe("paused", DUE, today=DUE)
     with pytest.raises(ValueError, match="thiếu ngày hoàn thành"):
         describe(DONE, DUE, today=DUE)
-
-
-def test_counting_gives_every_category_even_when_zero():
-    today = date(2024, 7, 1)
-    views = [
-        describe(NOT_STARTED, DUE, today=today),
-        describe(IN_PROGRESS, DUE, today=today),
-        describe(IN_PROGRESS, date(2024, 12, 31), today=today),
-        describe(DONE, DUE, today=today, completed_on=DUE),
-    ]
-    counts = count_by_category(views)
-    assert counts[Category.OVERDUE] == 2
-    assert counts[Category.IN_PROGRESS] == 1
-    assert counts[Category.DONE_ON_TIME] == 1
-    assert counts[Category.DONE_LATE] == 0
-    assert list(counts) == list(Category)

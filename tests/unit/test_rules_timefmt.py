@@ -11,7 +11,6 @@ from workflows.rules.timefmt import (
     dmy_hm,
     local_date,
     local_instant,
-    long_date,
     quarter_label,
     to_local,
     weekday_name,
@@ -27,7 +26,6 @@ def test_weekday_names_are_vietnamese_from_thu_hai_to_chu_nhat():
     assert weekday_name(date(2024, 9, 2)) == "Thứ Hai"
     assert weekday_name(date(2024, 5, 4)) == "Thứ Bảy"
     assert weekday_name(date(2024, 5, 5)) == "Chủ nhật"
-    assert long_date(date(2024, 9, 4)) == "Thứ Tư, 04/09/2024"
 
 
 def test_a_day_is_labelled_with_its_quarter():

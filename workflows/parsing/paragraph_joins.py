@@ -16,8 +16,9 @@ import itertools
 import re
 from dataclasses import dataclass
 
+# Roman part numbers (I, IV, XII, …), as labels; sections.py labels parts with it too.
+ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{1,3}|V|X)"
 # A new paragraph starts at any of these, whatever the previous line looked like.
-_ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{1,3}|V|X)"
 STRUCTURAL = re.compile(
     r"""^(?:
         [-+•–]\s*\S                                   # bullets
@@ -27,7 +28,7 @@ STRUCTURAL = re.compile(
       | \d{1,2}[.)](?:\s|$)                            # 1. / 1)
       | \d{1,2}\s*-\s                                  # 2 - (rare numbering)
       | """
-    + _ROMAN
+    + ROMAN
     + r"""\s*[.:)](?:\s|$)                            # IV.
       | [a-zđ]\)\s                                     # a)
       | \(\d{1,2}\)\s                                  # (1)
@@ -41,7 +42,7 @@ STRUCTURAL = re.compile(
     )""",
     re.VERBOSE,
 )
-LABEL_ONLY = re.compile(rf"^(?:\d{{1,2}}(?:\.\d{{1,2}})*[.)]?|{_ROMAN}\s*[.:)]|[a-zđ]\)|[-+•])$")
+LABEL_ONLY = re.compile(rf"^(?:\d{{1,2}}(?:\.\d{{1,2}})*[.)]?|{ROMAN}\s*[.:)]|[a-zđ]\)|[-+•])$")
 _TERMINAL = re.compile(r"[.;:!?…]\s*[”\"’')\]*]*\s*$")
 # A line ending in one of these words (or a comma) stops mid-sentence: whatever comes next
 # continues it, even a capitalised name ("chỉ đạo Báo và" / "Phát thanh, Truyền hình …").
@@ -49,7 +50,7 @@ _OPEN_END = re.compile(
     r"(?:,|(?<!\w)(?:và|hoặc|của|các|những|với|cho|về|tại|trong|theo|để|đến|từ|là|được|bằng"
     r"|thuộc|nhằm|như|cùng|đối với|trên|giữa|qua|vào|số|ngày|tháng))\s*$"
 )
-_NUMBERED = re.compile(rf"^(?:{_ROMAN}\s*[.:)]|\d{{1,2}}(?:\.\d{{1,2}})*[.)]?|[a-zđ]\))\s+\S")
+_NUMBERED = re.compile(rf"^(?:{ROMAN}\s*[.:)]|\d{{1,2}}(?:\.\d{{1,2}})*[.)]?|[a-zđ]\))\s+\S")
 
 
 @dataclass
@@ -104,7 +105,7 @@ def continues(prev: str, nxt: str, gap: int, style: Layout, after: str | None = 
         return True  # "2026\n- 2030": a range split by the wrap, not a bullet
     if STRUCTURAL.match(nxt):
         if gap == 0 and _is_caps(prev) and _is_caps(nxt) and not _TERMINAL.search(prev):
-            return not re.match(rf"^(?:{_ROMAN}\s*[.:)]|\d|TM\.|KT\.)", nxt)
+            return not re.match(rf"^(?:{ROMAN}\s*[.:)]|\d|TM\.|KT\.)", nxt)
         return False
     if _starts_lower(nxt):
         return True

@@ -12,11 +12,11 @@ from dataclasses import dataclass, field
 
 from workflows.parsing.dated_periods import ROMAN_VALUES
 from workflows.parsing.normalize import Para
+from workflows.parsing.paragraph_joins import ROMAN
 from workflows.parsing.result import Section
 
-_ROMAN = r"(?:X{0,3})(?:IX|IV|V?I{1,3}|V|X)"
 _LABELS = (
-    ("roman", re.compile(rf"^({_ROMAN})\s*[.:)]\s*(.*)$", re.S)),
+    ("roman", re.compile(rf"^({ROMAN})\s*[.:)]\s*(.*)$", re.S)),
     ("arabic", re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s*[-–:)]?\s*(.*)$", re.S)),
     ("arabic", re.compile(r"^(\d{1,2})\s*[.)]\s*(?:[-–]\s*)?(.*)$", re.S)),
     ("arabic", re.compile(r"^(\d{1,2})\s*[-–]\s+(.*)$", re.S)),
@@ -219,11 +219,6 @@ def build_items(paras: list[Para]) -> tuple[list[Item], TreeBuilder]:
         tree.add(item)
         items.append(item)
     return items, tree
-
-
-def is_upper_heading(text: str) -> bool:
-    letters = [c for c in text if c.isalpha()]
-    return len(letters) >= 4 and sum(c.isupper() for c in letters) >= 0.9 * len(letters)
 
 
 __all__ = ["ROMAN_VALUES", "Item", "Node", "TreeBuilder", "build_items", "label_of"]

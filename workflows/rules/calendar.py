@@ -68,11 +68,6 @@ class WorkCalendar:
         """The Vietnamese name of a day off (a weekend holiday too); None for ordinary days."""
         return self._year(day.year)[0].get(day)
 
-    def make_up_name(self, day: date) -> str | None:
-        """The name of a make-up working day (a worked Saturday), else None."""
-        name = self._year(day.year)[1].get(day)
-        return name if name is not None and day.weekday() >= 5 else None
-
     def days_off(self, year: int) -> dict[date, str]:
         """Named days off of ``year`` (weekends only when they are holidays), in date order."""
         return dict(sorted(self._year(year)[0].items()))

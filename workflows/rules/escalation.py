@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from workflows.clock import LOCAL_TZ
 from workflows.rules.calendar import WorkCalendar
 from workflows.rules.reminders import DEFAULT_SEND_TIME
-from workflows.rules.timefmt import end_of_day, local_instant
+from workflows.rules.timefmt import local_instant
 
 BODY, HEAD, COORDINATOR, LEADER = "body", "head", "coordinator", "leader"
 DEFAULT_ROLES = (BODY, HEAD, COORDINATOR, LEADER)
@@ -108,11 +108,6 @@ class EscalationStep:
     day: date  # the local working day it goes on
 
 
-def became_overdue_at(deadline: date, tz: ZoneInfo = LOCAL_TZ) -> datetime:
-    """The instant a task due on ``deadline`` is overdue: when the deadline day ends."""
-    return end_of_day(deadline, tz)
-
-
 def escalation_times(
     deadline: date,
     policy: EscalationPolicy,
@@ -133,19 +128,3 @@ def escalation_times(
             break
         steps.append(EscalationStep(send_at, rung.step, rung.recipient_role, day))
     return steps
-
-
-def policy_in_force(
-    history: Sequence[tuple[datetime, EscalationPolicy]],
-    overdue_at: datetime,
-    default: EscalationPolicy = DEFAULT_POLICY,
-) -> EscalationPolicy:
-    """The policy whose ``effective_from`` is the latest at or before ``overdue_at``.
-
-    ``history`` pairs each policy with the instant it took effect (any order); before the
-    first one, ``default`` applies.
-    """
-    in_force = [(since, policy) for since, policy in history if since <= overdue_at]
-    if not in_force:
-        return default
-    return max(in_force, key=lambda pair: pair[0])[1]

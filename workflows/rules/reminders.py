@@ -6,7 +6,8 @@ once, when a deadline is set or changes, and the database keeps them (see RELIAB
 Before the deadline: one reminder per offset (working days before the deadline; 0 is the
 deadline day), sent at the local send time. A reminder never falls on a day off: it moves to
 the previous working day, and when two land on the same day only the most urgent one (the
-smallest offset) is kept. A deadline on a day off is flagged, not moved: the plan's date stands.
+smallest offset) is kept. A deadline on a day off is not moved (the plan's date stands); every
+email shows it with a note (``deadline_day_off``).
 
 After the deadline: an overdue notice every N working days while the task is open.
 """
@@ -15,12 +16,13 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, time
+from datetime import date, datetime, time
+from typing import Protocol
 from zoneinfo import ZoneInfo
 
 from workflows.clock import LOCAL_TZ
 from workflows.rules.calendar import WorkCalendar
-from workflows.rules.timefmt import dmy, end_of_day, local_instant, weekday_name
+from workflows.rules.timefmt import end_of_day, local_instant, weekday_name
 
 DEFAULT_OFFSETS = (7, 3, 1, 0)
 DEFAULT_SEND_TIME = time(8, 0)
@@ -39,7 +41,6 @@ class ReminderTime:
     # Before-deadline reminders are useless once the deadline has passed (the overdue notice
     # takes over); None for overdue notices, which stay useful while the task is open.
     expires_at: datetime | None = None
-    deadline_is_day_off: bool = False
 
 
 def _offsets(offsets: Iterable[int]) -> list[int]:
@@ -61,11 +62,16 @@ def parse_offsets(text: str) -> tuple[int, ...]:
 
 
 def deadline_day_off(deadline: date, calendar: WorkCalendar) -> str | None:
-    """A Vietnamese warning when the deadline falls on a day off, else None."""
+    """The note shown next to a deadline that falls on a day off, else None:
+    "Chủ nhật — ngày nghỉ", "nghỉ Tết Nguyên Đán", "nghỉ Quốc khánh" (holiday names come from
+    the calendar, so from the editable table when it names the day)."""
     if calendar.is_working_day(deadline):
         return None
-    reason = calendar.holiday_name(deadline) or weekday_name(deadline)
-    return f"Hạn {dmy(deadline)} rơi vào ngày nghỉ ({reason})"
+    name = calendar.holiday_name(deadline)
+    if name is None:
+        return f"{weekday_name(deadline)} — ngày nghỉ"
+    lowered = name[:1].lower() + name[1:]  # "Ngày nghỉ (thay cho …)" needs no second "nghỉ"
+    return lowered if lowered.startswith(("nghỉ", "ngày nghỉ")) else f"nghỉ {name}"
 
 
 def reminder_times(
@@ -77,7 +83,6 @@ def reminder_times(
 ) -> list[ReminderTime]:
     """The before-deadline reminders of ``deadline``, in time order (``DEFAULT_OFFSETS``:
     7, 3 and 1 working days before, and the deadline day)."""
-    off = not calendar.is_working_day(deadline)
     expires = end_of_day(deadline, tz)
     taken: set[date] = set()
     found = []
@@ -88,7 +93,7 @@ def reminder_times(
         taken.add(day)
         kind = f"before-{k}" if k else DUE_DAY
         send_at = local_instant(day, send_time, tz)
-        found.append(ReminderTime(send_at, kind, deadline, expires, off))
+        found.append(ReminderTime(send_at, kind, deadline, expires))
     return sorted(found)
 
 
@@ -111,27 +116,23 @@ def overdue_times(
     if first < 1:
         raise ReminderError(f"Nhắc quá hạn đầu tiên phải sau hạn ≥ 1 ngày: {first!r}")
     last = until or date.fromordinal(deadline.toordinal() + 60)
-    off = not calendar.is_working_day(deadline)
     found = []
     day = calendar.add_working_days(deadline, first)
     while day <= last:
         kind = f"overdue-{len(found) + 1}"
-        found.append(ReminderTime(local_instant(day, send_time, tz), kind, deadline, None, off))
+        found.append(ReminderTime(local_instant(day, send_time, tz), kind, deadline, None))
         day = calendar.add_working_days(day, every_n)
     return found
 
 
-def is_superseded(item: ReminderTime, now: datetime) -> bool:
+class Expiring(Protocol):
+    """Anything that stops being worth sending at ``expires_at`` (None: never): a
+    ``ReminderTime``, the alarm stored from it, the notice made from that alarm."""
+
+    @property
+    def expires_at(self) -> datetime | None: ...
+
+
+def is_superseded(item: Expiring, now: datetime) -> bool:
     """True when a before-deadline reminder was not sent before its deadline ended."""
     return item.expires_at is not None and now >= item.expires_at
-
-
-def due_reminders(
-    items: Iterable[ReminderTime], last_sweep_at: datetime | None, now: datetime
-) -> list[ReminderTime]:
-    """Items with send_at in (last_sweep_at, now] (all up to ``now`` on a first sweep).
-
-    For tests and one-off use: the real sweep selects due rows from the database.
-    """
-    since = last_sweep_at or datetime.min.replace(tzinfo=UTC)
-    return sorted(i for i in items if since < i.send_at <= now)

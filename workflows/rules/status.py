@@ -11,7 +11,6 @@ A not-started task past its deadline is overdue too ("chưa thực hiện – qu
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
@@ -52,17 +51,6 @@ class StatusView:
         return CATEGORY_LABELS[self.category]
 
 
-def deadline_in_force(
-    original: date | None, extensions: Iterable[tuple[date, date]], on: date
-) -> date | None:
-    """The deadline on day ``on``: the new due of the latest extension approved by then.
-
-    ``extensions`` are the approved ones only, as (approved_on, new_due), in any order.
-    """
-    approved = [(when, new_due) for when, new_due in extensions if when <= on]
-    return max(approved)[1] if approved else original
-
-
 def completed_late(deadline: date | None, completed_on: date) -> bool:
     """Done after the deadline day; a task without a deadline is never late."""
     return deadline is not None and completed_on > deadline
@@ -101,11 +89,3 @@ def describe(
             return StatusView(Category.OVERDUE, "đang thực hiện – quá hạn", True)
         return StatusView(Category.IN_PROGRESS, "đang thực hiện – trong hạn", False)
     raise ValueError(f"Trạng thái không biết: {status!r} (not_started, in_progress, done, dropped)")
-
-
-def count_by_category(views: Iterable[StatusView]) -> dict[Category, int]:
-    """Counts for every category (zeros included), in the order of ``Category``."""
-    counts = dict.fromkeys(Category, 0)
-    for view in views:
-        counts[view.category] += 1
-    return counts

@@ -21,11 +21,6 @@ def weekday_name(day: date) -> str:
     return WEEKDAYS[day.weekday()]
 
 
-def long_date(day: date) -> str:
-    """Thứ Hai, 02/09/2024."""
-    return f"{weekday_name(day)}, {dmy(day)}"
-
-
 def quarter_label(day: date) -> str:
     """Quý III/2024 for any day of that quarter."""
     return Quarter.of(day).label
