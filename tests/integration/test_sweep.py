@@ -3,14 +3,17 @@ right days, once. Both databases."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, timedelta
 
 from sqlmodel import Session, select
 
+from config.settings import get_settings
 from models.delivery import MessageStatus, MilestoneSnapshot, OutboxMessage
 from models.types import TaskStatus
 from tests.integration.sweep_world import (
     COORD_MAIL,
+    LEAD,
     LEAD_HEAD,
     LEAD_MAIL,
     LEADER_MAIL,
@@ -25,7 +28,9 @@ from tests.integration.sweep_world import (
 )
 from workflows.clock import parse_instant
 from workflows.followup import decide_extension, request_extension, update_status
+from workflows.rules.calendar import load_calendar
 
+SENT_LINE = re.compile(r"- Ngày (\d\d/\d\d/\d{4}): (.+), gửi (\S+)")  # a send listed in a mail
 REPORT = "Báo cáo kết quả thực hiện 6 tháng đầu năm"
 CREDIT = "Giải ngân vốn tín dụng ưu đãi cho hộ nghèo"
 
@@ -137,20 +142,53 @@ def test_completion_stops_reminders(engine, smtp_server, monkeypatch):
     assert len(mail_to(smtp_server, LEAD_MAIL)) == 1
 
 
-def test_overdue_work_climbs_the_escalation_ladder_in_order(engine, smtp_server, monkeypatch):
+def test_overdue_work_climbs_the_escalation_ladder_on_its_working_days(
+    engine, smtp_server, monkeypatch
+):
     configure_mail(monkeypatch, smtp_server)
-    world = build_world(engine, duty("T1", CREDIT, date(2022, 6, 20)))
+    deadline = date(2022, 6, 20)
+    world = build_world(engine, duty("T1", CREDIT, deadline))
     arrived = sweep_days(world, smtp_server, date(2022, 6, 21), date(2022, 7, 20))
-    firsts = {}
-    for day, mails in sorted(arrived.items()):
-        for mail in mails:
-            firsts.setdefault(mail.rcpt_tos[0], day)
-    # Overdue notice the next working day, then head (+3), coordinator (+7), leader (+14).
-    assert firsts[LEAD_MAIL] == date(2022, 6, 21)
-    assert firsts[LEAD_HEAD] < firsts[COORD_MAIL] < firsts[LEADER_MAIL]
-    assert firsts[LEAD_HEAD] == date(2022, 6, 24)
-    escalation = mail_to(smtp_server, LEADER_MAIL)[0].message.get_body(("plain",)).get_content()
-    assert "Phòng Lao động – Thương binh và Xã hội" in escalation  # who owns it
+    # Day 0 is the first working day after the deadline; each step comes that many working
+    # days later (KEHOACH_ESCALATION_DAYS, by default 0,3,7,14): body, head, coordinator, leader.
+    steps = get_settings().escalation_days
+    assert steps == "0,3,7,14"
+    calendar = load_calendar()
+    first_overdue = calendar.next_working_day(deadline)
+    body_day, head_day, coord_day, leader_day = (
+        calendar.add_working_days(first_overdue, int(n)) for n in steps.split(",")
+    )
+    sent = [(day, mail) for day, mails in sorted(arrived.items()) for mail in mails]
+    # Step 0: the body's own overdue notice, the first mail after the deadline.
+    assert (sent[0][0], sent[0][1].rcpt_tos, kind_of(sent[0][1])) == (
+        body_day,
+        (LEAD_MAIL,),
+        "reminder_digest",
+    )
+    escalations = [(day, mail) for day, mail in sent if kind_of(mail) == "escalation_notice"]
+    assert [(day, mail.rcpt_tos) for day, mail in escalations] == [
+        (head_day, (LEAD_HEAD,)),
+        (coord_day, (COORD_MAIL,)),
+        (leader_day, (LEADER_MAIL,)),
+    ]
+    for step, (day, mail) in enumerate(escalations, start=1):
+        text = mail.message.get_body(("plain",)).get_content()
+        days_overdue = (day - deadline).days
+        assert (
+            f"tính đến ngày {day:%d/%m/%Y}, nhiệm vụ dưới đây do {LEAD} chủ trì đã quá thời "
+            f"hạn {days_overdue} ngày và chưa được báo cáo hoàn thành (báo cáo cấp {step})."
+        ) in " ".join(text.split())
+        # What went before it, on earlier days, each listed with its day and recipient
+        # ("quá thời hạn N ngày" above counts calendar days since the deadline).
+        assert "Các lần đã nhắc, thông báo:" in text.splitlines()
+        sends = (SENT_LINE.fullmatch(line) for line in text.splitlines())
+        listed = [found.groups() for found in sends if found]
+        earlier = [(d, m) for d, m in sent if d < day]
+        assert [(d, to) for d, _, to in listed] == [
+            (f"{d:%d/%m/%Y}", m.rcpt_tos[0]) for d, m in earlier
+        ]
+        kinds = ["vượt cấp" if kind_of(m) == "escalation_notice" else "quá hạn" for _, m in earlier]
+        assert all(k in what for k, (_, what, _) in zip(kinds, listed, strict=True))
 
 
 def test_an_approved_extension_stops_the_escalation(engine, smtp_server, monkeypatch):
