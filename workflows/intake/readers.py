@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from workflows.intake.encoding import decode_text
-from workflows.intake.errors import DocumentError, describe, fail
+from workflows.intake.errors import DocumentError, explain, fail
 from workflows.intake.readers_docx import read_docx
 from workflows.intake.readers_pdf import read_pdf
 
@@ -64,7 +64,7 @@ def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     except IsADirectoryError as exc:
         raise fail("unreadable", name, f"đây là thư mục, không phải tệp ({path}).") from exc
     except OSError as exc:
-        raise fail("unreadable", name, f"không đọc được tệp ({describe(exc)}).") from exc
+        raise fail("unreadable", name, f"không đọc được tệp ({explain(exc)}).") from exc
     return read_document_bytes(data, name, max_bytes=max_bytes)
 
 
@@ -84,7 +84,7 @@ def read_document_bytes(data: bytes, filename: str, *, max_bytes: int = DEFAULT_
     except DocumentError:
         raise
     except Exception as exc:  # the promise: nothing but DocumentError escapes
-        raise fail("corrupt", filename, f"không đọc được tệp ({describe(exc)}).") from exc
+        raise fail("corrupt", filename, f"không đọc được tệp ({explain(exc)}).") from exc
     text = unicodedata.normalize("NFC", _NEWLINES.sub("\n", text))
     if not text.strip():
         raise fail("empty", filename, "tệp không có chữ nào (chỉ có khoảng trắng).")

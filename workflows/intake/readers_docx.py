@@ -15,7 +15,7 @@ from collections.abc import Iterator
 import docx
 from lxml import etree
 
-from workflows.intake.errors import describe, fail
+from workflows.intake.errors import explain, fail
 from workflows.intake.zipcheck import check_docx_zip
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -72,7 +72,7 @@ def read_docx(data: bytes, filename: str) -> str:
         document = docx.Document(io.BytesIO(data))
         body = document.element.body
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors...
-        raise fail("corrupt", filename, f"cấu trúc Word .docx bị hỏng ({describe(exc)}).") from exc
+        raise fail("corrupt", filename, f"cấu trúc Word .docx bị hỏng ({explain(exc)}).") from exc
     if body is None:
         raise fail("corrupt", filename, "tệp Word không có phần thân (w:body).")
     return "\n".join(_blocks(body))

@@ -9,7 +9,7 @@ import io
 
 from pypdf import PasswordType, PdfReader
 
-from workflows.intake.errors import DocumentError, describe, fail
+from workflows.intake.errors import DocumentError, explain, fail
 
 # Fewer visible characters than this per page on average: a scan (maybe with a page number
 # or a stamp in the text layer), not a text document.
@@ -37,7 +37,7 @@ def read_pdf(data: bytes, filename: str) -> str:
     except DocumentError:
         raise
     except Exception as exc:
-        raise fail("corrupt", filename, f"cấu trúc PDF bị hỏng ({describe(exc)}).") from exc
+        raise fail("corrupt", filename, f"cấu trúc PDF bị hỏng ({explain(exc)}).") from exc
     if not pages:
         raise fail("empty", filename, "tệp PDF không có trang nào.")
     texts = [_page_text(page, number, filename) for number, page in enumerate(pages, start=1)]
@@ -61,7 +61,7 @@ def _unlock(reader: PdfReader, filename: str) -> None:
         unlocked = reader.decrypt("") != PasswordType.NOT_DECRYPTED
     except Exception as exc:
         raise fail(
-            "encrypted", filename, f"tệp PDF được mã hóa và không mở được ({describe(exc)})."
+            "encrypted", filename, f"tệp PDF được mã hóa và không mở được ({explain(exc)})."
         ) from exc
     if not unlocked:
         raise fail(
@@ -76,5 +76,5 @@ def _page_text(page: object, number: int, filename: str) -> str:
         return page.extract_text() or ""  # type: ignore[attr-defined]
     except Exception as exc:
         raise fail(
-            "corrupt", filename, f"không trích được chữ ở trang {number} ({describe(exc)})."
+            "corrupt", filename, f"không trích được chữ ở trang {number} ({explain(exc)})."
         ) from exc

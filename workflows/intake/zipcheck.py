@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import zipfile
 
-from workflows.intake.errors import describe, fail
+from workflows.intake.errors import explain, fail
 
 MAX_ENTRIES = 2000
 MAX_TOTAL_BYTES = 200 * 2**20
@@ -55,10 +55,10 @@ def check_docx_zip(data: bytes, filename: str) -> None:
             "not_a_zip",
             filename,
             "bắt đầu như tệp ZIP nhưng không đọc được mục lục ZIP: tệp bị hỏng hoặc tải lên "
-            f"chưa hết ({exc}).",
+            "chưa hết.",
         ) from exc
     except (ValueError, OSError, EOFError, NotImplementedError) as exc:
-        raise fail("corrupt", filename, f"mục lục ZIP bị hỏng ({exc}).") from exc
+        raise fail("corrupt", filename, f"mục lục ZIP bị hỏng ({explain(exc)}).") from exc
     _check_sizes(infos, filename)
     names = {info.filename for info in infos}
     if "word/document.xml" not in names:
@@ -99,7 +99,7 @@ def _check_declared_sizes(data: bytes, filename: str) -> None:
         raise fail(
             "corrupt",
             filename,
-            f"mục «{entry}» trong gói ZIP bị hỏng hoặc khai sai kích thước ({describe(exc)}).",
+            f"mục «{entry}» trong gói ZIP bị hỏng hoặc khai sai kích thước ({explain(exc)}).",
         ) from exc
 
 
