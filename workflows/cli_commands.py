@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import calendar
 import json
 from contextlib import contextmanager
 from datetime import date
 from pathlib import Path
-from typing import Any
 
 SAMPLE_PLAN = Path(__file__).resolve().parent.parent / "config/data/samples/tu-mo-rong-2022.txt"
 
@@ -21,15 +21,25 @@ class UserError(Exception):
 
 
 def parse_user_date(text: str) -> date:
-    """``dd/mm/yyyy`` or ``yyyy-mm-dd``; a date that does not exist is an error that says so."""
+    """``dd/mm/yyyy`` or ``yyyy-mm-dd``; a date that does not exist is an error that says why."""
     text = text.strip()
     try:
         if "/" in text:
             day, month, year = (int(x) for x in text.split("/"))
-            return date(year, month, day)
-        return date.fromisoformat(text)
+        else:
+            year, month, day = (int(x) for x in text.split("-"))
     except ValueError as error:
-        raise UserError(f"Ngày không hợp lệ hoặc không tồn tại: «{text}» ({error}).") from error
+        raise UserError(
+            f"Ngày không hợp lệ: «{text}» (cần dạng dd/mm/yyyy hoặc yyyy-mm-dd)."
+        ) from error
+    if not 1 <= month <= 12:
+        raise UserError(f"Ngày không tồn tại: «{text}» (không có tháng {month}).")
+    if not 1000 <= year <= 9999:
+        raise UserError(f"Ngày không hợp lệ: «{text}» (năm cần đủ 4 chữ số).")
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        raise UserError(f"Ngày không tồn tại: «{text}» (tháng {month}/{year} chỉ có {days} ngày).")
+    return date(year, month, day)
 
 
 @contextmanager
@@ -111,12 +121,13 @@ def import_and_report(file: str) -> int:
             ("!", outcome.kept_corrections),
         ):
             for text in items:
-                print(f"  {label} {text[:100]}")
+                print(f"  {label} {text if len(text) <= 100 else text[:99] + '…'}")
     return outcome.plan_id
 
 
 def plans(args: argparse.Namespace) -> int:
     from workflows.queries import list_plans
+    from workflows.status_view import plan_status_label
 
     with open_session() as session:
         rows = list_plans(session)
@@ -124,7 +135,7 @@ def plans(args: argparse.Namespace) -> int:
             print("Chưa có kế hoạch nào. Dùng: kehoach import TỆP")
         for plan, count in rows:
             print(
-                f"#{plan.id}  {plan.number or '(chưa số)':<16} {plan.status:<9}"
+                f"#{plan.id}  {plan.number or '(chưa số)':<16} {plan_status_label(plan.status):<12}"
                 f" năm {plan.year or '—'}"
                 f"  {count:>3} nhiệm vụ  {(plan.title or '')[:70]}"
             )
@@ -142,51 +153,10 @@ def tasks(args: argparse.Namespace) -> int:
         lead = r.lead or "(chưa có chủ trì)"
         partners = f" | phối hợp: {', '.join(r.partners)}" if r.partners else ""
         print(
-            f"#{r.id} KH{r.plan_id} {r.section} [{r.status}] hạn {dmy(r.due)} | {lead}{partners}\n"
-            f"    {r.text[:140]}"
+            f"#{r.id} KH{r.plan_id} {r.section} [{r.status_label}] hạn {dmy(r.due)} | {lead}"
+            f"{partners}\n    {r.text[:140]}"
         )
     print(f"({len(rows)} nhiệm vụ)")
-    return 0
-
-
-def task(args: argparse.Namespace) -> int:
-    from workflows import corrections
-    from workflows.clock import now
-    from workflows.runtime import registry
-
-    at = now()
-    with open_session() as session:
-        if args.action == "lead":
-            corrections.reassign(session, registry(), args.id, args.agency, at)
-        elif args.action == "partners":
-            corrections.set_partners(session, registry(), args.id, args.agencies, at)
-        elif args.action == "due":
-            due = None if args.date.lower() == "none" else parse_user_date(args.date)
-            corrections.set_due(session, args.id, due, at)
-        elif args.action == "add":
-            due = parse_user_date(args.due) if args.due else None
-            added = corrections.add_task(
-                session, registry(), args.plan, args.text, args.lead, due, args.section, at
-            )
-            print(f"Đã thêm nhiệm vụ #{added.id}.")
-        elif args.action == "drop":
-            corrections.drop_task(session, args.id, at)
-        elif args.action == "history":
-            return _history(session, args.id)
-    print("Đã lưu.")
-    return 0
-
-
-def _history(session: Any, task_id: int) -> int:
-    from sqlmodel import select
-
-    from models.tasks import TaskEvent
-    from workflows.lookups import get_task
-
-    get_task(session, task_id)
-    for event in session.exec(select(TaskEvent).where(TaskEvent.task_id == task_id)).all():
-        detail = json.dumps(event.detail, ensure_ascii=False)
-        print(f"{event.at:%d/%m/%Y %H:%M} UTC  {event.actor}: {event.kind} {detail}")
     return 0
 
 
@@ -205,33 +175,6 @@ def agencies(args: argparse.Namespace) -> int:
     return 0
 
 
-def merge(args: argparse.Namespace) -> int:
-    from workflows.clock import now
-    from workflows.corrections import merge_agency
-    from workflows.runtime import registry
-
-    with open_session() as session:
-        victim, target, moved = merge_agency(session, registry(), args.source, args.into, now())
-        print(f"Đã gộp «{victim.name}» vào «{target.name}» ({moved} phân công được chuyển).")
-    return 0
-
-
-def publish(args: argparse.Namespace) -> int:
-    from workflows.clock import now
-    from workflows.contacts import check_plan
-    from workflows.corrections import publish as publish_plan
-
-    with open_session() as session:
-        plan = publish_plan(session, args.plan, now(), force=args.force)
-        problems = check_plan(session, args.plan)
-        print(f"Đã công bố kế hoạch #{plan.id} {plan.number or ''}.")
-    if problems:
-        print("Trước khi gửi thư, cần bổ sung địa chỉ (kehoach contact / plan-contacts):")
-        for line in problems:
-            print(f"  ! {line}")
-    return 0
-
-
 def migrate(args: argparse.Namespace) -> int:
     from workflows.runtime import database
 
@@ -241,11 +184,13 @@ def migrate(args: argparse.Namespace) -> int:
 
 
 DEMO_SWEEP_AT = "2022-06-20T08:05"  # the sample plan's 6-month reports fall due that day
+INSTANT_HINT = "cần ngày giờ dạng ISO, ví dụ 2022-06-20T08:05 hoặc 2022-06-20"
 
 
 def demo(args: argparse.Namespace) -> int:
     """Import and publish the sample plan, list its tasks, then show (without sending) what the
     reminder sweep of a day inside the plan would send."""
+    from workflows.cli_corrections import publish
     from workflows.cli_followup import remind
     from workflows.clock import parse_instant
 
@@ -253,7 +198,7 @@ def demo(args: argparse.Namespace) -> int:
     try:
         parse_instant(sweep_at)
     except ValueError as error:
-        raise UserError(f"--sweep-at không hợp lệ: «{sweep_at}» ({error}).") from error
+        raise UserError(f"--sweep-at không hợp lệ: «{sweep_at}» ({INSTANT_HINT}).") from error
     plan_id = import_and_report(args.sample or str(SAMPLE_PLAN))
     publish(argparse.Namespace(plan=plan_id, force=True))
     tasks(argparse.Namespace(plan=plan_id, agency=None, due_before=None, all=False))

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import argparse
 
-from workflows.cli_commands import UserError, open_session, parse_user_date
+from workflows.cli_commands import INSTANT_HINT, UserError, open_session, parse_user_date
+
+# What each ``kehoach extension`` action cannot do without.
+EXTENSION_NEEDS = {"request": ("task", "date"), "approve": ("id",), "refuse": ("id",)}
 
 
 def remind(args: argparse.Namespace) -> int:
@@ -14,7 +17,7 @@ def remind(args: argparse.Namespace) -> int:
     try:
         at = parse_instant(args.now) if args.now else now()
     except ValueError as error:
-        raise UserError(f"--now không hợp lệ: «{args.now}» ({error}).") from error
+        raise UserError(f"--now không hợp lệ: «{args.now}» ({INSTANT_HINT}).") from error
     try:
         report = sweep(at, dry_run=args.dry_run, runner="cli")
     except SweepConfigError as error:
@@ -38,6 +41,8 @@ def contact(args: argparse.Namespace) -> int:
     from workflows.contacts import set_contact
     from workflows.runtime import registry
 
+    if args.email is None and args.head_email is None:
+        raise UserError("Cần ít nhất --email hoặc --head-email (kehoach contact --help).")
     with open_session() as s:
         agency = set_contact(s, registry(), args.agency, args.email, args.head_email)
         print(
@@ -97,25 +102,38 @@ def status(args: argparse.Namespace) -> int:
     from models.types import TaskStatus
     from workflows.clock import now
     from workflows.followup import update_status
+    from workflows.rules.timefmt import local_date
+    from workflows.status_view import status_label
 
+    at = now()
     with open_session() as s:
         task = update_status(
             s,
             args.id,
             TaskStatus(args.status),
             "điều phối",
-            now(),
+            at,
             progress=args.progress,
             note=args.note,
         )
-        print(f"Nhiệm vụ #{task.id}: {task.status} ({task.progress}%).")
+        label = status_label(task, local_date(at))
+        print(f"Nhiệm vụ #{task.id}: {label} ({task.progress}%).")
     return 0
 
 
 def extension(args: argparse.Namespace) -> int:
     from workflows.clock import now
     from workflows.followup import decide_extension, pending_extensions, request_extension
+    from workflows.status_view import extension_status_label
 
+    needs = EXTENSION_NEEDS.get(args.action, ())
+    missing = [f"--{name}" for name in needs if getattr(args, name) is None]
+    if missing:
+        example = "--task 12 --date 30/11/2024 --reason …" if "task" in needs else "--id 3"
+        raise UserError(
+            f"«kehoach extension {args.action}» cần {' và '.join(missing)}; "
+            f"ví dụ: kehoach extension {args.action} {example}"
+        )
     with open_session() as s:
         if args.action == "request":
             ext = request_extension(
@@ -126,7 +144,7 @@ def extension(args: argparse.Namespace) -> int:
             ext = decide_extension(
                 s, args.id, args.action == "approve", "điều phối", now(), args.note
             )
-            print(f"Yêu cầu gia hạn #{ext.id}: {ext.status}.")
+            print(f"Yêu cầu gia hạn #{ext.id}: {extension_status_label(ext.status)}.")
         else:
             for ext in pending_extensions(s, args.plan):
                 print(

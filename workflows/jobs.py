@@ -31,10 +31,31 @@ class SweepReport:
     lines: list[str] = field(default_factory=list)  # what was (or would be) sent, readable
 
     def summary(self) -> str:
-        mode = "CHẠY THỬ (không gửi)" if self.dry_run else "đã chạy"
-        head = f"Lượt nhắc việc {mode} lúc {self.now.isoformat()}: " + ", ".join(
-            f"{k}={v}" for k, v in sorted(self.counts.items())
+        """Vietnamese head line (local time, counts by name) and what was sent; the keys of
+        ``counts`` stay as they are for the sweep log and Prefect."""
+        from workflows.rules.timefmt import dmy_hm
+
+        labels = (
+            ("alarms", "mốc nhắc đến lượt"),
+            ("notices", "nhắc việc"),
+            ("skipped", "mốc bỏ qua (việc đã xong hoặc đổi hạn)"),
+            ("superseded", "nhắc trước hạn đã muộn, bỏ"),
+            ("messages", "thư đã soạn"),
+            ("missing_address", "thiếu địa chỉ"),
+            ("weekly_digests", "bản tổng hợp tuần"),
+            ("milestone_reports", "báo cáo quý"),
+            ("problem_reports", "báo cáo lỗi gửi thư"),
+            ("sent", "thư đã gửi"),
+            ("retrying", "thư chờ gửi lại"),
+            ("failed", "thư gửi hỏng"),
+            ("superseded_mail", "thư không còn cần gửi"),
         )
+        known = dict(labels)
+        counts = [f"{label}: {self.counts[key]}" for key, label in labels if key in self.counts]
+        counts += [f"{k}: {v}" for k, v in sorted(self.counts.items()) if k not in known]
+        mode = "CHẠY THỬ (không gửi)" if self.dry_run else "đã chạy"
+        head = f"Lượt nhắc việc {mode} lúc {dmy_hm(self.now)}"
+        head += ": " + ", ".join(counts) if counts else "."
         return "\n".join([head, *self.lines])
 
 

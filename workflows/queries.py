@@ -11,7 +11,10 @@ from models.agencies import Agency
 from models.plans import Plan
 from models.tasks import Task, TaskPartner
 from models.types import TaskStatus
+from workflows.clock import now
 from workflows.parsing.text import fold, strip_accents
+from workflows.rules.timefmt import local_date
+from workflows.status_view import status_label
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class TaskRow:
     due: date | None
     recurrence: str | None
     status: str
+    status_label: str  # Vietnamese, judged on the day the list was made
 
 
 def list_plans(session: Session) -> list[tuple[Plan, int]]:
@@ -47,8 +51,11 @@ def list_tasks(
     agency: str | None = None,
     due_before: date | None = None,
     include_dropped: bool = False,
+    today: date | None = None,
 ) -> list[TaskRow]:
-    """Tasks filtered by plan, by body (lead or partner, name folded) and by due date."""
+    """Tasks filtered by plan, by body (lead or partner, name folded) and by due date; their
+    status is labelled as of ``today`` (default: the local day of the app clock)."""
+    day = today or local_date(now())
     query = select(Task)
     if plan_id is not None:
         query = query.where(Task.plan_id == plan_id)
@@ -61,7 +68,7 @@ def list_tasks(
     partners: dict[int, list[str]] = {}
     for row in session.exec(select(TaskPartner)).all():
         partners.setdefault(row.task_id, []).append(agencies[row.agency_id].name)
-    rows = [_row(t, agencies, partners.get(t.id or 0, [])) for t in tasks]
+    rows = [_row(t, agencies, partners.get(t.id or 0, []), day) for t in tasks]
     if agency:
         wanted = loose(agency)
         rows = [r for r in rows if any(wanted in loose(n) for n in (r.lead or "", *r.partners))]
@@ -73,7 +80,9 @@ def loose(name: str) -> str:
     return strip_accents(fold(name))
 
 
-def _row(task: Task, agencies: dict[int | None, Agency], partners: list[str]) -> TaskRow:
+def _row(
+    task: Task, agencies: dict[int | None, Agency], partners: list[str], today: date
+) -> TaskRow:
     lead = agencies.get(task.lead_id)
     assert task.id is not None
     return TaskRow(
@@ -89,4 +98,5 @@ def _row(task: Task, agencies: dict[int | None, Agency], partners: list[str]) ->
         due=task.due,
         recurrence=task.recurrence,
         status=task.status,
+        status_label=status_label(task, today),
     )

@@ -7,7 +7,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from models.followup import ExtensionStatus
 from models.tasks import Task
+from models.types import PlanStatus
 from workflows.rules import status as rule
 from workflows.rules.timefmt import local_date
 
@@ -19,6 +21,13 @@ _REPORT_COLUMN = {
     rule.Category.DONE_ON_TIME: "done_on_time",
     rule.Category.DONE_LATE: "done_late",
     rule.Category.DROPPED: "dropped",
+}
+
+PLAN_STATUS_LABELS = {PlanStatus.DRAFT: "dự thảo", PlanStatus.PUBLISHED: "đã ban hành"}
+EXTENSION_STATUS_LABELS = {
+    ExtensionStatus.REQUESTED: "chờ duyệt",
+    ExtensionStatus.APPROVED: "đã duyệt",
+    ExtensionStatus.REFUSED: "từ chối",
 }
 
 
@@ -36,3 +45,11 @@ def status_label(task: Task, today: date) -> str:
 def category(task: Task, today: date) -> str:
     """One of done_on_time, done_late, open, overdue, dropped (report columns)."""
     return _REPORT_COLUMN[view(task, today).category]
+
+
+def plan_status_label(status: str) -> str:
+    return PLAN_STATUS_LABELS.get(PlanStatus(status), status)
+
+
+def extension_status_label(status: str) -> str:
+    return EXTENSION_STATUS_LABELS.get(ExtensionStatus(status), status)

@@ -81,14 +81,23 @@ def test_import_then_reimport_duplicates_nothing_and_says_so(tmp_path):
 
 
 def test_a_revised_document_shows_its_changes(tmp_path):
-    kehoach("import", str(PLAN), data_dir=tmp_path)
+    assert kehoach("import", str(PLAN), data_dir=tmp_path).returncode == 0
     revised = tmp_path / "revised.txt"
     revised.write_text(
         PLAN.read_text(encoding="utf-8").replace("(*trước ngày 20/6*)", "(*trước ngày 25/6*)"),
         encoding="utf-8",
     )
     result = kehoach("import", str(revised), data_dir=tmp_path)
-    assert "Đã cập nhật kế hoạch #1" in result.stdout and "~ " in result.stdout
+    assert result.returncode == 0, result.stderr
+    assert "Đã cập nhật kế hoạch #1" in result.stdout
+    # the duty whose deadline moved (one task per body it names) is listed by its own text
+    assert "không đổi 54, thêm 0, sửa 4, bỏ 0" in result.stdout
+    listed = result.stdout.split("Đã cập nhật kế hoạch #1")[1].splitlines()[1:]
+    assert len(listed) == 4, listed
+    assert all(
+        line.startswith("  ~ Các cơ quan đơn vị liên quan và UBND các xã báo cáo kết quả")
+        for line in listed
+    )
 
 
 @pytest.mark.parametrize(
@@ -106,6 +115,17 @@ def test_bad_documents_get_one_clear_line_and_an_exit_code(tmp_path, content, na
     assert result.returncode == code
     assert "Traceback" not in result.stderr and name in result.stderr
     assert words.lower() in result.stderr.lower()
+    assert len(result.stderr.strip().splitlines()) == 1
+    assert "not a zip" not in result.stderr.lower()  # the library's English stays out
+
+
+def test_the_technical_detail_of_a_bad_document_is_shown_only_when_debugging(tmp_path):
+    path = tmp_path / "hong.docx"
+    path.write_bytes(b"PK\x03\x04 not really a zip")
+    plain = kehoach("extract", str(path), data_dir=tmp_path)
+    debug = kehoach("extract", str(path), data_dir=tmp_path, KEHOACH_DEBUG="1")
+    assert "File is not a zip file" not in plain.stderr
+    assert "Chi tiết kỹ thuật: BadZipFile: File is not a zip file" in debug.stderr
 
 
 def test_a_missing_file_and_a_date_that_does_not_exist_are_clear_errors(tmp_path):
@@ -113,17 +133,33 @@ def test_a_missing_file_and_a_date_that_does_not_exist_are_clear_errors(tmp_path
     assert missing.returncode == 3 and "Traceback" not in missing.stderr
     kehoach("import", str(PLAN), data_dir=tmp_path)
     bad_date = kehoach("task", "due", "1", "31/06/2022", data_dir=tmp_path)
-    assert bad_date.returncode == 2 and "31/06/2022" in bad_date.stderr
+    assert bad_date.returncode == 2
+    assert bad_date.stderr.strip() == (
+        "Lỗi: Ngày không tồn tại: «31/06/2022» (tháng 6/2022 chỉ có 30 ngày)."
+    )
+    not_a_date = kehoach("task", "due", "1", "2022-13-01", data_dir=tmp_path)
+    assert not_a_date.returncode == 2 and "không có tháng 13" in not_a_date.stderr
     unknown = kehoach("task", "lead", "1", "Bộ Ngoại giao", data_dir=tmp_path)
     assert unknown.returncode == 2 and "Không tìm thấy cơ quan" in unknown.stderr
 
 
-def test_corrections_then_publish_from_the_command_line(tmp_path):
-    kehoach("import", str(PLAN), data_dir=tmp_path)
+def test_publish_refuses_a_task_without_lead_until_forced(tmp_path):
+    # A report duty with no body named in the sentence: the extractor leaves its lead empty.
+    without_lead = tmp_path / "khong-chu-tri.txt"
+    without_lead.write_text(
+        PLAN.read_text(encoding="utf-8").replace(
+            "- Các cơ quan đơn vị liên quan và UBND các xã báo cáo kết quả",
+            "- Rà soát, báo cáo kết quả",
+        ),
+        encoding="utf-8",
+    )
+    assert kehoach("import", str(without_lead), data_dir=tmp_path).returncode == 0
     refused = kehoach("publish", "1", data_dir=tmp_path)
-    if refused.returncode != 0:  # tasks without a lead must be given one first
-        assert "chưa có cơ quan chủ trì" in refused.stderr
-    kehoach(
+    assert refused.returncode == 2
+    assert refused.stderr.startswith("Lỗi: Còn 2 nhiệm vụ chưa có cơ quan chủ trì")
+    assert "kehoach task lead" in refused.stderr and "--force" in refused.stderr
+    assert "dự thảo" in kehoach("plans", data_dir=tmp_path).stdout
+    added = kehoach(
         "task",
         "add",
         "1",
@@ -134,12 +170,84 @@ def test_corrections_then_publish_from_the_command_line(tmp_path):
         "30/09/2022",
         data_dir=tmp_path,
     )
+    assert added.returncode == 0, added.stderr
+    assert "Đã thêm nhiệm vụ #" in added.stdout
     published = kehoach("publish", "1", "--force", data_dir=tmp_path)
     assert published.returncode == 0 and "Đã công bố" in published.stdout
+    plans = kehoach("plans", data_dir=tmp_path).stdout
+    assert "đã ban hành" in plans and "published" not in plans
     listed = kehoach(
         "tasks", "--agency", "phong y te", "--due-before", "2022-10-01", data_dir=tmp_path
     ).stdout
     assert "Tổ chức hội nghị sơ kết" in listed
+
+
+def test_statuses_and_history_are_shown_in_vietnamese_and_local_time(tmp_path):
+    assert kehoach("import", str(PLAN), data_dir=tmp_path).returncode == 0
+    listed = kehoach("tasks", "--plan", "1", data_dir=tmp_path).stdout
+    assert "[chưa thực hiện" in listed and "not_started" not in listed
+    at = {"KEHOACH_NOW": "2022-06-20T08:05:00"}  # Hà Nội time; 01:05 UTC
+    done = kehoach("status", "1", "done", data_dir=tmp_path, **at)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "Nhiệm vụ #1: hoàn thành đúng hạn (100%)."
+    assert kehoach("task", "due", "1", "30/11/2022", data_dir=tmp_path, **at).returncode == 0
+    history = kehoach("task", "history", "1", data_dir=tmp_path).stdout
+    assert (
+        "20/06/2022 08:05  điều phối: Cập nhật tình trạng — tình trạng: chưa thực hiện → "
+        "hoàn thành; tiến độ (%): 100" in history
+    )
+    assert "hạn: " in history and "→ 30/11/2022" in history
+    assert "UTC" not in history and "{" not in history
+
+
+@pytest.mark.parametrize(
+    ("args", "where"),
+    [
+        (["tasks", "--plan", "x"], "kehoach tasks --help"),
+        (["task", "add", "1"], "kehoach task add --help"),
+        (["tasks", "--zz"], "kehoach tasks --help"),
+        (["khong-co-lenh"], "kehoach --help"),
+    ],
+)
+def test_a_wrong_command_line_is_one_vietnamese_line_and_exit_2(tmp_path, args, where):
+    result = kehoach(*args, data_dir=tmp_path)
+    assert result.returncode == 2
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1, result.stderr
+    assert lines[0].startswith("Lệnh không hợp lệ: ") and lines[0].endswith(f"Xem: {where}")
+    assert "usage" not in result.stderr and "error:" not in result.stderr
+
+
+def test_extension_actions_name_the_options_they_need(tmp_path):
+    request = kehoach("extension", "request", data_dir=tmp_path)
+    approve = kehoach("extension", "approve", data_dir=tmp_path)
+    assert request.returncode == 2 and approve.returncode == 2
+    assert request.stderr.startswith("Lỗi: «kehoach extension request» cần --task và --date")
+    assert approve.stderr.startswith("Lỗi: «kehoach extension approve» cần --id")
+    for result in (request, approve):
+        assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+        assert "None" not in result.stderr and "Warning" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("url", "shown", "words"),
+    [
+        ("notaurl", "«notaurl»", "không hợp lệ"),
+        (
+            "postgresql+psycopg://kehoach:bimat@127.0.0.1:1/kehoach",
+            "«postgresql+psycopg://kehoach:***@127.0.0.1:1/kehoach»",
+            "Không làm việc được với cơ sở dữ liệu",
+        ),
+    ],
+)
+def test_an_unusable_database_is_one_line_naming_it_without_the_password(
+    tmp_path, url, shown, words
+):
+    result = kehoach("--db", url, "plans", data_dir=tmp_path)
+    assert result.returncode == 2
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert shown in result.stderr and words in result.stderr
+    assert "bimat" not in result.stderr and "sqlalche" not in result.stderr
 
 
 def test_remind_names_the_setting_that_prevents_sending(tmp_path):
@@ -157,6 +265,9 @@ def test_remind_names_the_setting_that_prevents_sending(tmp_path):
     assert bad_sender.returncode == 2 and "KEHOACH_MAIL_FROM" in bad_sender.stderr
     assert "Traceback" not in no_key.stderr + bad_sender.stderr
     assert dry_run.returncode == 0, dry_run.stderr  # a dry run sends nothing: no settings needed
+    head = dry_run.stdout.splitlines()[0]
+    assert head.startswith("Lượt nhắc việc CHẠY THỬ (không gửi) lúc 08:05 20/06/2022: ")
+    assert "thư đã soạn: " in head and "=" not in head
 
 
 def test_demo_publishes_the_sample_it_imported_and_never_another_draft(tmp_path):
