@@ -80,18 +80,6 @@ class ReminderDigest:
 
 
 @dataclass(frozen=True)
-class OverdueNotice:
-    """A task is past its deadline and not done; ``notice_number`` counts repeats (1, 2, ...)."""
-
-    addressee: Addressee
-    as_of: date
-    item: TaskItem
-    notice_number: int
-    sender_name: str
-    dashboard_url: str
-
-
-@dataclass(frozen=True)
 class PreviousSend:
     """An email already sent about the task, shown in an escalation as proof of chasing."""
 

@@ -25,7 +25,6 @@ from notifications import contexts as c
 # kind -> context type; the kind is also the template folder name.
 KINDS: dict[str, type] = {
     "reminder_digest": c.ReminderDigest,
-    "overdue_notice": c.OverdueNotice,
     "escalation_notice": c.EscalationNotice,
     "weekly_digest": c.WeeklyDigest,
     "milestone_report": c.MilestoneReport,

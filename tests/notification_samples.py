@@ -65,10 +65,6 @@ def reminder_digest(*items: c.TaskItem) -> c.ReminderDigest:
     return c.ReminderDigest(LEAD, AS_OF, tuple(chosen), SENDER, DASHBOARD)
 
 
-def overdue_notice(task: c.TaskItem | None = None) -> c.OverdueNotice:
-    return c.OverdueNotice(LEAD, AS_OF, task or overdue_item(), 2, SENDER, DASHBOARD)
-
-
 def escalation_notice() -> c.EscalationNotice:
     sends = (
         c.PreviousSend(date(2024, 3, 12), "Nhắc hạn (còn 3 ngày)", LEAD.name),
@@ -122,7 +118,6 @@ def delivery_problems() -> c.DeliveryProblems:
 
 SAMPLES = {
     "reminder_digest": reminder_digest,
-    "overdue_notice": overdue_notice,
     "escalation_notice": escalation_notice,
     "weekly_digest": weekly_digest,
     "milestone_report": milestone_report,

@@ -84,7 +84,7 @@ def test_a_header_injection_attempt_arrives_without_extra_headers_or_recipients(
     smtp_server: ScriptedSMTPServer,
 ) -> None:
     text = "Nộp báo cáo\r\nBcc: evil@example.com =?UTF-8?Q?=0A?=Bcc: evil2@example.com"
-    rendered = render("overdue_notice", s.overdue_notice(s.overdue_item(text)))
+    rendered = render("reminder_digest", s.reminder_digest(s.overdue_item(text)))
     send(smtp_server, email("k1", rendered=rendered))
     [got] = smtp_server.received
     assert set(got.message.keys()) == SENT_HEADERS

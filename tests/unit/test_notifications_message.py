@@ -64,7 +64,7 @@ def plain(text: str = "Nội dung") -> RenderedEmail:
 
 
 def test_vietnamese_subject_body_and_names_survive_serialization() -> None:
-    rendered = render("overdue_notice", s.overdue_notice())
+    rendered = render("reminder_digest", s.reminder_digest(s.overdue_item()))
     parsed = reparse(build(rendered))
     assert parsed["Subject"] == rendered.subject
     assert parsed["From"].addresses[0].display_name == "Văn phòng HĐND và UBND huyện"
@@ -89,7 +89,7 @@ def test_a_task_text_with_a_bcc_line_adds_no_header() -> None:
         "Việc E\u2028Bcc: evil@example.com",
     ]
     for text in payloads:
-        rendered = render("overdue_notice", s.overdue_notice(s.overdue_item(text)))
+        rendered = render("reminder_digest", s.reminder_digest(s.overdue_item(text)))
         parsed = reparse(build(rendered))
         assert set(parsed.keys()) == EXPECTED_HEADERS, text
         assert "Bcc" not in parsed and "evil@example.com" not in str(parsed["To"])

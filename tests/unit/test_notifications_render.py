@@ -50,9 +50,9 @@ def test_a_missing_field_fails_rendering_instead_of_leaving_a_blank() -> None:
 
 def test_a_context_of_the_wrong_type_is_refused_with_a_clear_message() -> None:
     with pytest.raises(RenderError, match="needs a ReminderDigest"):
-        render("reminder_digest", s.overdue_notice())
+        render("reminder_digest", s.escalation_notice())
     with pytest.raises(RenderError, match="unknown email kind"):
-        render("birthday_card", s.overdue_notice())
+        render("birthday_card", s.reminder_digest(s.overdue_item()))
 
 
 def test_html_escapes_script_template_syntax_and_ampersands_from_task_text() -> None:
@@ -65,17 +65,18 @@ def test_html_escapes_script_template_syntax_and_ampersands_from_task_text() -> 
 
 
 def test_plain_text_keeps_user_text_literal_and_unescaped() -> None:
-    email = render("overdue_notice", s.overdue_notice(s.overdue_item(HOSTILE)))
+    email = render("reminder_digest", s.reminder_digest(s.overdue_item(HOSTILE)))
     assert HOSTILE in email.text
     assert "&amp;" not in email.text and "49" not in email.text
 
 
 def test_user_text_in_a_subject_is_flattened_to_one_safe_line() -> None:
     text = "Nộp báo cáo\r\nBcc: evil@example.com\t=?UTF-8?Q?=0A?=Bcc: x@example.com\x00"
-    email = render("overdue_notice", s.overdue_notice(s.overdue_item(text)))
+    email = render("reminder_digest", s.reminder_digest(s.overdue_item(text)))
     assert "\r" not in email.subject and "\n" not in email.subject and "\x00" not in email.subject
     assert "=?" not in email.subject
-    assert email.subject.startswith("[Quá hạn - lần 2] Nộp báo cáo Bcc: evil@example.com")
+    prefix = "[Nhắc việc] Thời hạn 15/03/2024: Nộp báo cáo Bcc: evil@example.com"
+    assert email.subject.startswith(prefix)
 
 
 def test_one_line_breaks_every_encoded_word_opener() -> None:
