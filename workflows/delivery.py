@@ -25,6 +25,7 @@ from notifications.message import Mailbox, build_message
 from notifications.outcomes import Outcome, SendOutcome
 from notifications.render import RenderedEmail
 from notifications.smtp import SmtpConfig, send_batch_blocking
+from workflows.rules.reminders import is_superseded
 
 LEASE = timedelta(minutes=10)
 FIRST_RETRY = timedelta(minutes=5)
@@ -175,13 +176,13 @@ def _record(
         current.status = MessageStatus.PAUSED
         report.paused = True
         report.lines.append(f"  ⏸ máy chủ thư từ chối đăng nhập ({outcome.code}): tạm dừng gửi")
-    else:
+    elif outcome.retryable:
         _schedule_retry(current, now, report)
     session.add(current)
 
 
 def _schedule_retry(row: OutboxMessage, now: datetime, report: DeliveryReport) -> None:
-    if row.expires_at is not None and now >= row.expires_at:
+    if is_superseded(row, now):
         row.status = MessageStatus.SUPERSEDED  # a before-deadline reminder is useless after it
         report.superseded += 1
         return
