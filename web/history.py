@@ -11,26 +11,10 @@ from sqlmodel import Session, col, select
 from models.agencies import Agency
 from models.delivery import Notice, OutboxMessage
 from models.tasks import TaskEvent
-from web.render import STORED_STATUS_LABELS
 from workflows.outbox_view import STATUS_LABELS as MAIL_LABELS
 from workflows.rules.timefmt import dmy
-
-KIND_LABELS = {
-    "imported": "Nhập từ văn bản",
-    "changed": "Văn bản sửa đổi thay đổi nhiệm vụ",
-    "correction_kept": "Giữ chỉnh sửa của điều phối khi nhập lại",
-    "corrected": "Điều phối chỉnh sửa",
-    "added": "Điều phối thêm nhiệm vụ",
-    "dropped": "Bỏ nhiệm vụ",
-    "restored": "Khôi phục nhiệm vụ",
-    "status": "Cập nhật tình trạng",
-    "status_refused": "Cập nhật bị từ chối (xung đột)",
-    "deadline": "Đổi thời hạn",
-    "extension_requested": "Xin gia hạn",
-    "extension_approved": "Gia hạn được duyệt",
-    "extension_refused": "Gia hạn bị từ chối",
-    "evidence": "Thêm minh chứng",
-}
+from workflows.status_view import STORED_STATUS_LABELS
+from workflows.task_history import KIND_LABELS
 
 
 @dataclass(frozen=True)

@@ -18,17 +18,12 @@ from starlette.responses import HTMLResponse
 from workflows.rules.quarters import Quarter
 from workflows.rules.status import CATEGORY_LABELS, Category
 from workflows.rules.timefmt import dmy, dmy_hm
+from workflows.status_view import STORED_STATUS_LABELS
 
 TEMPLATES = Path(__file__).parent / "templates"
 FLASH_COOKIE = "kh_flash"
 
 ROLE_LABELS = {"coordinator": "Điều phối", "agency": "Cơ quan", "leader": "Lãnh đạo"}
-STORED_STATUS_LABELS = {
-    "not_started": "Chưa thực hiện",
-    "in_progress": "Đang thực hiện",
-    "done": "Hoàn thành",
-    "dropped": "Đã bỏ",
-}
 
 
 def _dmy(value: date | datetime | None, empty: str = "—") -> str:

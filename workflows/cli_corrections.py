@@ -71,9 +71,9 @@ def history_lines(session: Any, task_id: int) -> list[str]:
 
     from models.agencies import Agency
     from models.tasks import TaskEvent
-    from web.history import KIND_LABELS
     from workflows.lookups import get_task
     from workflows.rules.timefmt import dmy, to_local
+    from workflows.task_history import KIND_LABELS
 
     get_task(session, task_id)
     names = {a.id: a.name for a in session.exec(select(Agency)).all()}
@@ -107,7 +107,7 @@ def describe_detail(detail: dict[str, Any], names: dict[Any, str]) -> str:
 
 def _value(key: str, value: Any, names: dict[Any, str]) -> str:
     from notifications.render import kind_label
-    from web.render import STORED_STATUS_LABELS
+    from workflows.status_view import STORED_STATUS_LABELS
 
     if value is None or value == []:
         return "không có"

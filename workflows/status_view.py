@@ -53,3 +53,12 @@ def plan_status_label(status: str) -> str:
 
 def extension_status_label(status: str) -> str:
     return EXTENSION_STATUS_LABELS.get(ExtensionStatus(status), status)
+
+
+# A stored status as people say it (without the on-time/overdue judgement of status_label).
+STORED_STATUS_LABELS = {
+    "not_started": "Chưa thực hiện",
+    "in_progress": "Đang thực hiện",
+    "done": "Hoàn thành",
+    "dropped": "Đã bỏ",
+}

@@ -26,3 +26,22 @@ def _plain(value: Any) -> Any:
     if hasattr(value, "isoformat"):
         return value.isoformat()
     return value
+
+
+# What each recorded event kind is called in histories (web page and CLI).
+KIND_LABELS = {
+    "imported": "Nhập từ văn bản",
+    "changed": "Văn bản sửa đổi thay đổi nhiệm vụ",
+    "correction_kept": "Giữ chỉnh sửa của điều phối khi nhập lại",
+    "corrected": "Điều phối chỉnh sửa",
+    "added": "Điều phối thêm nhiệm vụ",
+    "dropped": "Bỏ nhiệm vụ",
+    "restored": "Khôi phục nhiệm vụ",
+    "status": "Cập nhật tình trạng",
+    "status_refused": "Cập nhật bị từ chối (xung đột)",
+    "deadline": "Đổi thời hạn",
+    "extension_requested": "Xin gia hạn",
+    "extension_approved": "Gia hạn được duyệt",
+    "extension_refused": "Gia hạn bị từ chối",
+    "evidence": "Thêm minh chứng",
+}
