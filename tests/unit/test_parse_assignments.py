@@ -193,3 +193,64 @@ def test_an_item_ending_with_a_colon_takes_its_bullets_as_what_the_duty_is() -> 
         "Tham gia thực hiện các nhiệm vụ: Tham gia các phiên họp của Ủy ban bầu cử xã."
     )
     assert (task.lead, task.due) == ("Phó Chủ tịch Thường trực", date(2026, 4, 30))
+
+
+CARRIED = """KẾ HOẠCH
+
+Công tác pháp chế năm 2026
+
+IV. TỔ CHỨC THỰC HIỆN
+
+1. Các sở, ngành tỉnh xây dựng kế hoạch của ngành xong trong tháng 12/2026.
+
+Định kỳ báo cáo UBND tỉnh kết quả thực hiện hằng năm (trước ngày 15 tháng 11).
+
+2. Sở Tài chính chủ trì bố trí kinh phí thực hiện Kế hoạch.
+
+Kiểm tra việc sử dụng kinh phí của các đơn vị.
+"""
+
+
+def test_a_paragraph_naming_no_body_after_a_numbered_sentence_goes_on_about_its_subject() -> None:
+    tasks = {t.line: t for t in parse_plan(CARRIED).tasks}
+    assert (tasks[9].lead, tasks[9].recurrence) == ("Các sở, ngành tỉnh", "năm")
+    assert (tasks[11].lead, tasks[13].lead) == ("Sở Tài chính", "Sở Tài chính")
+
+
+def test_a_paragraph_with_its_own_subject_keeps_it() -> None:
+    text = CARRIED.replace("Kiểm tra việc", "Sở Nội vụ kiểm tra việc")
+    task = next(t for t in parse_plan(text).tasks if t.line == 13)
+    assert task.lead == "Sở Nội vụ"
+
+
+TITLED = """KẾ HOẠCH
+
+Công tác pháp chế năm 2026
+
+III. NHIỆM VỤ, GIẢI PHÁP
+
+1. Bồi dưỡng đội ngũ làm công tác pháp chế
+
+- Mở lớp bồi dưỡng kỹ năng soạn thảo văn bản cho công chức.
+
+Đơn vị chủ trì: Sở Tư pháp.
+
+2. Học tập kinh nghiệm của các tỉnh bạn
+
+Tổ chức đoàn công tác học tập kinh nghiệm xây dựng văn bản tại các tỉnh.
+
+- Đơn vị chủ trì: Sở Tư pháp.
+
+- Đơn vị phối hợp: Văn phòng UBND tỉnh.
+
+- Thời gian thực hiện: Quý III/2026.
+"""
+
+
+def test_field_bullets_after_a_paragraph_under_a_group_title_make_the_paragraph_the_duty() -> None:
+    tasks = parse_plan(TITLED).tasks
+    study = [t for t in tasks if t.section == "III.2"]
+    assert [(t.line, t.lead, t.partners, t.due) for t in study] == [
+        (15, "Sở Tư pháp", ["Văn phòng UBND tỉnh"], date(2026, 9, 30))
+    ]
+    assert study[0].text.startswith("Tổ chức đoàn công tác")

@@ -111,3 +111,28 @@ def test_a_draft_has_no_number_and_no_date_but_a_year() -> None:
 def test_without_a_letterhead_the_issuer_comes_from_the_body_and_its_locality() -> None:
     h = header(DRAFT)
     assert (h.issuer, h.locality) == ("Ủy ban nhân dân huyện Ngọc Hồi", "huyện Ngọc Hồi")
+
+
+def test_a_title_wrapped_over_capitalised_lines_without_blank_lines_is_one_title() -> None:
+    text = (
+        "KẾ HOẠCH\n"
+        "NÂNG CAO CHẤT LƯỢNG ĐỘI NGŨ CÁN BỘ LÀM CÔNG TÁC PHÁP CHẾ\n"
+        "TRÊN ĐỊA BÀN TỈNH GIAI ĐOẠN 2026 - 2030\n"
+        "Căn cứ Luật Ban hành văn bản quy phạm pháp luật;\n"
+        "I. MỤC ĐÍCH\n"
+        "- Nâng cao chất lượng.\n"
+    )
+    h = header(text)
+    assert h.title == (
+        "NÂNG CAO CHẤT LƯỢNG ĐỘI NGŨ CÁN BỘ LÀM CÔNG TÁC PHÁP CHẾ TRÊN ĐỊA BÀN TỈNH "
+        "GIAI ĐOẠN 2026 - 2030"
+    )
+    assert (h.period_start, h.period_end) == (date(2026, 1, 1), date(2030, 12, 31))
+
+
+def test_the_title_of_a_decision_does_not_swallow_the_signer_line_after_it() -> None:
+    text = (
+        "QUYẾT ĐỊNH\n\nVỀ VIỆC BAN HÀNH KẾ HOẠCH CÔNG TÁC NĂM 2026\n\n"
+        "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH AN HÒA\n\nCăn cứ Luật Tổ chức chính quyền địa phương;\n"
+    )
+    assert header(text).title == "VỀ VIỆC BAN HÀNH KẾ HOẠCH CÔNG TÁC NĂM 2026"

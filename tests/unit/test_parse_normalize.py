@@ -83,3 +83,29 @@ def test_a_star_bullet_stays_a_bullet() -> None:
 
 def test_the_source_comment_of_an_export_is_not_text() -> None:
     assert paragraphs("# source: somewhere\nKẾ HOẠCH") == [(2, "KẾ HOẠCH")]
+
+
+def _dense(lines: list[str]) -> str:
+    """PDF text: hard-wrapped, no blank line anywhere (enough lines to measure the layout)."""
+    filler = ["- Tổ chức tuyên truyền sâu rộng các chủ trương của tỉnh đến mọi người dân."] * 12
+    return "\n".join(lines + filler)
+
+
+def test_pdf_text_joins_a_line_ending_with_an_organisation_word_to_the_name_after_it() -> None:
+    result = paragraphs(
+        _dense(
+            [
+                "+ Sở",
+                "Y tế: hướng dẫn phương án bảo đảm y tế.",
+                "Đơn vị chủ trì: Các",
+                "Sở, ngành, đơn vị thuộc tỉnh.",
+            ]
+        )
+    )
+    assert result[0] == (1, "+ Sở Y tế: hướng dẫn phương án bảo đảm y tế.")
+    assert result[1] == (3, "Đơn vị chủ trì: Các Sở, ngành, đơn vị thuộc tỉnh.")
+
+
+def test_pdf_text_keeps_a_capitalised_sentence_start_after_a_finished_line_apart() -> None:
+    result = paragraphs(_dense(["- Rà soát hồ sơ của các đơn vị.", "Sở Y tế tổng hợp kết quả."]))
+    assert result[:2] == [(1, "- Rà soát hồ sơ của các đơn vị."), (2, "Sở Y tế tổng hợp kết quả.")]

@@ -33,6 +33,10 @@ from workflows.parsing.tables import Table
 from workflows.parsing.text_duties import TextDuties
 
 _CLOSING = re.compile(r"^(?:Trên đây|Trong quá trình|Quá trình thực hiện|Nơi nhận)")
+# "3. Trong quá trình thực hiện, nếu có vướng mắc, … phản ánh về …": a condition, not a duty
+_CONDITIONAL = re.compile(
+    r"^(?:(?:Trong|Quá) (?:quá )?trình[^,]{0,40},\s*)?[Nn]ếu có (?:khó khăn|vướng mắc|phát sinh)"
+)
 _PARTNER_INTRO = re.compile(r"^(?:Chủ trì,?\s*)?phối hợp(?:\s+với)?\s*:?$", re.I)
 
 
@@ -65,6 +69,9 @@ class _Walker(FieldLines, TextDuties):
                 self.out.has_assignment_section = True
             if self._field(item, node):
                 continue
+            if item.kind in ("arabic", "letter") and _CONDITIONAL.match(item.text):
+                self._reset()
+                continue
             self._item(item, node)
         return self.out
 
@@ -76,6 +83,7 @@ class _Walker(FieldLines, TextDuties):
         if self.field_targets is not None:
             self.pending, self.field_targets = [], None
         if item.node is not None:
+            self.subject = []
             self._lead_in()
             self._reset()
             if item.kind in ("roman", "part"):
@@ -93,7 +101,12 @@ class _Walker(FieldLines, TextDuties):
             return
         heading = self.bodies_for(node)
         emit = context is not None
-        added = self._add(text, item, node, heading, emit=emit, issuer_list=context == "issuer")
+        carried = self.subject if item.kind == "text" and context == "assign" else []
+        added = self._add(
+            text, item, node, heading, emit=emit, issuer_list=context == "issuer", carried=carried
+        )
+        named = not heading and item.kind in ("arabic", "letter", "text")
+        self.subject = added[-1].leads if named and added and added[-1].leads else []
         if item.node is not None and added and not any(c.leads for c in added):
             self.orphans += [(item.node.parent, c) for c in added]
         if (text.rstrip().endswith(":") and added) or (

@@ -1,7 +1,8 @@
 """Field lines ("Đơn vị chủ trì: …", "Đơn vị phối hợp: …", "Thời gian thực hiện: …").
 
 After content items they turn those items into duties; written as bullets inside a numbered item
-they describe that item, and the item itself is the duty.
+they describe that item, and the item itself is the duty - unless what the item holds is a prose
+paragraph: then the heading is a group title and the paragraph is the duty.
 """
 
 from __future__ import annotations
@@ -58,6 +59,11 @@ class FieldLines(WalkState):
     def _targets(self, item: Item, node: Node | None) -> list[Candidate]:
         pending = [c for c in self.pending if c.node is node or c.section == item.section]
         if item.kind == "bullet" and node is not None and node.kind in ("arabic", "letter"):
+            prose = {i.line for i in node.items if i.kind == "text"}
+            if pending and all(c.line in prose and not c.milestone for c in pending):
+                # "9. <group title>" / "<the duty, as a paragraph>" / "- Đơn vị chủ trì: …":
+                # the paragraph is the duty, as a bullet would be; the heading only titles it
+                return pending
             steps = []
             for cand in pending:
                 cand.emit = False  # descriptive bullets of the item the fields describe

@@ -91,7 +91,10 @@ def _title(header: Header, items: list[Item]) -> None:
         for i, item in enumerate(items[:-1]):
             if len(item.para.text) <= 16 and _plain(item.para.text) == kind:
                 title = items[i + 1]
-                text = re.split(r"\s*\((?:Ban hành\s+)?[Kk]èm theo", title.para.text)[0].strip()
+                text = title.para.text
+                if kind == "KE HOACH":
+                    text = _wrapped_title(text, items[i + 2 : i + 5])
+                text = re.split(r"\s*\((?:Ban hành\s+)?[Kk]èm theo", text)[0].strip()
                 header.title = text
                 header.title_line = title.line
                 if kind == "KE HOACH":
@@ -99,6 +102,19 @@ def _title(header: Header, items: list[Item]) -> None:
                 break
         if header.title:
             return
+
+
+def _wrapped_title(text: str, following: list[Item]) -> str:
+    """A plan's title wrapped over several capitalised lines that came apart (PDF text has no
+    blank lines to tell where the title ends): the capitalised paragraphs right after it."""
+    for item in following:
+        line = item.para.text
+        if item.kind != "text" or line != line.upper() or sum(c.isalpha() for c in line) < 3:
+            break
+        if text.endswith((".", ":", ";")) or re.match(r"\(|CĂN CỨ|THỰC HIỆN", line):
+            break
+        text = f"{text} {line}"
+    return text
 
 
 def _plain(text: str) -> str:

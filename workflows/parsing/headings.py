@@ -25,6 +25,7 @@ from workflows.parsing.timephrases import TimeSpec, parse_time
 
 _ASSIGN = re.compile(
     r"to chuc thuc hien|phan cong|trach nhiem|che do bao cao|che do thong tin|giao nhiem vu"
+    r"|^nhiem vu cua\b"  # "Nhiệm vụ của thành viên Ban Chỉ đạo": whose duties follow
 )
 _ISSUER = re.compile(r"^nhiem vu (?:cu the|thuong xuyen|trong tam|chu yeu|chung)(?!.*giai phap)")
 _TARGET = re.compile(r"chi tieu|muc tieu")
@@ -55,6 +56,8 @@ def _category(node: Node) -> str | None:
     title = _folded(node.title[:120])
     if title.endswith("!"):  # a slogan ("Mỗi lá phiếu là … một trách nhiệm …!") is no heading
         return category(node.parent)
+    if node.kind in ("arabic", "letter") and is_sentence(node):
+        return category(node.parent)  # a duty written as a sentence ("… bố trí kinh phí ….")
     if len(title.split()) <= 14 or node.kind in ("roman", "part"):
         if _ASSIGN.search(title):
             return "assign"
@@ -89,8 +92,12 @@ def heading_bodies(node: Node) -> tuple[list[str], str] | None:
     if not rest and _name_like(name):
         return names_of(name), ""
     has_items = bool(node.items or node.children)
-    if has_items and not re.search(r"\.\s|;", title) and len(title.split()) <= 16:
-        return names_of(re.sub(r"\s*\([^)]*\)", "", title).rstrip(":")), ""
+    # "Các cơ quan tham mưu … (gồm các Sở: …)": the parenthesis lists members, it is no duty.
+    bare = re.sub(r"\s*\([^)]*\)", "", title).rstrip(":")
+    # A numbered sentence ("1. Các sở … xây dựng kế hoạch ….") followed by prose is no title.
+    short = len(bare.split()) <= 16 and not re.search(r"\.\s|;", bare)
+    if has_items and short and not is_sentence(node):
+        return names_of(bare), ""
     return None
 
 

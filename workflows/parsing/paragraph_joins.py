@@ -48,7 +48,9 @@ _TERMINAL = re.compile(r"[.;:!?…]\s*[”\"’')\]*]*\s*$")
 # continues it, even a capitalised name ("chỉ đạo Báo và" / "Phát thanh, Truyền hình …").
 _OPEN_END = re.compile(
     r"(?:,|(?<!\w)(?:và|hoặc|của|các|những|với|cho|về|tại|trong|theo|để|đến|từ|là|được|bằng"
-    r"|thuộc|nhằm|như|cùng|đối với|trên|giữa|qua|vào|số|ngày|tháng))\s*$"
+    r"|thuộc|nhằm|như|cùng|đối với|trên|giữa|qua|vào|số|ngày|tháng)"
+    # an organisation word whose name is still to come ("+ Sở" / "Xây dựng: hướng dẫn …")
+    r"|(?<!\w)(?:Các|Những|Sở|Phòng|Ban|Bộ|Cục|Chi cục|Trung tâm|Ủy ban|Uỷ ban|Viện|Đài))\s*$"
 )
 _NUMBERED = re.compile(rf"^(?:{ROMAN}\s*[.:)]|\d{{1,2}}(?:\.\d{{1,2}})*[.)]?|[a-zđ]\))\s+\S")
 

@@ -28,6 +28,11 @@ _PART = re.compile(
     r"^PH[ỤU] L[ỤU]C(?:\s+(?:SỐ\s+)?(\d+|[IVX]+))?\b|^Phụ lục(?: số)?\s*(\d+)?", re.I
 )
 _CLOSING = re.compile(r"^(?:Trên đây là|Nơi nhận)")
+# The title of a document attached after a Quyết định's signature ("KẾ HOẠCH" on its own line,
+# "(Ban hành kèm theo Quyết định số …)"): the attached plan starts, its sections count again.
+_ATTACHED = re.compile(
+    r"^(?:KẾ HOẠCH|CHƯƠNG TRÌNH|ĐỀ ÁN)\s*:?\s*$|^\(?\s*(?:Ban hành\s+)?[Kk]èm theo\s+Quyết định"
+)
 _ROMAN_NAMES = ["", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII"]
 
 
@@ -123,6 +128,8 @@ class TreeBuilder:
     def add(self, item: Item) -> None:
         if _CLOSING.match(item.para.text):
             self.closed = True
+        elif self.closed and _ATTACHED.match(item.para.text.strip("* ")):
+            self._reopen()
         if self.closed and item.kind not in ("part",):
             item.section = self.current.key if self.current else ""
             return  # closing words, recipients and signature belong to no section
@@ -160,6 +167,12 @@ class TreeBuilder:
         self.roman, self.letter, self.arabic = None, None, {}
         self._last_roman = 0
 
+    def _reopen(self) -> None:
+        """A document attached after the signature (a Quyết định's plan) starts afresh."""
+        self.closed = False
+        self.part, self.roman, self.letter, self.arabic = None, None, None, {}
+        self._last_roman = 0
+
     def _roman(self, item: Item) -> None:
         value = roman_value(item.label)
         if value <= self._last_roman:
@@ -171,6 +184,8 @@ class TreeBuilder:
         self._last_roman = value
         name = _ROMAN_NAMES[value] if value < len(_ROMAN_NAMES) else str(value)
         key = f"{self.part.key}.{name}" if self.part else name
+        while key in self.nodes:  # the same numbering again in an attached document
+            key += "'"
         self.roman = self._new(key, item, self.part)
         self.arabic, self.letter = {}, None
 

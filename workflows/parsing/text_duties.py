@@ -33,21 +33,28 @@ class TextDuties(WalkState):
         heading: list[str],
         emit: bool = True,
         issuer_list: bool = False,
+        carried: list[str] | None = None,
     ) -> list[Candidate]:
         added: list[Candidate] = []
         pieces = split_duties(text)  # content items may become duties when fields follow
         subject: list[str] | None = None
+        inline_heading: list[str] = []
         for piece in pieces:
             inline = re.match(r"^([^:]{3,120}):\s*(\S.*)$", piece, re.S)
             if inline and starts_with_body(inline.group(1)):
                 named = leading_body(inline.group(1))
                 if named and not named[1].strip():
+                    inline_heading = _names(named[0])
                     for sub in split_duties(inline.group(2)):
-                        added += self._one(sub, item, node, _names(named[0]), emit, False)
+                        added += self._one(sub, item, node, inline_heading, emit, False)
                     continue
+            if inline_heading:
+                # "Sở X: hướng dẫn …; phối hợp với Y …": the clauses after the first are X's too
+                added += self._one(piece, item, node, inline_heading, emit, False)
+                continue
             default = [self.issuer] if issuer_list and self.issuer and not heading else None
-            if subject and not heading:
-                default = subject  # "X làm A. Thực hiện B.": B is X's too
+            if (subject or carried) and not heading:
+                default = subject or carried  # "X làm A. Thực hiện B.": B is X's too
             new = self._one(piece, item, node, heading, emit, issuer_list, default)
             if new and subject is None and new[0].leads:
                 subject = new[0].leads

@@ -25,6 +25,9 @@ class WalkState:
         self.node_candidates: dict[str, Candidate] = {}
         # numbered items with no lead, waiting for the field lines that close their group
         self.orphans: list[tuple[Node | None, Candidate]] = []
+        # the body a numbered sentence named as its subject ("1. Các cơ quan … xây dựng …"): a
+        # prose paragraph right after it that names no body goes on about the same subject
+        self.subject: list[str] = []
 
     # -- context -------------------------------------------------------------------------
     def bodies_for(self, node: Node | None) -> list[str]:
