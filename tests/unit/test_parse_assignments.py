@@ -254,3 +254,22 @@ def test_field_bullets_after_a_paragraph_under_a_group_title_make_the_paragraph_
         (15, "Sở Tư pháp", ["Văn phòng UBND tỉnh"], date(2026, 9, 30))
     ]
     assert study[0].text.startswith("Tổ chức đoàn công tác")
+
+
+WRAPPED = """KẾ HOẠCH
+
+Công tác pháp chế năm 2026
+
+IV. TỔ CHỨC THỰC HIỆN
+
+1. Sở Tư pháp
+
+- Sở Tư pháp: rà soát văn bản quy phạm pháp luật của tỉnh;
+hướng dẫn các xã tự kiểm tra văn bản; tổng hợp
+kết quả báo cáo UBND tỉnh.
+"""
+
+
+def test_each_duty_of_a_wrapped_paragraph_cites_the_line_its_own_words_start_on() -> None:
+    lines = {t.text.split()[0]: t.line for t in parse_plan(WRAPPED).tasks}
+    assert lines == {"rà": 9, "hướng": 10, "tổng": 10}

@@ -109,3 +109,9 @@ def test_pdf_text_joins_a_line_ending_with_an_organisation_word_to_the_name_afte
 def test_pdf_text_keeps_a_capitalised_sentence_start_after_a_finished_line_apart() -> None:
     result = paragraphs(_dense(["- Rà soát hồ sơ của các đơn vị.", "Sở Y tế tổng hợp kết quả."]))
     assert result[:2] == [(1, "- Rà soát hồ sơ của các đơn vị."), (2, "Sở Y tế tổng hợp kết quả.")]
+
+
+def test_a_reflowed_paragraph_knows_the_source_line_of_each_word() -> None:
+    (para,) = normalize("- Rà soát hồ sơ của\ncác đơn vị; hướng dẫn\ncác xã thực hiện.").paragraphs
+    assert para.lines == [1, 2, 3]
+    assert [para.line_at(para.text.find(w)) for w in ("Rà", "đơn", "hướng", "xã")] == [1, 2, 2, 3]

@@ -23,6 +23,18 @@ class Para:
     text: str
     line: int
     lines: list[int] = field(default_factory=list)
+    words: list[int] = field(default_factory=list)  # how many words each of ``lines`` holds
+
+    def line_at(self, offset: int) -> int:
+        """The source line holding the character at ``offset`` of :attr:`text`."""
+        before = len(self.text[:offset].split())
+        if offset < len(self.text) and offset > 0 and not self.text[offset - 1].isspace():
+            before -= 1  # the offset falls inside a word: that word's line
+        for number, count in zip(self.lines, self.words, strict=False):
+            if before < count:
+                return number
+            before -= count
+        return self.lines[-1] if self.lines else self.line
 
 
 @dataclass
@@ -111,8 +123,9 @@ def _reflow(units: list[SourceLine | str], style: Layout) -> list[Para]:
             )
             current.text = (current.text + joiner + unit.text).strip()
             current.lines.append(unit.number)
+            current.words.append(len(unit.text.split()) - (joiner == ""))
         else:
-            current = Para(unit.text, unit.number, [unit.number])
+            current = Para(unit.text, unit.number, [unit.number], [len(unit.text.split())])
             paras.append(current)
         gap = 0
     for para in paras:

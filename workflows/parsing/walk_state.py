@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 from workflows.parsing.candidates import Assignments, Candidate
 from workflows.parsing.candidates import tidy as _tidy
 from workflows.parsing.duties import Reading
@@ -49,7 +51,7 @@ class WalkState:
     def _candidate(self, text: str, item: Item, node: Node | None, reading: Reading) -> Candidate:
         cand = Candidate(
             text=_tidy(text),
-            line=item.line,
+            line=_line_of(text, item),
             section=item.section,
             leads=reading.leads,
             partners=reading.partners,
@@ -59,3 +61,14 @@ class WalkState:
         )
         self.out.candidates.append(cand)
         return cand
+
+
+def _line_of(text: str, item: Item) -> int:
+    """Where a duty's own words start: a later duty of a paragraph ("…; phối hợp với X …") cites
+    the source line its text begins on, the first one the paragraph's line."""
+    para = item.para
+    at = para.text.find(text.strip()[:40])
+    head = len(para.text) - len(item.text)  # the label ("1.", "-") before the item's text
+    if at <= head + 1 or not re.search(r"[.;]\s", para.text[head:at]):
+        return item.line  # the first duty ("Sở X: hướng dẫn …" included) starts with the item
+    return para.line_at(at)
