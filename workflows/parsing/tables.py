@@ -76,25 +76,20 @@ def extract_tables(lines: list[str]) -> tuple[list[Table], list[str]]:
     tables: list[Table] = []
     i = 0
     while i < len(out):
-        stripped = out[i].strip()
-        if stripped == "|":
-            end, raw_rows = _pipe_block(out, i)
-            table = _build(raw_rows)
-            if table is not None:
-                tables.append(table)
-                for k in range(i, end):
-                    out[k] = ""
-            i = max(end, i + 1)
+        if out[i].strip() == "|":
+            read_rows = _pipe_block
         elif _ONE_LINE_ROW.match(out[i]):
-            end, raw_rows = _one_line_rows(out, i)
-            table = _build(raw_rows)
-            if table is not None:
-                tables.append(table)
-                for k in range(i, end):
-                    out[k] = ""
-            i = max(end, i + 1)
+            read_rows = _one_line_rows
         else:
             i += 1
+            continue
+        end, raw_rows = read_rows(out, i)
+        table = _build(raw_rows)
+        if table is not None:
+            tables.append(table)
+            for k in range(i, end):
+                out[k] = ""
+        i = max(end, i + 1)
     return tables, out
 
 
