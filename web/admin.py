@@ -1,7 +1,9 @@
 """Accounts from the command line: the first coordinator, then anyone (no default password).
 
 ``kehoach user add --role coordinator EMAIL`` (prompting for the password) calls
-:func:`create_user`; an agency account names its body (``--agency "Phòng Y tế"``).
+:func:`create_user`; an agency account names its body (``--agency "Phòng Y tế"``). A coordinator
+may name one too: it then manages only the plans that body coordinates (``web.scope``); without
+one it manages every plan (the standing office, the administrator).
 """
 
 from __future__ import annotations
@@ -24,7 +26,8 @@ class AccountError(ValueError):
 def create_user(
     database_url: str | None, email: str, role: str, agency: str | None, password: str
 ) -> int:
-    """Create an account and return its id. Agency accounts must name their body."""
+    """Create an account and return its id. Agency accounts must name their body; a coordinator
+    naming one is limited to that body's plans; a leader's body is not kept."""
     try:
         role = Role(role).value
     except ValueError as error:
@@ -37,7 +40,8 @@ def create_user(
     if role == Role.AGENCY and not (agency and agency.strip()):
         raise AccountError("Tài khoản cơ quan phải ghi rõ cơ quan (--agency).")
     with session_scope(database(database_url)) as session:
-        return _insert(session, address, role, agency if role == Role.AGENCY else None, password)
+        body = agency if role in (Role.AGENCY, Role.COORDINATOR) and agency else None
+        return _insert(session, address, role, body, password)
 
 
 def _insert(session: Session, email: str, role: str, agency: str | None, password: str) -> int:

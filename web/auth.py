@@ -39,6 +39,16 @@ class CurrentUser:
         return self.role == Role.COORDINATOR
 
     @property
+    def plan_scoped(self) -> bool:
+        """A coordinator with a body manages only the plans that body coordinates."""
+        return self.is_coordinator and self.agency_id is not None
+
+    @property
+    def access(self) -> str:
+        """What route guards check: the role, or ``plan_coordinator`` for a scoped coordinator."""
+        return "plan_coordinator" if self.plan_scoped else self.role
+
+    @property
     def is_agency(self) -> bool:
         return self.role == Role.AGENCY
 

@@ -32,9 +32,12 @@ SESSION_COOKIE = "kh_session"
 ANON_CSRF_COOKIE = "kh_csrf"
 T = TypeVar("T")
 
-COORDINATOR = frozenset({"coordinator"})
-STAFF = frozenset({"coordinator", "leader"})
-ANY_USER = frozenset({"coordinator", "leader", "agency"})
+# What ``CurrentUser.access`` may be: a coordinator with a body is a "plan_coordinator" (its plans
+# only, see ``web.scope``); the leadership pages count every plan, so it does not get them.
+COORDINATOR = frozenset({"coordinator", "plan_coordinator"})
+STAFF = frozenset({"coordinator", "plan_coordinator", "leader"})
+BOARD = frozenset({"coordinator", "leader"})
+ANY_USER = frozenset({"coordinator", "plan_coordinator", "leader", "agency"})
 
 
 @dataclass(frozen=True)
@@ -120,7 +123,7 @@ def endpoint(
                     if request.method in ("GET", "HEAD"):
                         return RedirectResponse(f"/login?next={quote(_local_path(request))}", 302)
                     raise HTTPException(403, "Cần đăng nhập.")
-                if user.role not in allowed:
+                if user.access not in allowed:
                     raise HTTPException(403, "Tài khoản của bạn không được dùng chức năng này.")
             form = None
             if request.method == "POST":

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func
+from sqlalchemy import ColumnElement, Select, func
 from sqlmodel import Session, col, select
 
 from models.agencies import Agency, AgencyAlias
@@ -22,11 +22,12 @@ class PendingExtension:
     lead: str | None
 
 
-def pending(session: Session) -> list[PendingExtension]:
+def pending(session: Session, scope: ColumnElement[bool] | None = None) -> list[PendingExtension]:
+    """Requests awaiting a decision; ``scope`` (``web.scope.task_scope``) limits their tasks."""
     rows = session.exec(
         select(Extension, Task)
         .join(Task, col(Task.id) == Extension.task_id)
-        .where(Extension.status == ExtensionStatus.REQUESTED)
+        .where(Extension.status == ExtensionStatus.REQUESTED, *_scoped(scope))
         .order_by(col(Extension.requested_at))
     ).all()
     ids = {t.lead_id for _, t in rows if t.lead_id is not None}
@@ -34,11 +35,18 @@ def pending(session: Session) -> list[PendingExtension]:
     return [PendingExtension(x, t, names.get(t.lead_id)) for x, t in rows]
 
 
-def recent_decisions(session: Session, limit: int = 20) -> list[Extension]:
+def _scoped(scope: ColumnElement[bool] | None) -> list[ColumnElement[bool]]:
+    return [] if scope is None else [scope]
+
+
+def recent_decisions(
+    session: Session, scope: ColumnElement[bool] | None = None, limit: int = 20
+) -> list[Extension]:
     return list(
         session.exec(
             select(Extension)
-            .where(Extension.status != ExtensionStatus.REQUESTED)
+            .join(Task, col(Task.id) == Extension.task_id)
+            .where(Extension.status != ExtensionStatus.REQUESTED, *_scoped(scope))
             .order_by(col(Extension.decided_at).desc())
             .limit(limit)
         ).all()
@@ -46,9 +54,12 @@ def recent_decisions(session: Session, limit: int = 20) -> list[Extension]:
 
 
 def delivery_log(
-    session: Session, status: str | None, page: int
+    session: Session, status: str | None, page: int, managed: Select | None = None
 ) -> tuple[list[tuple[OutboxMessage, int]], int]:
+    """One page of sent mail, newest first; ``managed`` (plan ids) keeps only those plans' mail."""
     where = []
+    if managed is not None:
+        where.append(col(OutboxMessage.plan_id).in_(managed))
     if status == "failed":
         where.append(
             col(OutboxMessage.status).in_(

@@ -7,7 +7,7 @@ import unicodedata
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import func
+from sqlalchemy import Select, func
 from sqlmodel import Session, col, select
 
 from models.agencies import Agency
@@ -50,10 +50,15 @@ def warning_line(text: str) -> int | None:
     return int(match.group(1)) if match else None
 
 
-def plan_list(session: Session, drafts: bool) -> list[tuple[Plan, int]]:
+def plan_list(
+    session: Session, drafts: bool, managed: Select | None = None
+) -> list[tuple[Plan, int]]:
+    """Plans newest first: drafts too for coordinators; ``managed`` limits to those plan ids."""
     query = select(Plan).order_by(col(Plan.id).desc())
     if not drafts:
         query = query.where(Plan.status == "published")
+    if managed is not None:
+        query = query.where(col(Plan.id).in_(managed))
     plans = session.exec(query).all()
     counts = dict(
         session.exec(

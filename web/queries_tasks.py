@@ -13,7 +13,7 @@ from models.plans import Plan
 from models.tasks import Task, TaskPartner
 from models.types import PlanStatus, TaskStatus
 from web.auth import CurrentUser
-from web.scope import task_scope
+from web.scope import managed_plan_ids, task_scope
 from workflows.rules.status import Category
 from workflows.status_view import view
 
@@ -182,6 +182,8 @@ def filter_choices(session: Session, user: CurrentUser) -> dict:
     query = select(Plan.id, Plan.number, Plan.title).order_by(col(Plan.id))
     if not user.is_coordinator:  # leadership sees published plans only, drafts not even named
         query = query.where(Plan.status == PlanStatus.PUBLISHED)
+    if (managed := managed_plan_ids(user)) is not None:  # a plan coordinator: its plans only
+        query = query.where(col(Plan.id).in_(managed))
     plans = session.exec(query).all()
     agencies = session.exec(
         select(Agency.id, Agency.name)

@@ -14,7 +14,7 @@ from web.forms import parse_int
 from web.guard import COORDINATOR, Ctx, endpoint, redirect
 from web.queries_admin import bounced, delivery_log, pending, recent_decisions, registry_rows
 from web.render import render
-from web.scope import NOT_FOUND
+from web.scope import NOT_FOUND, managed_plan_ids, task_scope, visible_task
 from workflows.contacts import set_contact
 from workflows.corrections import merge_agency
 from workflows.followup import decide_extension
@@ -25,8 +25,11 @@ from workflows.parsing.text import fold
 
 @endpoint(COORDINATOR)
 async def extensions(ctx: Ctx) -> Response:
+    assert ctx.user is not None
+    scope = task_scope(ctx.user)  # a plan coordinator: its plans' requests only
+
     def load(session: Session) -> dict:
-        return {"pending": pending(session), "decided": recent_decisions(session)}
+        return {"pending": pending(session, scope), "decided": recent_decisions(session, scope)}
 
     return render(ctx.request, "extensions.html", await ctx.db(load))
 
@@ -41,8 +44,10 @@ async def decide(ctx: Ctx) -> Response:
     note = ctx.field("note")[:1000] or None
 
     def apply(session: Session) -> None:
-        if session.get(Extension, extension_id) is None:
+        extension = session.get(Extension, extension_id)
+        if extension is None:
             raise HTTPException(404, NOT_FOUND)
+        visible_task(session, ctx.user, extension.task_id)  # another plan's: 404 too
         decide_extension(
             session, extension_id, choice == "approve", ctx.user.actor, ctx.now(), note
         )
@@ -57,11 +62,12 @@ async def decide(ctx: Ctx) -> Response:
 
 @endpoint(COORDINATOR)
 async def delivery(ctx: Ctx) -> Response:
-    q = ctx.request.query_params
+    assert ctx.user is not None
+    q, managed = ctx.request.query_params, managed_plan_ids(ctx.user)
     status, page = q.get("status"), parse_int(q.get("page"), 1, 1) or 1
 
     def load(session: Session) -> dict:
-        rows, total = delivery_log(session, status, page)
+        rows, total = delivery_log(session, status, page, managed)
         return {"rows": rows, "total": total, "bounced": bounced(session)}
 
     data = await ctx.db(load)

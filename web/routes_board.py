@@ -11,7 +11,7 @@ from starlette.routing import Route
 from models.delivery import MilestoneSnapshot
 from models.tasks import Task
 from web.forms import parse_int, parse_period, period_choices, period_key
-from web.guard import STAFF, Ctx, endpoint
+from web.guard import BOARD, Ctx, endpoint
 from web.queries_board import (
     BUCKETS,
     Scorecard,
@@ -42,7 +42,7 @@ def overdue_page(session: Session, today: date, **filters: int | None) -> tuple[
     return [t.id for t in tasks if t.id is not None], total
 
 
-@endpoint(STAFF)
+@endpoint(BOARD)
 async def board(ctx: Ctx) -> Response:
     q, today = ctx.request.query_params, ctx.today()
     agency_id, plan_id = parse_int(q.get("agency")), parse_int(q.get("plan"))
@@ -86,7 +86,7 @@ async def board(ctx: Ctx) -> Response:
     )
 
 
-@endpoint(STAFF)
+@endpoint(BOARD)
 async def scorecard_page(ctx: Ctx) -> Response:
     today = ctx.today()
     period = parse_period(ctx.request.query_params.get("period"), today)
@@ -104,7 +104,7 @@ async def scorecard_page(ctx: Ctx) -> Response:
     )
 
 
-@endpoint(STAFF)
+@endpoint(BOARD)
 async def milestones(ctx: Ctx) -> Response:
     today = ctx.today()
     year = parse_int(ctx.request.query_params.get("year"), today.year, 1900, 2200) or today.year

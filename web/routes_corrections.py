@@ -9,17 +9,18 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from models.agencies import Agency
-from models.plans import Plan
 from models.tasks import Task, TaskPartner
+from web.auth import CurrentUser
 from web.forms import FormError, parse_date
 from web.guard import COORDINATOR, Ctx, endpoint, redirect
 from web.queries_plans import without_lead
-from web.scope import NOT_FOUND
+from web.scope import NOT_FOUND, visible_plan
 from workflows import corrections
 from workflows.lookups import CorrectionError
 
 
-def _plan_task(session: Session, plan_id: int, task_id: int) -> Task:
+def _plan_task(session: Session, user: CurrentUser, plan_id: int, task_id: int) -> Task:
+    visible_plan(session, user, plan_id)  # a plan coordinator: its body's plans only
     task = session.get(Task, task_id)
     if task is None or task.plan_id != plan_id:
         raise HTTPException(404, NOT_FOUND)
@@ -33,6 +34,7 @@ def _names(text: str) -> list[str]:
 
 @endpoint(COORDINATOR)
 async def correct_task(ctx: Ctx) -> Response:
+    assert ctx.user is not None
     plan_id, task_id = ctx.path_int("plan_id"), ctx.path_int("task_id")
     back = f"/plans/{plan_id}#task-{task_id}"
     try:
@@ -43,7 +45,7 @@ async def correct_task(ctx: Ctx) -> Response:
     registry, now = ctx.request.app.state.registry, ctx.now()
 
     def apply(session: Session) -> list[str]:
-        task = _plan_task(session, plan_id, task_id)
+        task = _plan_task(session, ctx.user, plan_id, task_id)
         changed = []
         current_lead = session.get(Agency, task.lead_id) if task.lead_id else None
         if lead and (current_lead is None or lead != current_lead.name):
@@ -79,10 +81,11 @@ def _partner_names(session: Session, task_id: int) -> list[str]:
 
 @endpoint(COORDINATOR)
 async def drop_task(ctx: Ctx) -> Response:
+    assert ctx.user is not None
     plan_id, task_id = ctx.path_int("plan_id"), ctx.path_int("task_id")
 
     def apply(session: Session) -> None:
-        _plan_task(session, plan_id, task_id)
+        _plan_task(session, ctx.user, plan_id, task_id)
         corrections.drop_task(session, task_id, ctx.now())
 
     await ctx.db(apply)
@@ -91,6 +94,7 @@ async def drop_task(ctx: Ctx) -> Response:
 
 @endpoint(COORDINATOR)
 async def add_task(ctx: Ctx) -> Response:
+    assert ctx.user is not None
     plan_id = ctx.path_int("plan_id")
     back = f"/plans/{plan_id}"
     try:
@@ -100,8 +104,7 @@ async def add_task(ctx: Ctx) -> Response:
     registry = ctx.request.app.state.registry
 
     def apply(session: Session) -> int:
-        if session.get(Plan, plan_id) is None:
-            raise HTTPException(404, NOT_FOUND)
+        visible_plan(session, ctx.user, plan_id)
         task = corrections.add_task(
             session,
             registry,
@@ -124,12 +127,12 @@ async def add_task(ctx: Ctx) -> Response:
 
 @endpoint(COORDINATOR)
 async def publish(ctx: Ctx) -> Response:
+    assert ctx.user is not None
     plan_id = ctx.path_int("plan_id")
     force = ctx.field("force") == "1"
 
     def apply(session: Session) -> None:
-        if session.get(Plan, plan_id) is None:
-            raise HTTPException(404, NOT_FOUND)
+        visible_plan(session, ctx.user, plan_id)
         missing = without_lead(session, plan_id)
         if missing and not force:
             listed = "; ".join(f"#{t.id} (dòng {t.line})" for t in missing[:10])

@@ -15,7 +15,7 @@ from models.tasks import Task, TaskPartner
 from models.types import PlanStatus, TaskStatus
 from web.feeds import feed_agency
 from web.forms import parse_period, period_key
-from web.guard import ANY_USER, STAFF, Ctx, endpoint
+from web.guard import ANY_USER, BOARD, Ctx, endpoint
 from web.ical import Event, calendar
 from web.queries_tasks import all_tasks, lines_for
 from web.routes_board import cached_scorecards
@@ -68,7 +68,7 @@ async def export_tasks(ctx: Ctx) -> Response:
     return _download(data, XLSX, f"nhiem-vu-{today:%Y%m%d}.xlsx")
 
 
-@endpoint(STAFF)
+@endpoint(BOARD)
 async def export_scorecards(ctx: Ctx) -> Response:
     today = ctx.today()
     period = parse_period(ctx.request.query_params.get("period"), today)

@@ -4,19 +4,22 @@ and publishing: ``routes_corrections``)."""
 from __future__ import annotations
 
 from markupsafe import Markup
-from sqlmodel import Session
+from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
 from starlette.routing import Route
 
+from models.plans import Plan
 from models.users import PlanSource
+from web.auth import CurrentUser
 from web.graph_svg import render_svg
 from web.guard import COORDINATOR, STAFF, UPLOAD, Ctx, endpoint, redirect
 from web.intake import MAX_PLAN_BYTES, Upload, read_upload
 from web.queries_plans import graph_data, plan_list, review, timeline
 from web.render import render
-from web.scope import visible_plan
+from web.scope import managed_plan_ids, plan_in_scope, visible_plan
+from workflows.identity import plan_identity
 from workflows.importing import import_plan
 from workflows.intake.errors import DocumentError
 
@@ -24,7 +27,7 @@ from workflows.intake.errors import DocumentError
 @endpoint(STAFF)
 async def plans(ctx: Ctx) -> Response:
     assert ctx.user is not None
-    rows = await ctx.db(plan_list, ctx.user.is_coordinator)
+    rows = await ctx.db(plan_list, ctx.user.is_coordinator, managed_plan_ids(ctx.user))
     return render(ctx.request, "plans.html", {"rows": rows})
 
 
@@ -45,7 +48,10 @@ async def upload_submit(ctx: Ctx) -> Response:
         upload = await run_in_threadpool(read_upload, data, document.filename, registry)
     except DocumentError as error:
         return _upload_error(ctx, error.message)
-    plan_id = await ctx.db(_store, upload, ctx)
+    try:
+        plan_id = await ctx.db(_store, upload, ctx)
+    except OutOfScope as error:
+        return _upload_error(ctx, str(error))
     return redirect(f"/plans/{plan_id}", "Đã nhập kế hoạch dưới dạng dự thảo; hãy rà soát.")
 
 
@@ -55,8 +61,17 @@ def _upload_error(ctx: Ctx, message: str) -> Response:
     )
 
 
+class OutOfScope(Exception):
+    """A plan coordinator's upload of a plan another body coordinates (rolled back)."""
+
+
 def _store(session: Session, upload: Upload, ctx: Ctx) -> int:
-    now = ctx.now()
+    assert ctx.user is not None
+    now, user = ctx.now(), ctx.user
+    identity = plan_identity(upload.plan)
+    existing = session.exec(select(Plan).where(Plan.identity == identity)).first()
+    if existing is not None and not plan_in_scope(user, existing):
+        raise OutOfScope(_not_yours(existing))
     outcome = import_plan(
         session,
         upload.plan,
@@ -65,6 +80,12 @@ def _store(session: Session, upload: Upload, ctx: Ctx) -> int:
         source_sha256=upload.sha256,
         now=now,
     )
+    plan = session.get(Plan, outcome.plan_id)
+    assert plan is not None
+    if user.plan_scoped and plan.coordinator_id is None:
+        plan.coordinator_id = user.agency_id  # the uploader's body coordinates it
+    if not plan_in_scope(user, plan):
+        raise OutOfScope(_not_yours(plan))  # the document names another coordinating body
     source = session.get(PlanSource, outcome.plan_id)
     if source is None:
         source = PlanSource(plan_id=outcome.plan_id, text=upload.text, stored_at=now)
@@ -73,13 +94,31 @@ def _store(session: Session, upload: Upload, ctx: Ctx) -> int:
     return outcome.plan_id
 
 
+def _not_yours(plan: Plan) -> str:
+    number = plan.number or plan.title or f"#{plan.id}"
+    return (
+        f"Kế hoạch «{number}» do cơ quan khác điều phối; tài khoản của bạn chỉ quản lý các kế "
+        "hoạch do cơ quan mình điều phối."
+    )
+
+
+def _related(user: CurrentUser, data: dict) -> dict:
+    """Parent and child plans are named only when the user may open them."""
+    parent = data.get("parent")
+    return {
+        **data,
+        "parent": parent if parent is not None and plan_in_scope(user, parent) else None,
+        "children": [p for p in data.get("children", []) if plan_in_scope(user, p)],
+    }
+
+
 @endpoint(STAFF)
 async def plan_review(ctx: Ctx) -> Response:
     assert ctx.user is not None
     plan_id, today = ctx.path_int("plan_id"), ctx.today()
 
     def load(session: Session) -> dict:
-        return review(session, visible_plan(session, ctx.user, plan_id), today)
+        return _related(ctx.user, review(session, visible_plan(session, ctx.user, plan_id), today))
 
     return render(ctx.request, "review.html", await ctx.db(load))
 
@@ -91,7 +130,7 @@ async def plan_graph(ctx: Ctx) -> Response:
 
     def load(session: Session) -> dict:
         plan = visible_plan(session, ctx.user, plan_id)
-        return {"plan": plan, **graph_data(session, plan, today)}
+        return _related(ctx.user, {"plan": plan, **graph_data(session, plan, today)})
 
     data = await ctx.db(load)
     svg = Markup(render_svg(data["nodes"], data["edges"], data["reports"]))  # escaped inside

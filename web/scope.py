@@ -2,13 +2,17 @@
 
 An agency user sees the tasks of published plans its body leads or cooperates on; anything else
 answers 404, so a guessed id does not reveal that a task exists. Only the lead body updates.
-Leadership sees published plans and changes nothing; coordinators see and change everything.
+Leadership sees published plans and changes nothing. A coordinator without a body (the standing
+office, the administrator) sees and changes everything; a coordinator with a body (a "plan
+coordinator") only the plans that body coordinates (``Plan.coordinator_id``), drafts included,
+with their tasks, extensions and mail.
 """
 
 from __future__ import annotations
 
 from sqlalchemy import ColumnElement, and_, or_
 from sqlmodel import Session, col, select
+from sqlmodel.sql.expression import SelectOfScalar
 from starlette.exceptions import HTTPException
 
 from models.plans import Plan
@@ -19,10 +23,19 @@ from web.auth import CurrentUser
 NOT_FOUND = "Không tìm thấy trang hoặc mục bạn yêu cầu."
 
 
+def managed_plan_ids(user: CurrentUser) -> SelectOfScalar[int | None] | None:
+    """The ids of the plans a plan coordinator manages (None: a coordinator without a body,
+    or not a coordinator; callers check the role)."""
+    if not user.plan_scoped:
+        return None
+    return select(Plan.id).where(Plan.coordinator_id == user.agency_id)
+
+
 def task_scope(user: CurrentUser) -> ColumnElement[bool] | None:
     """A WHERE clause limiting tasks to what ``user`` may see (None: no limit)."""
     if user.is_coordinator:
-        return None
+        managed = managed_plan_ids(user)
+        return None if managed is None else col(Task.plan_id).in_(managed)
     published = col(Task.plan_id).in_(select(Plan.id).where(Plan.status == PlanStatus.PUBLISHED))
     if user.is_leader:
         return published
@@ -61,9 +74,17 @@ def can_write(user: CurrentUser | None, task: Task) -> bool:
     )
 
 
+def plan_in_scope(user: CurrentUser, plan: Plan) -> bool:
+    """Coordinators see drafts too (a plan coordinator only its body's plans); leadership only
+    published plans."""
+    if user.is_coordinator:
+        return not user.plan_scoped or plan.coordinator_id == user.agency_id
+    return plan.status == PlanStatus.PUBLISHED
+
+
 def visible_plan(session: Session, user: CurrentUser, plan_id: int) -> Plan:
-    """Coordinators see drafts too; leadership only published plans."""
+    """The plan if ``user`` may see it (a coordinator may also change it); 404 otherwise."""
     plan = session.get(Plan, plan_id)
-    if plan is None or (not user.is_coordinator and plan.status != PlanStatus.PUBLISHED):
+    if plan is None or not plan_in_scope(user, plan):
         raise HTTPException(404, NOT_FOUND)
     return plan

@@ -20,8 +20,11 @@ from tests.web.objects import Objects, link_token
 from tests.web.world import A_NAME, B_NAME, EMAILS, PASSWORD, World, csrf_of
 from web.render import FLASH_COOKIE
 
-ROLES = ("anonymous", "agency_a", "agency_b", "leader", "coordinator")  # coordinator last: it
-# is the one whose allowed actions change the world (drop, merge, publish…)
+ROLES = ("anonymous", "agency_a", "agency_b", "leader", "plan_coordinator", "coordinator")
+# Each group walks a world of its own. In the first, coordinator comes last: it is the one whose
+# allowed actions change the world (drop, merge, publish…). The plan coordinator (body C, which
+# coordinates the published plan and not the draft) changes the same things, so it gets its own.
+GROUPS = (("anonymous", "agency_a", "agency_b", "leader", "coordinator"), ("plan_coordinator",))
 TASKS = ("task_a", "task_ab", "task_b", "draft_task")
 
 # Shorthands: one code for every object, or a code per object.
@@ -30,6 +33,7 @@ VIEW_TASK = {
     "agency_a": {"task_a": 200, "task_ab": 200, "task_b": 404, "draft_task": 404},
     "agency_b": {"task_a": 404, "task_ab": 200, "task_b": 200, "draft_task": 404},
     "leader": {"task_a": 200, "task_ab": 200, "task_b": 200, "draft_task": 404},
+    "plan_coordinator": {"task_a": 200, "task_ab": 200, "task_b": 200, "draft_task": 404},
     "coordinator": 200,
 }
 WRITE_TASK = {
@@ -37,6 +41,7 @@ WRITE_TASK = {
     "agency_a": {"task_a": 303, "task_ab": 403, "task_b": 404, "draft_task": 404},
     "agency_b": {"task_a": 404, "task_ab": 303, "task_b": 303, "draft_task": 404},
     "leader": {"task_a": 403, "task_ab": 403, "task_b": 403, "draft_task": 404},
+    "plan_coordinator": {"task_a": 303, "task_ab": 303, "task_b": 303, "draft_task": 404},
     "coordinator": 303,
 }
 VIEW_PLAN = {
@@ -44,15 +49,22 @@ VIEW_PLAN = {
     "agency_a": 403,
     "agency_b": 403,
     "leader": {"plan": 200, "draft": 404},
+    "plan_coordinator": {"plan": 200, "draft": 404},
     "coordinator": 200,
 }
-STAFF_PAGE = {"anonymous": 302, "agency_a": 403, "agency_b": 403, "leader": 200, "coordinator": 200}
-COORD_PAGE = {"anonymous": 302, "agency_a": 403, "agency_b": 403, "leader": 403, "coordinator": 200}
-USER_PAGE = {"anonymous": 302, "agency_a": 200, "agency_b": 200, "leader": 200, "coordinator": 200}
+NO_AGENCY = {"anonymous": 302, "agency_a": 403, "agency_b": 403}
+STAFF_PAGE = {**NO_AGENCY, "leader": 200, "plan_coordinator": 200, "coordinator": 200}
+# The leadership pages count every plan: not for a coordinator limited to some.
+BOARD_PAGE = {**NO_AGENCY, "leader": 200, "plan_coordinator": 403, "coordinator": 200}
+COORD_PAGE = {**NO_AGENCY, "leader": 403, "plan_coordinator": 200, "coordinator": 200}
+USER_PAGE = {"anonymous": 302, "agency_a": 200, "agency_b": 200, "leader": 200}
+USER_PAGE |= {"plan_coordinator": 200, "coordinator": 200}
 
 
-def coord_post(code: int | dict) -> dict:
-    return {"anonymous": 403, "agency_a": 403, "agency_b": 403, "leader": 403, "coordinator": code}
+def coord_post(code: int | dict, plan: int | dict | None = None) -> dict:
+    """Coordinators only; ``plan``: what the plan coordinator gets, when it differs."""
+    others = dict.fromkeys(("anonymous", "agency_a", "agency_b", "leader"), 403)
+    return {**others, "plan_coordinator": code if plan is None else plan, "coordinator": code}
 
 
 def everyone(code: int | dict) -> dict:
@@ -179,7 +191,10 @@ MATRIX: dict[tuple[str, str], tuple[Cell, dict]] = {
             said="Đã sửa cơ quan chủ trì",
             lands="/plans/",
         ),
-        coord_post({"task_a": 303, "draft_task": 303, "mismatch": 404}),
+        coord_post(
+            {"task_a": 303, "draft_task": 303, "mismatch": 404},
+            {"task_a": 303, "draft_task": 404, "mismatch": 404},
+        ),
     ),
     ("POST", "/plans/{plan_id:id}/tasks/{task_id:id}/drop"): (
         Cell(
@@ -188,7 +203,10 @@ MATRIX: dict[tuple[str, str], tuple[Cell, dict]] = {
             said="Đã bỏ nhiệm vụ",
             lands="/plans/",
         ),
-        coord_post({"task_a": 303, "draft_task": 303, "mismatch": 404}),
+        coord_post(
+            {"task_a": 303, "draft_task": 303, "mismatch": 404},
+            {"task_a": 303, "draft_task": 404, "mismatch": 404},
+        ),
     ),
     ("POST", "/plans/{plan_id:id}/tasks/add"): (
         Cell(
@@ -198,17 +216,17 @@ MATRIX: dict[tuple[str, str], tuple[Cell, dict]] = {
             said="Đã thêm nhiệm vụ",
             lands="/plans/",
         ),
-        coord_post(303),
+        coord_post(303, {"plan": 303, "draft": 404}),
     ),
     ("POST", "/plans/{plan_id:id}/publish"): (
         Cell(plan_params, ("draft", "plan"), said="Đã ban hành kế hoạch", lands="/plans/"),
-        coord_post(303),
+        coord_post(303, {"draft": 404, "plan": 303}),
     ),
     ("GET", "/plans/{plan_id:id}/graph"): (Cell(plan_params, ("plan", "draft")), VIEW_PLAN),
     ("GET", "/plans/{plan_id:id}/timeline"): (Cell(plan_params, ("plan", "draft")), VIEW_PLAN),
-    ("GET", "/board"): (Cell(none), STAFF_PAGE),
-    ("GET", "/scorecards"): (Cell(none), STAFF_PAGE),
-    ("GET", "/milestones"): (Cell(none), STAFF_PAGE),
+    ("GET", "/board"): (Cell(none), BOARD_PAGE),
+    ("GET", "/scorecards"): (Cell(none), BOARD_PAGE),
+    ("GET", "/milestones"): (Cell(none), BOARD_PAGE),
     ("GET", "/extensions"): (Cell(none), COORD_PAGE),
     ("POST", "/extensions/{extension_id:id}/decide"): (
         Cell(
@@ -252,14 +270,14 @@ MATRIX: dict[tuple[str, str], tuple[Cell, dict]] = {
     ),
     ("GET", "/feed"): (
         Cell(none),
-        {"anonymous": 302, "agency_a": 200, "agency_b": 200, "leader": 403, "coordinator": 403},
+        {**USER_PAGE, "leader": 403, "plan_coordinator": 403, "coordinator": 403},
     ),
     ("POST", "/feed"): (
         Cell(none),
-        {"anonymous": 403, "agency_a": 200, "agency_b": 200, "leader": 403, "coordinator": 403},
+        {**USER_PAGE, "anonymous": 403, "leader": 403, "plan_coordinator": 403, "coordinator": 403},
     ),
     ("GET", "/export/tasks.xlsx"): (Cell(none), USER_PAGE),
-    ("GET", "/export/scorecards.xlsx"): (Cell(none), STAFF_PAGE),
+    ("GET", "/export/scorecards.xlsx"): (Cell(none), BOARD_PAGE),
     ("GET", "/ical/{token}.ics"): (
         Cell(feed_params, ("valid", "forged")),
         everyone({"valid": 200, "forged": 404}),
@@ -354,16 +372,23 @@ def write_problem(world: World, client, response, cell: Cell, before: dict) -> s
     return None
 
 
+def test_the_matrix_names_every_role():
+    assert sorted(r for group in GROUPS for r in group) == sorted(ROLES)
+    for key, (_, table) in MATRIX.items():
+        assert set(table) == set(ROLES), key
+
+
+@pytest.mark.parametrize("group", GROUPS, ids=lambda g: "+".join(g))
 @pytest.mark.parametrize("key", sorted(MATRIX), ids=lambda k: f"{k[0]} {k[1]}")
-def test_every_role_gets_what_the_matrix_says(key, world, objects, client_for):
+def test_every_role_gets_what_the_matrix_says(key, group, world, objects, client_for):
     method, template = key
     cell, table = MATRIX[key]
-    clients = {role: client_for(None if role == "anonymous" else role) for role in ROLES}
+    clients = {role: client_for(None if role == "anonymous" else role) for role in group}
     data = dict(cell.data)
     if template == "/agencies/merge":
         data = {"source": str(objects.agency_a), "into": str(objects.agency_b)}
     failures = []
-    for role in ROLES:
+    for role in group:
         client = clients[role]
         for obj in cell.objects:
             path = fill(template, cell.params(world, objects, obj))

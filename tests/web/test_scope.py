@@ -5,13 +5,21 @@ from __future__ import annotations
 
 import io
 import re
+from datetime import date
 from html.parser import HTMLParser
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
+from sqlmodel import Session, select
 
+from models.agencies import Agency
+from models.db import engine_for
+from models.delivery import OutboxMessage
+from models.plans import Plan
 from tests.web.objects import Objects
-from tests.web.world import World, csrf_of
+from tests.web.world import C_NAME, NOW, World, csrf_of
+from workflows.followup import request_extension
 
 TEXTS = {
     "task_a": "Rà soát hộ nghèo quý I",
@@ -25,6 +33,8 @@ SCOPE = {
     "agency_a": {"task_a", "task_ab", "task_a_later"},
     "agency_b": {"task_b", "task_ab"},
     "leader": {"task_a", "task_b", "task_ab", "task_a_later"},
+    # Body C coordinates the published plan (12/KH-UBND), not the draft.
+    "plan_coordinator": {"task_a", "task_b", "task_ab", "task_a_later"},
     "coordinator": {"task_a", "task_b", "task_ab", "task_a_later", "draft_task"},
 }
 
@@ -99,6 +109,135 @@ def test_filters_narrow_the_coordinators_list(world: World, objects: Objects, cl
         assert shown == {ids[name] for name in expected}, query
 
 
+def test_a_plan_coordinator_is_held_to_its_plans_whatever_it_asks(
+    world: World, objects: Objects, client_for
+):
+    """Filters, the export and the plan list never reach the draft its body does not coordinate;
+    its plans' drafts and published plans alike are all there."""
+    ids, client = ids_of(world), client_for("plan_coordinator")
+    own = {ids[name] for name in SCOPE["plan_coordinator"]}
+    cases = {
+        f"?plan={world.draft_id}": set(),
+        f"?plan={world.plan_id}": own,
+        f"?agency={objects.agency_a}": {ids["task_a"], ids["task_ab"], ids["task_a_later"]},
+        "?from=01/01/2020&to=31/12/2030": own,
+        "?quarter=2024-Q3": set(),  # the draft's only task is due 30/09/2024
+    }
+    for query, expected in cases.items():
+        assert listed_ids(client.get("/tasks" + query).text) == expected, query
+        export = client.get("/export/tasks.xlsx" + query)
+        sheet = load_workbook(io.BytesIO(export.content)).active
+        texts = {row[1] for row in sheet.iter_rows(min_row=4, values_only=True)} - {None}
+        by_id = {ids[n]: TEXTS[n] for n in TEXTS}
+        assert texts == {by_id[i] for i in expected}, query
+    for path in ("/tasks", "/plans", f"/plans/{world.plan_id}", "/export/tasks.xlsx"):
+        response = client.get(path)
+        assert response.status_code == 200, path
+        assert "13/KH-UBND" not in response.text, path
+    assert "12/KH-UBND" in client.get("/plans").text
+    assert "/board" not in client.get("/tasks").text  # the leadership pages are not offered
+
+
+def _mail(session: Session, key: str, plan_id: int | None) -> None:
+    session.add(
+        OutboxMessage(
+            key=key,
+            message_id=f"<{key}@kehoach>",
+            kind="reminder_digest",
+            recipient=f"{key}@example.gov.vn",
+            plan_id=plan_id,
+            subject=f"Thư {key}",
+            body_text="",
+            body_html="",
+            next_attempt_at=NOW,
+            created_at=NOW,
+        )
+    )
+
+
+def test_a_plan_coordinator_sees_and_decides_only_its_plans_requests_and_mail(
+    world: World, objects: Objects, client_for
+):
+    with Session(engine_for(world.url), expire_on_commit=False) as session:
+        other = request_extension(
+            session, world.draft_task, date(2024, 12, 31), "Chờ dự thảo", "alpha", NOW
+        )
+        _mail(session, "own-plan", world.plan_id)
+        _mail(session, "draft-plan", world.draft_id)
+        _mail(session, "no-plan", None)
+        session.commit()
+    scoped, full = client_for("plan_coordinator"), client_for("coordinator")
+    listing = scoped.get("/extensions").text
+    assert "Chờ số liệu" in listing and "Chờ dự thảo" not in listing
+    assert "Chờ dự thảo" in full.get("/extensions").text
+    token = csrf_of(scoped, "/tasks")
+    refused = scoped.post(
+        f"/extensions/{other.id}/decide",
+        data={"decision": "approve", "csrf": token},
+        follow_redirects=False,
+    )
+    assert refused.status_code == 404
+    mail = scoped.get("/delivery").text
+    assert "Thư own-plan" in mail
+    assert "Thư draft-plan" not in mail and "Thư no-plan" not in mail
+    everything = full.get("/delivery").text
+    assert all(f"Thư {k}" in everything for k in ("own-plan", "draft-plan", "no-plan"))
+    assert scoped.get("/agencies").status_code == 200  # the registry is shared
+
+
+PLAN_WITHOUT_COORDINATOR = """ỦY BAN NHÂN DÂN
+HUYỆN KIỂM TRA
+Số: 21/KH-UBND
+Kiểm Tra, ngày 10 tháng 01 năm 2024
+
+KẾ HOẠCH
+Thực hiện công tác thử nghiệm năm 2024
+
+I. MỤC ĐÍCH, YÊU CẦU
+Bảo đảm thực hiện đúng tiến độ.
+"""
+PLANS = Path(__file__).parent.parent / "data" / "plans"
+
+
+def _upload(client, name: str, data: bytes):  # type: ignore[no-untyped-def]
+    return client.post(
+        "/plans/upload",
+        data={"csrf": csrf_of(client, "/plans/upload")},
+        files={"document": (name, data, "text/plain")},
+        follow_redirects=False,
+    )
+
+
+def test_a_plan_coordinators_upload_is_its_own_and_anothers_plan_is_refused(
+    world: World, client_for
+):
+    scoped, full = client_for("plan_coordinator"), client_for("coordinator")
+    uploaded = _upload(scoped, "kh21.txt", PLAN_WITHOUT_COORDINATOR.encode())
+    assert uploaded.status_code == 303, uploaded.text[:400]
+    plan_path = uploaded.headers["location"]
+    with Session(engine_for(world.url)) as session:
+        plan = session.exec(select(Plan).where(Plan.number == "21/KH-UBND")).one()
+        gamma = session.exec(select(Agency).where(Agency.name == C_NAME)).one()
+        assert plan.coordinator_id == gamma.id  # none in the document: the uploader's body
+    assert scoped.get(plan_path).status_code == 200 and full.get(plan_path).status_code == 200
+    assert _upload(scoped, "kh21.txt", PLAN_WITHOUT_COORDINATOR.encode()).status_code == 303
+    # A document naming another coordinating body, new or already stored: refused, nothing kept.
+    source = PLANS / "tu-mo-rong-2022-giam-ngheo.txt"
+    before = _plan_count(world)
+    refused = _upload(scoped, source.name, source.read_bytes())
+    assert refused.status_code == 400 and "do cơ quan khác điều phối" in refused.text
+    assert _plan_count(world) == before
+    assert _upload(full, source.name, source.read_bytes()).status_code == 303
+    again = _upload(scoped, source.name, source.read_bytes())
+    assert again.status_code == 400 and "do cơ quan khác điều phối" in again.text
+    assert _plan_count(world) == before + 1
+
+
+def _plan_count(world: World) -> int:
+    with Session(engine_for(world.url)) as session:
+        return len(session.exec(select(Plan)).all())
+
+
 class Forms(HTMLParser):
     """Each <form>: its method, action and the names/values of its hidden inputs."""
 
@@ -145,10 +284,14 @@ def pages_for(world: World, objects: Objects, role: str) -> list[str]:
         "agency_b": ["/tasks", "/feed", *tasks],
         "leader": ["/tasks", *staff, *tasks],
         "coordinator": ["/tasks", *staff, *coordinator, *tasks],
+        "plan_coordinator": ["/tasks", *staff[:4], *coordinator[1:], *tasks],
     }[role]
 
 
-@pytest.mark.parametrize("role", ["anonymous", "agency_a", "agency_b", "leader", "coordinator"])
+ROLES = ["anonymous", "agency_a", "agency_b", "leader", "plan_coordinator", "coordinator"]
+
+
+@pytest.mark.parametrize("role", ROLES)
 def test_every_post_form_on_every_page_carries_the_sessions_csrf_token(
     role, world: World, objects: Objects, client_for
 ):

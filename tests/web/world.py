@@ -1,4 +1,5 @@
-"""A small, real world for web tests: two bodies, a published plan and a draft, four accounts.
+"""A small, real world for web tests: two bodies, a published plan and a draft, five accounts
+(one a plan coordinator: its body C coordinates the published plan, not the draft).
 
 Built through the same workflows production uses (import_plan, publish, create_user).
 """
@@ -25,11 +26,18 @@ NOW = datetime(2024, 5, 15, 2, 0, tzinfo=UTC)
 PASSWORD = "mật-khẩu-đủ-dài-2024"
 A_NAME = "Phòng Thử nghiệm Alpha huyện Kiểm Tra"
 B_NAME = "Phòng Thử nghiệm Beta huyện Kiểm Tra"
+C_NAME = "Văn phòng Thử nghiệm Gamma huyện Kiểm Tra"  # coordinates the published plan only
 EMAILS = {
     "coordinator": "dieuphoi@example.gov.vn",
+    "plan_coordinator": "vanphong@example.gov.vn",
     "leader": "lanhdao@example.gov.vn",
     "agency_a": "alpha@example.gov.vn",
     "agency_b": "beta@example.gov.vn",
+}
+ACCOUNTS = {  # role -> (account role, body)
+    "agency_a": ("agency", A_NAME),
+    "agency_b": ("agency", B_NAME),
+    "plan_coordinator": ("coordinator", C_NAME),
 }
 
 
@@ -55,7 +63,9 @@ def _duty(ext_id: str, text: str, lead: str, due: date | None, **extra) -> Extra
     )
 
 
-def published_plan(*tasks: ExtractedTask, number: str = "12/KH-UBND") -> ExtractedPlan:
+def published_plan(
+    *tasks: ExtractedTask, number: str = "12/KH-UBND", coordinator: str | None = None
+) -> ExtractedPlan:
     return ExtractedPlan(
         number=number,
         issuer="Ủy ban nhân dân huyện Kiểm Tra",
@@ -65,6 +75,7 @@ def published_plan(*tasks: ExtractedTask, number: str = "12/KH-UBND") -> Extract
         period_start=date(2024, 1, 1),
         period_end=date(2024, 12, 31),
         bodies=[_body(A_NAME), _body(B_NAME)],
+        coordinator=coordinator,
         tasks=list(tasks),
     )
 
@@ -91,6 +102,7 @@ def build_world(url: str, texts: dict[str, str] | None = None) -> World:
             date(2024, 12, 31),
             depends_on=["T1"],
         ),
+        coordinator=C_NAME,
     )
     draft = published_plan(
         _duty("T1", "Nhiệm vụ của dự thảo", A_NAME, date(2024, 9, 30)), number="13/KH-UBND"
@@ -104,8 +116,8 @@ def build_world(url: str, texts: dict[str, str] | None = None) -> World:
         session.commit()
         ids = {(t.plan_id, t.ext_id): t.id for t in session.exec(select(Task)).all()}
     for role, email in EMAILS.items():
-        agency = {"agency_a": A_NAME, "agency_b": B_NAME}.get(role)
-        create_user(url, email, "agency" if agency else role, agency, PASSWORD)
+        kind, agency = ACCOUNTS.get(role, (role, None))
+        create_user(url, email, kind, agency, PASSWORD)
     p, d = first.plan_id, second.plan_id
     return World(
         url, p, d, ids[(p, "T1")], ids[(p, "T2")], ids[(p, "T3")], ids[(p, "T4")], ids[(d, "T1")]
