@@ -243,7 +243,7 @@ def register(sub: argparse._SubParsersAction, add) -> None:  # type: ignore[type
     p.add_argument("action", choices=["add", "password"])
     p.add_argument("email")
     p.add_argument("--role", choices=["coordinator", "agency", "leader"], default="coordinator")
-    p.add_argument("--agency", help="cơ quan của tài khoản agency")
+    p.add_argument("--agency", help="cơ quan (agency: bắt buộc; coordinator: KH nó thường trực)")
     p = add("milestone", milestone, "Báo cáo tiến độ theo quý của một kế hoạch (theo yêu cầu)")
     p.add_argument("plan", type=int)
     p.add_argument("--quarter", help="ví dụ 'Quý II/2024' (mặc định: quý hiện tại)")
