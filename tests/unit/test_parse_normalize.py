@@ -115,3 +115,17 @@ def test_a_reflowed_paragraph_knows_the_source_line_of_each_word() -> None:
     (para,) = normalize("- Rà soát hồ sơ của\ncác đơn vị; hướng dẫn\ncác xã thực hiện.").paragraphs
     assert para.lines == [1, 2, 3]
     assert [para.line_at(para.text.find(w)) for w in ("Rà", "đơn", "hướng", "xã")] == [1, 2, 2, 3]
+
+
+def test_pdf_text_with_a_duty_table_is_still_read_as_text_without_blank_lines() -> None:
+    # The table's lines are cut out of the text: they are not blank lines of the layout, so the
+    # short numbered heading still ends before the capitalised sentence under it.
+    table = ["|", "TT", "|", "Nhiệm vụ", "|", "Cơ quan chủ trì", "|", "|"]
+    for n in range(1, 16):
+        table += [str(n), "|", f"Rà soát hồ sơ nhóm {n}.", "|", "Sở Tư pháp", "|", "|"]
+    text = _dense(["2. Sở Y tế, Sở Nội vụ", "Sở Y tế chủ trì tổ chức tập huấn cho cán bộ."])
+    result = paragraphs(text + "\n" + "\n".join(table))
+    assert result[:2] == [
+        (1, "2. Sở Y tế, Sở Nội vụ"),
+        (2, "Sở Y tế chủ trì tổ chức tập huấn cho cán bộ."),
+    ]

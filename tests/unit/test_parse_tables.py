@@ -104,3 +104,19 @@ def test_a_letterhead_table_is_not_a_duty_table() -> None:
     doc = normalize(text)
     assert not [b for b in doc.blocks if isinstance(b, Table)]
     assert [p.text for p in doc.paragraphs][-1] == "KẾ HOẠCH"
+
+
+def test_a_one_row_table_ends_where_long_text_follows_it_without_a_blank_line() -> None:
+    # PDF text: a signature block (one row, two cells) in the middle of the document, then
+    # the plan's text and its duty table, and no blank line anywhere to say where tables end.
+    signature = ["|", "Nơi nhận:", "- Như Điều 3;", "|", "KT. CHỦ TỊCH", "Nguyễn Văn A", "|"]
+    prose = [f"- Tổ chức tuyên truyền nội dung số {n} đến cán bộ, công chức." for n in range(45)]
+    duty = [line for line in MARKDOWN.split("\n")[2:] if line.strip()]
+    doc = normalize("\n".join(signature + prose + duty))
+    (table,) = [b for b in doc.blocks if isinstance(b, Table)]
+    assert table.columns == ["tt", "content", "lead", "partners", "due"]
+    row = table.rows[1]
+    assert row.cells["lead"].text == "Sở Tài chính"
+    assert row.cells["content"].text.startswith("Phối hợp rà soát")
+    texts = [p.text for p in doc.paragraphs]
+    assert prose[0] in texts and prose[-1] in texts

@@ -55,10 +55,13 @@ def _is_pipe_line(line: str) -> bool:
 
 def normalize(text: str) -> Document:
     """Clean, extract tables, reflow: the parser's view of a document."""
-    lines = clean_lines(text)
-    tables, lines = extract_tables(lines)
+    cleaned = clean_lines(text)
+    tables, lines = extract_tables(cleaned)
     units = _units(lines)
-    blanks = sum(1 for u in units if u == _BLANK)
+    # A table cut out of the text leaves empty lines that say nothing about the layout of the
+    # rest: only the document's own blank lines count (a PDF text layer has none).
+    cut = sum(1 for old, new in zip(cleaned, lines, strict=True) if old.strip() and not new)
+    blanks = sum(1 for u in units if u == _BLANK) - cut
     style = Layout.measure([u for u in units if isinstance(u, SourceLine)], blanks)
     paras = _reflow(units, style)
     blocks: list[Para | Table] = []

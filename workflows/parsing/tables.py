@@ -20,6 +20,9 @@ _ROMAN_CELL = re.compile(r"^(?:X{0,3})(?:IX|IV|V?I{1,3}|V|X)\.?$")
 _TT_CELL = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[a-zđ][.)]?)$")
 _SEPARATOR_CELL = re.compile(r"^:?-{2,}:?$")
 _ONE_LINE_ROW = re.compile(r"^\s*\|(.*\|.*)\|\s*$")
+# More lines than any table cell holds (the longest real cells run ~15 lines): a "cell" this long
+# is the document's text after a table whose end no blank line marked.
+MAX_CELL_LINES = 40
 
 
 @dataclass
@@ -124,6 +127,14 @@ def _pipe_block(lines: list[str], start: int) -> tuple[int, list[list[Cell]]]:
                     width = max(width, len(row))
                 row = []
         else:
+            if len(buffer) >= MAX_CELL_LINES and (row or rows):
+                # No cell runs this long: the "|" before it closed the table's last cell and
+                # this is the text after the table (a one-row table, e.g. a signature block
+                # in the middle of a PDF text layer, where no blank line ends the table).
+                end = buffer[0][1] - 1
+                if row:
+                    rows.append(row)
+                return end, rows
             buffer.append((stripped, i + 1))
         i += 1
     if buffer:
