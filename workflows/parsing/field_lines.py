@@ -91,19 +91,9 @@ class FieldLines(WalkState):
         if node.key not in self.node_candidates:
             heading = self.bodies_for(node.parent)
             reading = read_duty(node.title, heading)
-            cand = Candidate(
-                _tidy(node.title),
-                node.line,
-                node.key,
-                reading.leads,
-                reading.partners,
-                notes=reading.notes,
-                open_lead=reading.open_lead,
-                node=node,
-            )
+            cand = self._add_candidate(_tidy(node.title), node.line, node.key, reading, node)
             cand.emit = bool(reading.leads) or self.duty_context(node) is not None
             self.node_candidates[node.key] = cand
-            self.out.candidates.append(cand)
         return self.node_candidates[node.key]
 
 

@@ -95,17 +95,10 @@ class TextDuties(WalkState):
                     where = f"Mục {number} Phần {ref.group(2)}"
                     self.out.warnings.append(f"Dòng {item.line}: tham chiếu {where} không tồn tại")
                     continue
-                cand = Candidate(
-                    text=target.title,
-                    line=item.line,  # the assignment is made here; the title says what it is
-                    section=item.section,
-                    leads=reading.leads,
-                    partners=reading.partners,
-                    notes=reading.notes,
-                    open_lead=reading.open_lead,
-                    node=target,
+                # The assignment is made here (its line, its section's time); the referenced
+                # section's title says what the duty is.
+                node = self.tree.nodes.get(item.section)
+                added.append(
+                    self._add_candidate(target.title, item.line, item.section, reading, node)
                 )
-                cand.node = self.tree.nodes.get(item.section)
-                self.out.candidates.append(cand)
-                added.append(cand)
         return added

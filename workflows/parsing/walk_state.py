@@ -49,10 +49,16 @@ class WalkState:
         return None
 
     def _candidate(self, text: str, item: Item, node: Node | None, reading: Reading) -> Candidate:
+        return self._add_candidate(_tidy(text), _line_of(text, item), item.section, reading, node)
+
+    def _add_candidate(
+        self, text: str, line: int, section: str, reading: Reading, node: Node | None
+    ) -> Candidate:
+        """A new candidate with what ``reading`` found in its text, kept in the output."""
         cand = Candidate(
-            text=_tidy(text),
-            line=_line_of(text, item),
-            section=item.section,
+            text=text,
+            line=line,
+            section=section,
             leads=reading.leads,
             partners=reading.partners,
             notes=reading.notes,
