@@ -15,8 +15,10 @@ from sqlalchemy import text
 from sqlmodel import Session, col, select
 
 from config.settings import Settings, get_settings
-from models.db import is_postgres, session_scope
+from models.agencies import Agency
+from models.db import is_postgres, keep_loaded, session_scope
 from models.delivery import SweepRun
+from models.plans import Plan
 from notifications.headers import HeaderInjectionError, check_address
 from notifications.smtp import SmtpConfig
 from workflows.clock import now as clock_now
@@ -166,6 +168,10 @@ def _compose(session: Session, settings: Any, at: datetime, report: SweepReport)
         # Two sweeps composing at once would build the same digests; one waits for the other.
         # (SQLite serializes writers already: every transaction begins IMMEDIATE.)
         session.exec(text("SELECT pg_advisory_xact_lock(7170001)"))  # type: ignore[call-overload]
+    # Every body and plan a message may name, loaded once for the whole sweep (the identity
+    # map holds rows weakly; see keep_loaded).
+    keep_loaded(session, Agency)
+    keep_loaded(session, Plan)
     fired = FireCounts()
     while fire_due_alarms(session, at, fired):
         session.flush()

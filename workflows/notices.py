@@ -12,7 +12,6 @@ from datetime import datetime
 
 from sqlmodel import Session, col, select
 
-from models.agencies import Agency
 from models.db import insert_ignoring_conflicts, keep_loaded
 from models.delivery import Notice, TaskAlarm
 from models.plans import Plan
@@ -44,7 +43,7 @@ def fire_due_alarms(session: Session, now: datetime, counts: FireCounts) -> bool
         .order_by(col(TaskAlarm.fire_at))
         .limit(BATCH)
     ).all()
-    _load_for(session, alarms)
+    keep_loaded(session, Task, {a.task_id for a in alarms})  # one query, not one per alarm
     rows: list[dict] = []
     for alarm, stale in _latest_per_task(alarms):
         alarm.fired = True
@@ -56,17 +55,6 @@ def fire_due_alarms(session: Session, now: datetime, counts: FireCounts) -> bool
         rows += _fire(session, alarm, now, counts)
     counts.notices += insert_ignoring_conflicts(session, Notice, rows)
     return bool(alarms)
-
-
-def _load_for(session: Session, alarms: list[TaskAlarm]) -> None:
-    """Load the batch's tasks, their partners' rows and every body and plan in a few queries
-    (the loop below then finds them in the session instead of asking the database each time)."""
-    task_ids = {a.task_id for a in alarms}
-    keep_loaded(session, Task, task_ids)
-    if "bodies" not in session.info:
-        keep_loaded(session, Agency)
-        keep_loaded(session, Plan)
-        session.info["bodies"] = True
 
 
 def _latest_per_task(alarms: list[TaskAlarm]) -> list[tuple[TaskAlarm, bool]]:
