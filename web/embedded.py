@@ -19,21 +19,11 @@ from starlette.routing import Route
 from config.settings import get_settings
 from web.app import create_app
 from workflows.jobs import SweepConfigError, check_sending_settings, last_finished_sweep
-from workflows.rules.sweep_slots import SweepTimesError, parse_sweep_times
+from workflows.rules.sweep_slots import SweepTimesError
 from workflows.runtime import database
 from workflows.scheduler import build_scheduler
 
 log = logging.getLogger("kehoach.serve")
-
-
-def check_config() -> None:
-    """Refuse to start with settings that would make every scheduled sweep fail."""
-    settings = get_settings()
-    check_sending_settings(settings)
-    try:
-        parse_sweep_times(settings.sweep_times)
-    except SweepTimesError as error:
-        raise SweepConfigError(str(error)) from error
 
 
 def serve(host: str, port: int, *, with_scheduler: bool = True) -> None:
@@ -42,11 +32,16 @@ def serve(host: str, port: int, *, with_scheduler: bool = True) -> None:
     ``with_scheduler=False`` serves only the web pages and links: the scale-out mode, where
     Prefect workers run the sweeps.
     """
-    check_config()
+    settings = get_settings()
+    check_sending_settings(settings)  # every scheduled sweep would fail without them
+    try:  # built (and its settings checked) in every mode, started only with the scheduler
+        built = build_scheduler(settings)
+    except SweepTimesError as error:
+        raise SweepConfigError(str(error)) from error
+    scheduler = built if with_scheduler else None
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     listener = listen(host, port)  # before anything runs: a taken port must not start sweeps
     database()  # migrate before either side touches the schema
-    scheduler = build_scheduler(get_settings()) if with_scheduler else None
     app = create_app()
     app.router.routes.insert(0, Route("/healthz", healthz, methods=["GET"]))
     app.state.scheduler = scheduler
