@@ -19,7 +19,7 @@ from config.settings import Settings
 from models.agencies import Agency
 from models.delivery import MessageStatus, Notice, OutboxMessage
 from notifications.render import RenderedEmail, render
-from workflows.mail_context import LEADERSHIP, notice_context
+from workflows.mail_context import notice_context, recipient_name
 from workflows.notices import unsent_by_recipient
 
 RETRY_BUDGET = timedelta(days=3)
@@ -112,10 +112,10 @@ def preview_line(session: Session, row: OutboxMessage) -> str:
         return f"  → {row.recipient}: {row.subject}"
     role = row.recipient.split(":")[1]
     agency = session.get(Agency, row.agency_id) if row.agency_id else None
-    if agency is None:
-        who = LEADERSHIP if role == "leader" else "(không rõ cơ quan)"
+    if agency is None and role != "leader":
+        who = "(không rõ cơ quan)"
     else:
-        who = f"Thủ trưởng {agency.name}" if role == "head" else agency.name
+        who = recipient_name(agency, role)
     return f"  ! chưa có địa chỉ thư: {who} — {row.subject}"
 
 

@@ -70,12 +70,17 @@ def notice_context(
     )
 
 
+def recipient_name(agency: Agency | None, role: str) -> str:
+    """Whom a message addresses: a body, its head, or (no body) the plan's leadership."""
+    if agency is None:
+        return LEADERSHIP
+    return f"Thủ trưởng {agency.name}" if role == "head" else agency.name
+
+
 def _addressee(session: Session, notice: Notice) -> c.Addressee:
     agency = session.get(Agency, notice.agency_id) if notice.agency_id else None
-    if agency is None:
-        return c.Addressee(agency_id=0, name=LEADERSHIP)
-    name = f"Thủ trưởng {agency.name}" if notice.role == "head" else agency.name
-    return c.Addressee(agency_id=agency.id or 0, name=name)
+    agency_id = (agency.id or 0) if agency else 0
+    return c.Addressee(agency_id=agency_id, name=recipient_name(agency, notice.role))
 
 
 def _sender(session: Session, notice: Notice) -> str:
