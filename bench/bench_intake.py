@@ -52,7 +52,7 @@ def main() -> None:
     from workflows.extraction import extract_file
     from workflows.importing import import_plan
     from workflows.parsing.plan import parse_plan
-    from workflows.registry import load_registry
+    from workflows.registry.registry import load_registry
     from workflows.runtime import database
 
     registry = load_registry()

@@ -15,7 +15,7 @@ from models.users import Role, User
 from notifications.message import HeaderInjectionError, check_address
 from web.security import check_password_strength, hash_password
 from workflows import clock
-from workflows.agencies import UnknownAgencyError, find_agency
+from workflows.registry.agencies import UnknownAgencyError, find_agency
 from workflows.runtime import database, registry
 
 

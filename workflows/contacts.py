@@ -9,9 +9,9 @@ from models.agencies import Agency
 from models.tasks import Task, TaskPartner
 from models.types import TaskStatus
 from notifications.message import HeaderInjectionError, check_address
-from workflows.agencies import find_agency
 from workflows.lookups import CorrectionError, get_plan
-from workflows.registry import Registry
+from workflows.registry.agencies import find_agency
+from workflows.registry.registry import Registry
 
 
 def _valid(address: str | None, what: str) -> str | None:

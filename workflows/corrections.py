@@ -13,11 +13,11 @@ from models.agencies import Agency, AgencyAlias
 from models.plans import Plan
 from models.tasks import Task, TaskPartner
 from models.types import PlanStatus, TaskStatus
-from workflows.agencies import find_agency
 from workflows.followup import change_deadline
 from workflows.identity import task_identity
 from workflows.lookups import CorrectionError, get_plan, get_task
-from workflows.registry import Registry
+from workflows.registry.agencies import find_agency
+from workflows.registry.registry import Registry
 from workflows.scheduling import activate_plan
 from workflows.task_history import record
 

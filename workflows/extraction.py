@@ -9,7 +9,7 @@ from pathlib import Path
 from workflows.intake.readers import read_document_bytes
 from workflows.parsing.plan import parse_plan
 from workflows.parsing.result import ExtractedPlan
-from workflows.registry import Registry
+from workflows.registry.registry import Registry
 
 
 @dataclass(frozen=True)

@@ -8,10 +8,10 @@ from sqlmodel import Session, col, select
 
 from models.tasks import Task
 from models.types import TaskStatus
-from workflows.agencies import find_agency
 from workflows.alarms import reschedule
 from workflows.lookups import CorrectionError, get_plan
-from workflows.registry import Registry
+from workflows.registry.agencies import find_agency
+from workflows.registry.registry import Registry
 from workflows.rules.escalation import EscalationError, EscalationPolicy
 from workflows.rules.reminders import ReminderError, parse_offsets
 

@@ -7,7 +7,7 @@ from sqlalchemy import Engine
 from config.settings import get_settings
 from models.db import engine_for
 from models.migrate import upgrade
-from workflows.registry import Registry, load_registry
+from workflows.registry.registry import Registry, load_registry
 
 _migrated: set[str] = set()
 

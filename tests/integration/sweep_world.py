@@ -19,7 +19,7 @@ from workflows.clock import parse_instant
 from workflows.importing import import_plan
 from workflows.jobs import SweepReport, sweep
 from workflows.parsing.result import Body, ExtractedPlan, ExtractedTask
-from workflows.registry import Registry
+from workflows.registry.registry import Registry
 
 REGISTRY = """
 [[agency]]

@@ -16,7 +16,7 @@ from workflows.importing import import_plan
 from workflows.lookups import CorrectionError
 from workflows.parsing.result import Basis, Body, ExtractedPlan, ExtractedTask
 from workflows.queries import list_tasks
-from workflows.registry import Registry
+from workflows.registry.registry import Registry
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 REGISTRY_TOML = """

@@ -20,7 +20,7 @@ from workflows.corrections import publish
 from workflows.extraction import extract_file
 from workflows.importing import import_plan
 from workflows.jobs import sweep
-from workflows.registry import load_registry
+from workflows.registry.registry import load_registry
 
 PLAN = PLANS / "tu-mo-rong-2022-giam-ngheo.txt"
 

@@ -10,8 +10,8 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-from workflows.registry_data import RegistryAgency, RegistryError
-from workflows.registry_match import canonical, leading_level, locality_key, parse_name
+from workflows.registry.data import RegistryAgency, RegistryError
+from workflows.registry.match import canonical, leading_level, locality_key, parse_name
 
 
 @dataclass

@@ -21,14 +21,14 @@ from typing import Any
 
 from workflows.parsing.result import Body
 from workflows.parsing.text import nfc
-from workflows.registry_data import (
+from workflows.registry.data import (
     RegistryAgency,
     RegistryError,
     parse_toml,
     registry_toml,
 )
-from workflows.registry_index import build_index
-from workflows.registry_match import canonical, clean_written, looks_collective, parse_name
+from workflows.registry.index import build_index
+from workflows.registry.match import canonical, clean_written, looks_collective, parse_name
 
 __all__ = ["Registry", "RegistryAgency", "RegistryError", "dump_toml", "load_registry"]
 

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from models.agencies import Agency, AgencyAlias
 from workflows.parsing.result import Body
 from workflows.parsing.text import fold
-from workflows.registry import Registry, RegistryAgency
+from workflows.registry.registry import Registry, RegistryAgency
 
 
 class UnknownAgencyError(LookupError):

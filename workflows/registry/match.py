@@ -20,7 +20,7 @@ from functools import lru_cache
 from typing import NamedTuple
 
 from workflows.parsing.text import fold, nfc
-from workflows.registry_words import ABBREVIATIONS, GIAO_NOUNS, LEAD_WORDS, LEVEL_WORDS, SYNONYMS
+from workflows.registry.words import ABBREVIATIONS, GIAO_NOUNS, LEAD_WORDS, LEVEL_WORDS, SYNONYMS
 
 # Folding is the hot spot of a lookup; words and names recur across plans, so cache them.
 _fold = lru_cache(maxsize=16384)(fold)
