@@ -18,9 +18,9 @@ from web.scope import NOT_FOUND, managed_plan_ids, task_scope, visible_task
 from workflows.contacts import set_contact
 from workflows.corrections import merge_agency
 from workflows.followup import decide_extension
-from workflows.lookups import CorrectionError
 from workflows.outbox_view import STATUS_LABELS
 from workflows.parsing.text import fold
+from workflows.records.lookups import CorrectionError
 
 
 @endpoint(COORDINATOR)

@@ -45,7 +45,7 @@ def parse_user_date(text: str) -> date:
 @contextmanager
 def open_session():
     from models.db import session_scope
-    from workflows.lookups import CorrectionError
+    from workflows.records.lookups import CorrectionError
     from workflows.registry.agencies import UnknownAgencyError
     from workflows.runtime import database
 

@@ -71,9 +71,9 @@ def history_lines(session: Any, task_id: int) -> list[str]:
 
     from models.agencies import Agency
     from models.tasks import TaskEvent
-    from workflows.lookups import get_task
+    from workflows.records.lookups import get_task
+    from workflows.records.task_history import KIND_LABELS
     from workflows.rules.timefmt import dmy, to_local
-    from workflows.task_history import KIND_LABELS
 
     get_task(session, task_id)
     names = {a.id: a.name for a in session.exec(select(Agency)).all()}

@@ -9,7 +9,7 @@ from models.agencies import Agency
 from models.tasks import Task, TaskPartner
 from models.types import TaskStatus
 from notifications.message import HeaderInjectionError, check_address
-from workflows.lookups import CorrectionError, get_plan
+from workflows.records.lookups import CorrectionError, get_plan
 from workflows.registry.agencies import find_agency
 from workflows.registry.registry import Registry
 

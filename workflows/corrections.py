@@ -15,11 +15,11 @@ from models.tasks import Task, TaskPartner
 from models.types import PlanStatus, TaskStatus
 from workflows.followup import change_deadline
 from workflows.identity import task_identity
-from workflows.lookups import CorrectionError, get_plan, get_task
+from workflows.records.lookups import CorrectionError, get_plan, get_task
+from workflows.records.task_history import record
 from workflows.registry.agencies import find_agency
 from workflows.registry.registry import Registry
 from workflows.scheduling import activate_plan
-from workflows.task_history import record
 
 ACTOR = "điều phối"
 

@@ -14,10 +14,10 @@ from models.followup import DeadlineChange, Extension, ExtensionStatus
 from models.tasks import Task
 from models.types import TaskStatus
 from workflows.alarms import reschedule
-from workflows.lookups import CorrectionError, get_task
+from workflows.records.lookups import CorrectionError, get_task
+from workflows.records.task_history import record
 from workflows.rules.status import completed_late
 from workflows.rules.timefmt import local_date
-from workflows.task_history import record
 
 
 class ConflictError(CorrectionError):

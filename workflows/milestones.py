@@ -202,7 +202,7 @@ def _upcoming(plan: Plan, entry: dict, as_of: date, calendar: WorkCalendar) -> c
 
 def on_demand(session: Session, plan_id: int, quarter: Quarter | None, now: datetime) -> str:
     """The quarter's figures for a plan, now (not stored: snapshots are taken at quarter end)."""
-    from workflows.lookups import get_plan
+    from workflows.records.lookups import get_plan
 
     plan = get_plan(session, plan_id)
     quarter = quarter or Quarter.of(local_date(now))

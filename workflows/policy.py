@@ -9,7 +9,7 @@ from sqlmodel import Session, col, select
 from models.tasks import Task
 from models.types import TaskStatus
 from workflows.alarms import reschedule
-from workflows.lookups import CorrectionError, get_plan
+from workflows.records.lookups import CorrectionError, get_plan
 from workflows.registry.agencies import find_agency
 from workflows.registry.registry import Registry
 from workflows.rules.escalation import EscalationError, EscalationPolicy

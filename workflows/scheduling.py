@@ -11,10 +11,10 @@ from models.plans import Plan
 from models.tasks import Task, TaskEdge
 from models.types import TaskStatus
 from workflows.alarms import reschedule
+from workflows.records.task_history import record
 from workflows.recurring import expand_plan
 from workflows.rules.calendar import shared_calendar
 from workflows.rules.recurrence import contributor_due
-from workflows.task_history import record
 
 OPEN = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS)
 

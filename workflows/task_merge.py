@@ -16,7 +16,7 @@ from models.tasks import Task, TaskEdge, TaskPartner
 from models.types import TaskStatus
 from workflows.identity import similar
 from workflows.parsing.result import ExtractedTask
-from workflows.task_history import record
+from workflows.records.task_history import record
 
 ACTOR = "nhập văn bản"
 

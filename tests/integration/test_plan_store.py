@@ -13,9 +13,9 @@ from models.tasks import Task, TaskEdge, TaskEvent
 from models.types import PlanStatus, TaskStatus
 from workflows import corrections
 from workflows.importing import import_plan
-from workflows.lookups import CorrectionError
 from workflows.parsing.result import Basis, Body, ExtractedPlan, ExtractedTask
 from workflows.queries import list_tasks
+from workflows.records.lookups import CorrectionError
 from workflows.registry.registry import Registry
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
