@@ -49,9 +49,9 @@ def main() -> None:
 
     from models.db import session_scope
     from workflows.clock import now
-    from workflows.extraction import extract_file
-    from workflows.importing import import_plan
     from workflows.parsing.plan import parse_plan
+    from workflows.plans.extraction import extract_file
+    from workflows.plans.importing import import_plan
     from workflows.registry.registry import load_registry
     from workflows.runtime import database
 

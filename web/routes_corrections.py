@@ -15,7 +15,7 @@ from web.forms import FormError, parse_date
 from web.guard import COORDINATOR, Ctx, endpoint, redirect
 from web.queries_plans import without_lead
 from web.scope import NOT_FOUND, visible_plan
-from workflows import corrections
+from workflows.plans import corrections
 from workflows.records.lookups import CorrectionError
 
 

@@ -57,8 +57,8 @@ def open_session():
 
 
 def _extract(path: str):
-    from workflows.extraction import extract_file
     from workflows.intake.readers import DocumentError
+    from workflows.plans.extraction import extract_file
     from workflows.runtime import registry
 
     try:
@@ -68,7 +68,7 @@ def _extract(path: str):
 
 
 def extract(args: argparse.Namespace) -> int:
-    from workflows.summary import plan_summary
+    from workflows.plans.summary import plan_summary
 
     extraction = _extract(args.file)
     if args.format == "json":
@@ -86,9 +86,9 @@ def import_(args: argparse.Namespace) -> int:
 def import_and_report(file: str) -> int:
     """Import ``file`` (new plan or re-import), print what happened; returns the plan id."""
     from workflows.clock import now
-    from workflows.importing import import_plan
+    from workflows.plans.importing import import_plan
+    from workflows.plans.summary import plan_summary
     from workflows.runtime import registry
-    from workflows.summary import plan_summary
 
     extraction = _extract(file)
     with open_session() as session:
@@ -126,7 +126,7 @@ def import_and_report(file: str) -> int:
 
 
 def plans(args: argparse.Namespace) -> int:
-    from workflows.queries import list_plans
+    from workflows.plans.queries import list_plans
     from workflows.status_view import plan_status_label
 
     with open_session() as session:
@@ -143,7 +143,7 @@ def plans(args: argparse.Namespace) -> int:
 
 
 def tasks(args: argparse.Namespace) -> int:
-    from workflows.queries import list_tasks
+    from workflows.plans.queries import list_tasks
     from workflows.rules.timefmt import dmy
 
     due_before = parse_user_date(args.due_before) if args.due_before else None

@@ -36,8 +36,8 @@ _AGENCY_KEYS = {"lead_id", "partners"}
 
 
 def task(args: argparse.Namespace) -> int:
-    from workflows import corrections
     from workflows.clock import now
+    from workflows.plans import corrections
     from workflows.runtime import registry
 
     at = now()
@@ -132,7 +132,7 @@ def _value(key: str, value: Any, names: dict[Any, str]) -> str:
 
 def merge(args: argparse.Namespace) -> int:
     from workflows.clock import now
-    from workflows.corrections import merge_agency
+    from workflows.plans.corrections import merge_agency
     from workflows.runtime import registry
 
     with open_session() as session:
@@ -144,7 +144,7 @@ def merge(args: argparse.Namespace) -> int:
 def publish(args: argparse.Namespace) -> int:
     from workflows.clock import now
     from workflows.contacts import check_plan
-    from workflows.corrections import publish as publish_plan
+    from workflows.plans.corrections import publish as publish_plan
 
     with open_session() as session:
         plan = publish_plan(session, args.plan, now(), force=args.force)

@@ -14,11 +14,12 @@ from sqlmodel import Session, select
 
 from config.settings import reset_settings
 from models.tasks import Task
-from workflows import contacts, corrections
+from workflows import contacts
 from workflows.clock import parse_instant
-from workflows.importing import import_plan
 from workflows.jobs import SweepReport, sweep
 from workflows.parsing.result import Body, ExtractedPlan, ExtractedTask
+from workflows.plans import corrections
+from workflows.plans.importing import import_plan
 from workflows.registry.registry import Registry
 
 REGISTRY = """

@@ -11,10 +11,10 @@ from models.agencies import Agency
 from models.plans import Plan
 from models.tasks import Task, TaskEdge, TaskEvent
 from models.types import PlanStatus, TaskStatus
-from workflows import corrections
-from workflows.importing import import_plan
 from workflows.parsing.result import Basis, Body, ExtractedPlan, ExtractedTask
-from workflows.queries import list_tasks
+from workflows.plans import corrections
+from workflows.plans.importing import import_plan
+from workflows.plans.queries import list_tasks
 from workflows.records.lookups import CorrectionError
 from workflows.registry.registry import Registry
 

@@ -13,10 +13,10 @@ from config.settings import reset_settings
 from models.db import engine_for
 from models.tasks import Task
 from tests.web.world import A_NAME, B_NAME, NOW, World, csrf_of
-from workflows import corrections
 from workflows.clock import parse_instant
 from workflows.contacts import set_contact
 from workflows.jobs import sweep
+from workflows.plans import corrections
 from workflows.runtime import registry
 
 A_MAIL, B_MAIL = "alpha.vanthu@example.gov.vn", "beta.vanthu@example.gov.vn"

@@ -10,8 +10,8 @@ from sqlmodel import Session
 from models.db import engine_for
 from models.types import TaskStatus
 from tests.web.world import NOW, World, csrf_of
-from workflows import corrections
 from workflows.followup import update_status
+from workflows.plans import corrections
 from workflows.runtime import registry
 
 

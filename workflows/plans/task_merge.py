@@ -14,8 +14,8 @@ from sqlmodel import Session, delete, select
 
 from models.tasks import Task, TaskEdge, TaskPartner
 from models.types import TaskStatus
-from workflows.identity import similar
 from workflows.parsing.result import ExtractedTask
+from workflows.plans.identity import similar
 from workflows.records.task_history import record
 
 ACTOR = "nhập văn bản"

@@ -11,8 +11,8 @@ from models.plans import Plan
 from models.tasks import Task, TaskEdge
 from models.types import TaskStatus
 from workflows.alarms import reschedule
+from workflows.plans.recurring import expand_plan
 from workflows.records.task_history import record
-from workflows.recurring import expand_plan
 from workflows.rules.calendar import shared_calendar
 from workflows.rules.recurrence import contributor_due
 

@@ -9,9 +9,9 @@ from datetime import datetime
 from sqlmodel import Session, delete, select
 
 from models.plans import Plan, PlanSection, PlanWarning, Target
-from workflows.identity import plan_identity
 from workflows.parsing.result import ExtractedPlan
 from workflows.parsing.text import fold
+from workflows.plans.identity import plan_identity
 
 
 def upsert_plan(

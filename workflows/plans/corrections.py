@@ -14,12 +14,12 @@ from models.plans import Plan
 from models.tasks import Task, TaskPartner
 from models.types import PlanStatus, TaskStatus
 from workflows.followup import change_deadline
-from workflows.identity import task_identity
+from workflows.plans.identity import task_identity
+from workflows.plans.scheduling import activate_plan
 from workflows.records.lookups import CorrectionError, get_plan, get_task
 from workflows.records.task_history import record
 from workflows.registry.agencies import find_agency
 from workflows.registry.registry import Registry
-from workflows.scheduling import activate_plan
 
 ACTOR = "điều phối"
 

@@ -11,13 +11,13 @@ from datetime import datetime
 
 from sqlmodel import Session
 
-from workflows.identity import task_identity
 from workflows.parsing.result import Body, ExtractedPlan
 from workflows.parsing.text import fold
-from workflows.plan_rows import link_parent_and_children, replace_plan_parts, upsert_plan
+from workflows.plans.identity import task_identity
+from workflows.plans.plan_rows import link_parent_and_children, replace_plan_parts, upsert_plan
+from workflows.plans.task_merge import ImportOutcome, Incoming, merge_tasks, replace_edges
 from workflows.registry.agencies import agency_for_body
 from workflows.registry.registry import Registry
-from workflows.task_merge import ImportOutcome, Incoming, merge_tasks, replace_edges
 
 
 def import_plan(
