@@ -126,8 +126,8 @@ def import_and_report(file: str) -> int:
 
 
 def plans(args: argparse.Namespace) -> int:
+    from workflows.followup.status_view import plan_status_label
     from workflows.plans.queries import list_plans
-    from workflows.status_view import plan_status_label
 
     with open_session() as session:
         rows = list_plans(session)

@@ -107,7 +107,7 @@ def describe_detail(detail: dict[str, Any], names: dict[Any, str]) -> str:
 
 def _value(key: str, value: Any, names: dict[Any, str]) -> str:
     from notifications.render import kind_label
-    from workflows.status_view import STORED_STATUS_LABELS
+    from workflows.followup.status_view import STORED_STATUS_LABELS
 
     if value is None or value == []:
         return "không có"
@@ -143,7 +143,7 @@ def merge(args: argparse.Namespace) -> int:
 
 def publish(args: argparse.Namespace) -> int:
     from workflows.clock import now
-    from workflows.contacts import check_plan
+    from workflows.followup.contacts import check_plan
     from workflows.plans.corrections import publish as publish_plan
 
     with open_session() as session:

@@ -38,7 +38,7 @@ def serve(args: argparse.Namespace) -> int:
 
 
 def contact(args: argparse.Namespace) -> int:
-    from workflows.contacts import set_contact
+    from workflows.followup.contacts import set_contact
     from workflows.runtime import registry
 
     if args.email is None and args.head_email is None:
@@ -53,7 +53,7 @@ def contact(args: argparse.Namespace) -> int:
 
 
 def plan_contacts(args: argparse.Namespace) -> int:
-    from workflows.contacts import check_plan, set_plan_contacts
+    from workflows.followup.contacts import check_plan, set_plan_contacts
     from workflows.runtime import registry
 
     with open_session() as s:
@@ -69,7 +69,7 @@ def plan_contacts(args: argparse.Namespace) -> int:
 
 def policy(args: argparse.Namespace) -> int:
     from workflows.clock import now
-    from workflows.policy import set_agency_offsets, set_plan_policy
+    from workflows.followup.policy import set_agency_offsets, set_plan_policy
     from workflows.runtime import registry
 
     with open_session() as s:
@@ -101,9 +101,9 @@ def outbox(args: argparse.Namespace) -> int:
 def status(args: argparse.Namespace) -> int:
     from models.types import TaskStatus
     from workflows.clock import now
-    from workflows.followup import update_status
+    from workflows.followup.status_view import status_label
+    from workflows.followup.updates import update_status
     from workflows.rules.timefmt import local_date
-    from workflows.status_view import status_label
 
     at = now()
     with open_session() as s:
@@ -123,8 +123,8 @@ def status(args: argparse.Namespace) -> int:
 
 def extension(args: argparse.Namespace) -> int:
     from workflows.clock import now
-    from workflows.followup import decide_extension, pending_extensions, request_extension
-    from workflows.status_view import extension_status_label
+    from workflows.followup.status_view import extension_status_label
+    from workflows.followup.updates import decide_extension, pending_extensions, request_extension
 
     needs = EXTENSION_NEEDS.get(args.action, ())
     missing = [f"--{name}" for name in needs if getattr(args, name) is None]
@@ -156,7 +156,7 @@ def extension(args: argparse.Namespace) -> int:
 
 def milestone(args: argparse.Namespace) -> int:
     from workflows.clock import now
-    from workflows.milestones import on_demand
+    from workflows.followup.milestones import on_demand
     from workflows.rules.quarters import Quarter
 
     try:

@@ -158,11 +158,11 @@ def _working_day(settings: Any, at: datetime) -> bool:
 
 
 def _compose(session: Session, settings: Any, at: datetime, report: SweepReport) -> None:
-    from workflows.compose import ComposeCounts, compose_all
-    from workflows.milestones import compose_milestones
-    from workflows.notices import FireCounts, fire_due_alarms
-    from workflows.problems import compose_problems
-    from workflows.weekly import compose_weekly
+    from workflows.followup.compose import ComposeCounts, compose_all
+    from workflows.followup.milestones import compose_milestones
+    from workflows.followup.notices import FireCounts, fire_due_alarms
+    from workflows.followup.problems import compose_problems
+    from workflows.followup.weekly import compose_weekly
 
     if is_postgres(session.get_bind()):  # type: ignore[arg-type]
         # Two sweeps composing at once would build the same digests; one waits for the other.

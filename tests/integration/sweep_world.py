@@ -14,8 +14,8 @@ from sqlmodel import Session, select
 
 from config.settings import reset_settings
 from models.tasks import Task
-from workflows import contacts
 from workflows.clock import parse_instant
+from workflows.followup import contacts
 from workflows.jobs import SweepReport, sweep
 from workflows.parsing.result import Body, ExtractedPlan, ExtractedTask
 from workflows.plans import corrections

@@ -264,7 +264,7 @@ def test_a_message_that_cannot_be_rendered_fails_alone_and_the_rest_go(
     engine, smtp_server, monkeypatch
 ):
     from config.settings import get_settings
-    from workflows.compose import new_message, render_safely
+    from workflows.followup.compose import new_message, render_safely
 
     configure_mail(monkeypatch, smtp_server)
     world = build_world(engine, duty("T1", REPORT, DUE))

@@ -14,7 +14,7 @@ from models.db import engine_for
 from models.tasks import Task
 from tests.web.world import A_NAME, B_NAME, NOW, World, csrf_of
 from workflows.clock import parse_instant
-from workflows.contacts import set_contact
+from workflows.followup.contacts import set_contact
 from workflows.jobs import sweep
 from workflows.plans import corrections
 from workflows.runtime import registry

@@ -10,7 +10,7 @@ from sqlmodel import Session
 from models.db import engine_for
 from models.types import TaskStatus
 from tests.web.world import NOW, World, csrf_of
-from workflows.followup import update_status
+from workflows.followup.updates import update_status
 from workflows.plans import corrections
 from workflows.runtime import registry
 

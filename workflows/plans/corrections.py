@@ -13,7 +13,7 @@ from models.agencies import Agency, AgencyAlias
 from models.plans import Plan
 from models.tasks import Task, TaskPartner
 from models.types import PlanStatus, TaskStatus
-from workflows.followup import change_deadline
+from workflows.followup.updates import change_deadline
 from workflows.plans.identity import task_identity
 from workflows.plans.scheduling import activate_plan
 from workflows.records.lookups import CorrectionError, get_plan, get_task

@@ -12,9 +12,9 @@ from models.plans import Plan
 from models.tasks import Task, TaskPartner
 from models.types import TaskStatus
 from workflows.clock import now
+from workflows.followup.status_view import status_label
 from workflows.parsing.text import fold, strip_accents
 from workflows.rules.timefmt import local_date
-from workflows.status_view import status_label
 
 
 @dataclass(frozen=True)

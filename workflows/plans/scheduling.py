@@ -10,7 +10,7 @@ from config.settings import get_settings
 from models.plans import Plan
 from models.tasks import Task, TaskEdge
 from models.types import TaskStatus
-from workflows.alarms import reschedule
+from workflows.followup.alarms import reschedule
 from workflows.plans.recurring import expand_plan
 from workflows.records.task_history import record
 from workflows.rules.calendar import shared_calendar

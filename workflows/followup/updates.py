@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 from models.followup import DeadlineChange, Extension, ExtensionStatus
 from models.tasks import Task
 from models.types import TaskStatus
-from workflows.alarms import reschedule
+from workflows.followup.alarms import reschedule
 from workflows.records.lookups import CorrectionError, get_task
 from workflows.records.task_history import record
 from workflows.rules.status import completed_late

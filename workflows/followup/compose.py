@@ -19,8 +19,8 @@ from config.settings import Settings
 from models.agencies import Agency
 from models.delivery import MessageStatus, Notice, OutboxMessage
 from notifications.render import RenderedEmail, render
-from workflows.mail_context import notice_context, recipient_name
-from workflows.notices import unsent_by_recipient
+from workflows.followup.mail_context import notice_context, recipient_name
+from workflows.followup.notices import unsent_by_recipient
 
 RETRY_BUDGET = timedelta(days=3)
 

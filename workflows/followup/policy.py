@@ -8,7 +8,7 @@ from sqlmodel import Session, col, select
 
 from models.tasks import Task
 from models.types import TaskStatus
-from workflows.alarms import reschedule
+from workflows.followup.alarms import reschedule
 from workflows.records.lookups import CorrectionError, get_plan
 from workflows.registry.agencies import find_agency
 from workflows.registry.registry import Registry

@@ -16,14 +16,14 @@ from models.plans import Plan
 from models.tasks import Task
 from models.types import PlanStatus, TaskStatus
 from notifications import contexts as c
-from workflows import recipients as who
-from workflows.compose import queue_message
-from workflows.mail_context import LEADERSHIP, SYSTEM_SENDER, dashboard_url
+from workflows.followup import recipients as who
+from workflows.followup.compose import queue_message
+from workflows.followup.mail_context import LEADERSHIP, SYSTEM_SENDER, dashboard_url
+from workflows.followup.status_view import category, status_label
 from workflows.rules.calendar import WorkCalendar, shared_calendar
 from workflows.rules.quarters import Quarter
 from workflows.rules.reminders import deadline_day_off
 from workflows.rules.timefmt import local_date
-from workflows.status_view import category, status_label
 
 
 def quarter_key(quarter: Quarter) -> str:

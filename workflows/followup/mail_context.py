@@ -18,10 +18,10 @@ from models.plans import Plan
 from models.tasks import Task
 from notifications import contexts as c
 from notifications.links import LinkAction, action_url, make_token
+from workflows.followup.status_view import status_label
 from workflows.rules.calendar import WorkCalendar, shared_calendar
 from workflows.rules.reminders import deadline_day_off
 from workflows.rules.timefmt import local_date
-from workflows.status_view import status_label
 
 LINK_LIFETIME = timedelta(days=30)
 LEADERSHIP = "Lãnh đạo Ủy ban nhân dân"

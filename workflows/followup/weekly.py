@@ -17,9 +17,9 @@ from models.plans import Plan
 from models.tasks import Task, TaskPartner
 from models.types import PlanStatus, TaskStatus
 from notifications import contexts as c
-from workflows.compose import queue_message
-from workflows.mail_context import SYSTEM_SENDER, dashboard_url, task_item
-from workflows.recipients import agency_recipient
+from workflows.followup.compose import queue_message
+from workflows.followup.mail_context import SYSTEM_SENDER, dashboard_url, task_item
+from workflows.followup.recipients import agency_recipient
 from workflows.rules.calendar import WorkCalendar, shared_calendar
 from workflows.rules.timefmt import local_date
 

@@ -17,8 +17,8 @@ from models.delivery import Notice, TaskAlarm
 from models.plans import Plan
 from models.tasks import Task
 from models.types import PlanStatus, TaskStatus
-from workflows import recipients as who
-from workflows.alarms import after_overdue_alarm
+from workflows.followup import recipients as who
+from workflows.followup.alarms import after_overdue_alarm
 from workflows.rules.escalation import EscalationPolicy
 from workflows.rules.reminders import is_superseded
 

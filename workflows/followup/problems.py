@@ -19,9 +19,9 @@ from models.plans import Plan
 from models.tasks import Task
 from models.types import PlanStatus
 from notifications import contexts as c
-from workflows.compose import queue_message
-from workflows.mail_context import SYSTEM_SENDER, dashboard_url
-from workflows.recipients import agency_recipient
+from workflows.followup.compose import queue_message
+from workflows.followup.mail_context import SYSTEM_SENDER, dashboard_url
+from workflows.followup.recipients import agency_recipient
 from workflows.rules.timefmt import local_date
 
 FAILED = (MessageStatus.FAILED_PERMANENT, MessageStatus.FAILED_RETRIES)
