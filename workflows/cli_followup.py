@@ -85,8 +85,8 @@ def policy(args: argparse.Namespace) -> int:
 
 def outbox(args: argparse.Namespace) -> int:
     from workflows.clock import now
-    from workflows.delivery import resume_paused
-    from workflows.outbox_view import outbox_lines
+    from workflows.delivery.outbox import resume_paused
+    from workflows.delivery.outbox_view import outbox_lines
     from workflows.runtime import database
 
     if args.resume:

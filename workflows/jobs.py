@@ -190,7 +190,7 @@ def _compose(session: Session, settings: Any, at: datetime, report: SweepReport)
 
 
 def _deliver(engine: Any, at: datetime, report: SweepReport) -> None:
-    from workflows.delivery import deliver
+    from workflows.delivery.outbox import deliver
 
     delivered = deliver(engine, SmtpConfig.from_settings(), at)
     report.counts.update(

@@ -14,7 +14,7 @@ from notifications.render import RenderedEmail
 from notifications.smtp import SmtpConfig
 from tests.integration.sweep_world import LEAD_MAIL, build_world, configure_mail, duty, mail_to
 from workflows.clock import parse_instant
-from workflows.delivery import deliver
+from workflows.delivery.outbox import deliver
 from workflows.followup.compose import new_message
 
 
