@@ -143,12 +143,20 @@ def plans(args: argparse.Namespace) -> int:
 
 
 def tasks(args: argparse.Namespace) -> int:
+    from workflows.clock import now
     from workflows.plans.queries import list_tasks
-    from workflows.rules.timefmt import dmy
+    from workflows.rules.timefmt import dmy, local_date
 
     due_before = parse_user_date(args.due_before) if args.due_before else None
     with open_session() as session:
-        rows = list_tasks(session, args.plan, args.agency, due_before, include_dropped=args.all)
+        rows = list_tasks(
+            session,
+            args.plan,
+            args.agency,
+            due_before,
+            include_dropped=args.all,
+            today=local_date(now()),
+        )
     for r in rows:
         lead = r.lead or "(chưa có chủ trì)"
         partners = f" | phối hợp: {', '.join(r.partners)}" if r.partners else ""

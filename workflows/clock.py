@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import os
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
+from workflows.rules.timefmt import LOCAL_TZ
+
 _started = datetime.now(UTC)
 
 

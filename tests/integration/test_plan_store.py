@@ -119,7 +119,7 @@ def test_an_import_stores_a_draft_with_its_tasks_bodies_and_edges(engine, regist
 
 def list_tasks_in(engine, plan_id):
     with Session(engine, expire_on_commit=False) as session:
-        return list_tasks(session, plan_id=plan_id)
+        return list_tasks(session, plan_id=plan_id, today=NOW.date())
 
 
 def test_reimporting_the_same_document_duplicates_nothing(engine, registry):

@@ -11,10 +11,8 @@ from models.agencies import Agency
 from models.plans import Plan
 from models.tasks import Task, TaskPartner
 from models.types import TaskStatus
-from workflows.clock import now
 from workflows.followup.status_view import status_label
 from workflows.parsing.text import fold, strip_accents
-from workflows.rules.timefmt import local_date
 
 
 @dataclass(frozen=True)
@@ -51,11 +49,11 @@ def list_tasks(
     agency: str | None = None,
     due_before: date | None = None,
     include_dropped: bool = False,
-    today: date | None = None,
+    *,
+    today: date,
 ) -> list[TaskRow]:
     """Tasks filtered by plan, by body (lead or partner, name folded) and by due date; their
-    status is labelled as of ``today`` (default: the local day of the app clock)."""
-    day = today or local_date(now())
+    status is labelled as of ``today`` (the caller's local day: this module reads no clock)."""
     query = select(Task)
     if plan_id is not None:
         query = query.where(Task.plan_id == plan_id)
@@ -68,7 +66,7 @@ def list_tasks(
     partners: dict[int, list[str]] = {}
     for row in session.exec(select(TaskPartner)).all():
         partners.setdefault(row.task_id, []).append(agencies[row.agency_id].name)
-    rows = [_row(t, agencies, partners.get(t.id or 0, []), day) for t in tasks]
+    rows = [_row(t, agencies, partners.get(t.id or 0, []), today) for t in tasks]
     if agency:
         wanted = loose(agency)
         rows = [r for r in rows if any(wanted in loose(n) for n in (r.lead or "", *r.partners))]
