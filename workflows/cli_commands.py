@@ -47,7 +47,7 @@ def open_session():
     from models.db import session_scope
     from workflows.records.lookups import CorrectionError
     from workflows.registry.agencies import UnknownAgencyError
-    from workflows.runtime import database
+    from workflows.runners.runtime import database
 
     try:
         with session_scope(database()) as session:
@@ -59,7 +59,7 @@ def open_session():
 def _extract(path: str):
     from workflows.intake.readers import DocumentError
     from workflows.plans.extraction import extract_file
-    from workflows.runtime import registry
+    from workflows.runners.runtime import registry
 
     try:
         return extract_file(Path(path), registry())
@@ -85,10 +85,10 @@ def import_(args: argparse.Namespace) -> int:
 
 def import_and_report(file: str) -> int:
     """Import ``file`` (new plan or re-import), print what happened; returns the plan id."""
-    from workflows.clock import now
     from workflows.plans.importing import import_plan
     from workflows.plans.summary import plan_summary
-    from workflows.runtime import registry
+    from workflows.runners.clock import now
+    from workflows.runners.runtime import registry
 
     extraction = _extract(file)
     with open_session() as session:
@@ -143,9 +143,9 @@ def plans(args: argparse.Namespace) -> int:
 
 
 def tasks(args: argparse.Namespace) -> int:
-    from workflows.clock import now
     from workflows.plans.queries import list_tasks
     from workflows.rules.timefmt import dmy, local_date
+    from workflows.runners.clock import now
 
     due_before = parse_user_date(args.due_before) if args.due_before else None
     with open_session() as session:
@@ -184,7 +184,7 @@ def agencies(args: argparse.Namespace) -> int:
 
 
 def migrate(args: argparse.Namespace) -> int:
-    from workflows.runtime import database
+    from workflows.runners.runtime import database
 
     engine = database()
     print(f"CSDL đã ở phiên bản mới nhất: {engine.url.render_as_string(hide_password=True)}")
@@ -200,7 +200,7 @@ def demo(args: argparse.Namespace) -> int:
     reminder sweep of a day inside the plan would send."""
     from workflows.cli_corrections import publish
     from workflows.cli_followup import remind
-    from workflows.clock import parse_instant
+    from workflows.runners.clock import parse_instant
 
     sweep_at = args.sweep_at or DEMO_SWEEP_AT
     try:

@@ -36,9 +36,9 @@ _AGENCY_KEYS = {"lead_id", "partners"}
 
 
 def task(args: argparse.Namespace) -> int:
-    from workflows.clock import now
     from workflows.plans import corrections
-    from workflows.runtime import registry
+    from workflows.runners.clock import now
+    from workflows.runners.runtime import registry
 
     at = now()
     with open_session() as session:
@@ -131,9 +131,9 @@ def _value(key: str, value: Any, names: dict[Any, str]) -> str:
 
 
 def merge(args: argparse.Namespace) -> int:
-    from workflows.clock import now
     from workflows.plans.corrections import merge_agency
-    from workflows.runtime import registry
+    from workflows.runners.clock import now
+    from workflows.runners.runtime import registry
 
     with open_session() as session:
         victim, target, moved = merge_agency(session, registry(), args.source, args.into, now())
@@ -142,9 +142,9 @@ def merge(args: argparse.Namespace) -> int:
 
 
 def publish(args: argparse.Namespace) -> int:
-    from workflows.clock import now
     from workflows.followup.contacts import check_plan
     from workflows.plans.corrections import publish as publish_plan
+    from workflows.runners.clock import now
 
     with open_session() as session:
         plan = publish_plan(session, args.plan, now(), force=args.force)

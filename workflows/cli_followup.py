@@ -11,8 +11,8 @@ EXTENSION_NEEDS = {"request": ("task", "date"), "approve": ("id",), "refuse": ("
 
 
 def remind(args: argparse.Namespace) -> int:
-    from workflows.clock import now, parse_instant
-    from workflows.jobs import SweepConfigError, sweep
+    from workflows.runners.clock import now, parse_instant
+    from workflows.runners.jobs import SweepConfigError, sweep
 
     try:
         at = parse_instant(args.now) if args.now else now()
@@ -28,7 +28,7 @@ def remind(args: argparse.Namespace) -> int:
 
 def serve(args: argparse.Namespace) -> int:
     from web.embedded import serve as run
-    from workflows.jobs import SweepConfigError
+    from workflows.runners.jobs import SweepConfigError
 
     try:
         run(args.host, args.port, with_scheduler=not args.no_scheduler)
@@ -39,7 +39,7 @@ def serve(args: argparse.Namespace) -> int:
 
 def contact(args: argparse.Namespace) -> int:
     from workflows.followup.contacts import set_contact
-    from workflows.runtime import registry
+    from workflows.runners.runtime import registry
 
     if args.email is None and args.head_email is None:
         raise UserError("Cần ít nhất --email hoặc --head-email (kehoach contact --help).")
@@ -54,7 +54,7 @@ def contact(args: argparse.Namespace) -> int:
 
 def plan_contacts(args: argparse.Namespace) -> int:
     from workflows.followup.contacts import check_plan, set_plan_contacts
-    from workflows.runtime import registry
+    from workflows.runners.runtime import registry
 
     with open_session() as s:
         if args.coordinator or args.leadership is not None:
@@ -68,9 +68,9 @@ def plan_contacts(args: argparse.Namespace) -> int:
 
 
 def policy(args: argparse.Namespace) -> int:
-    from workflows.clock import now
     from workflows.followup.policy import set_agency_offsets, set_plan_policy
-    from workflows.runtime import registry
+    from workflows.runners.clock import now
+    from workflows.runners.runtime import registry
 
     with open_session() as s:
         if args.plan is not None:
@@ -84,10 +84,10 @@ def policy(args: argparse.Namespace) -> int:
 
 
 def outbox(args: argparse.Namespace) -> int:
-    from workflows.clock import now
     from workflows.delivery.outbox import resume_paused
     from workflows.delivery.outbox_view import outbox_lines
-    from workflows.runtime import database
+    from workflows.runners.clock import now
+    from workflows.runners.runtime import database
 
     if args.resume:
         print(f"Đã đưa {resume_paused(database(), now())} thư tạm dừng trở lại hàng đợi.")
@@ -100,10 +100,10 @@ def outbox(args: argparse.Namespace) -> int:
 
 def status(args: argparse.Namespace) -> int:
     from models.types import TaskStatus
-    from workflows.clock import now
     from workflows.followup.status_view import status_label
     from workflows.followup.updates import update_status
     from workflows.rules.timefmt import local_date
+    from workflows.runners.clock import now
 
     at = now()
     with open_session() as s:
@@ -122,9 +122,9 @@ def status(args: argparse.Namespace) -> int:
 
 
 def extension(args: argparse.Namespace) -> int:
-    from workflows.clock import now
     from workflows.followup.status_view import extension_status_label
     from workflows.followup.updates import decide_extension, pending_extensions, request_extension
+    from workflows.runners.clock import now
 
     needs = EXTENSION_NEEDS.get(args.action, ())
     missing = [f"--{name}" for name in needs if getattr(args, name) is None]
@@ -155,9 +155,9 @@ def extension(args: argparse.Namespace) -> int:
 
 
 def milestone(args: argparse.Namespace) -> int:
-    from workflows.clock import now
     from workflows.followup.milestones import on_demand
     from workflows.rules.quarters import Quarter
+    from workflows.runners.clock import now
 
     try:
         quarter = Quarter.parse(args.quarter) if args.quarter else None

@@ -14,13 +14,13 @@ from sqlmodel import Session, select
 
 from config.settings import reset_settings
 from models.tasks import Task
-from workflows.clock import parse_instant
 from workflows.followup import contacts
-from workflows.jobs import SweepReport, sweep
 from workflows.parsing.result import Body, ExtractedPlan, ExtractedTask
 from workflows.plans import corrections
 from workflows.plans.importing import import_plan
 from workflows.registry.registry import Registry
+from workflows.runners.clock import parse_instant
+from workflows.runners.jobs import SweepReport, sweep
 
 REGISTRY = """
 [[agency]]

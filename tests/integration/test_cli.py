@@ -31,7 +31,8 @@ def kehoach(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProce
 def test_help_and_the_embedded_mode_do_not_import_prefect():
     code = (
         "import sys, workflows.cli as c; c.build_parser().format_help(); "
-        "import workflows.jobs, workflows.cli_followup, workflows.scheduler, web.embedded; "
+        "import workflows.runners.jobs, workflows.cli_followup, workflows.runners.scheduler; "
+        "import web.embedded; "
         "print('prefect' in ' '.join(sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

@@ -13,9 +13,9 @@ from models.delivery import MessageStatus, Notice, OutboxMessage
 from notifications.render import RenderedEmail
 from notifications.smtp import SmtpConfig
 from tests.integration.sweep_world import LEAD_MAIL, build_world, configure_mail, duty, mail_to
-from workflows.clock import parse_instant
 from workflows.delivery.outbox import deliver
 from workflows.followup.compose import new_message
+from workflows.runners.clock import parse_instant
 
 
 def test_four_senders_draining_500_rows_deliver_500_distinct_messages(

@@ -26,8 +26,8 @@ from tests.integration.sweep_world import (
     mail_to,
 )
 from tests.smtp_server import Delay, Drop, Reply
-from workflows.clock import parse_instant
-from workflows.jobs import sweep
+from workflows.runners.clock import parse_instant
+from workflows.runners.jobs import sweep
 
 REPORT = "Báo cáo kết quả thực hiện 6 tháng đầu năm"
 DUE = date(2022, 6, 20)

@@ -26,9 +26,9 @@ from sqlmodel import Session, select
 from models.delivery import SweepRun
 from tests.integration.sweep_world import LEAD_MAIL, build_world, configure_mail, duty, mail_to
 from web.server import free_port
-from workflows.clock import parse_instant
-from workflows.jobs import sweep
-from workflows.runtime import database
+from workflows.runners.clock import parse_instant
+from workflows.runners.jobs import sweep
+from workflows.runners.runtime import database
 
 pytestmark = pytest.mark.slow
 

@@ -26,9 +26,9 @@ from tests.integration.sweep_world import (
     kind_of,
     mail_to,
 )
-from workflows.clock import parse_instant
 from workflows.followup.updates import decide_extension, request_extension, update_status
 from workflows.rules.calendar import load_calendar
+from workflows.runners.clock import parse_instant
 
 SENT_LINE = re.compile(r"- Ngày (\d\d/\d\d/\d{4}): (.+), gửi (\S+)")  # a send listed in a mail
 REPORT = "Báo cáo kết quả thực hiện 6 tháng đầu năm"

@@ -12,7 +12,7 @@ from models.types import TaskStatus
 from tests.web.world import NOW, World, csrf_of
 from workflows.followup.updates import update_status
 from workflows.plans import corrections
-from workflows.runtime import registry
+from workflows.runners.runtime import registry
 
 
 def overdue_total(client) -> int:  # type: ignore[no-untyped-def]

@@ -18,7 +18,7 @@ from web.admin import create_user
 from workflows.parsing.result import Body, ExtractedPlan, ExtractedTask
 from workflows.plans import corrections
 from workflows.plans.importing import import_plan
-from workflows.runtime import database, registry
+from workflows.runners.runtime import database, registry
 
 # "Today" for every web test: 15/05/2024 (Quý II/2024), set with KEHOACH_NOW.
 NOW_TEXT = "2024-05-15T09:00:00"

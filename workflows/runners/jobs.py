@@ -21,8 +21,8 @@ from models.delivery import SweepRun
 from models.plans import Plan
 from notifications.headers import HeaderInjectionError, check_address
 from notifications.smtp import SmtpConfig
-from workflows.clock import now as clock_now
-from workflows.runtime import database
+from workflows.runners.clock import now as clock_now
+from workflows.runners.runtime import database
 
 
 @dataclass

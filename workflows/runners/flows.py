@@ -1,4 +1,4 @@
-"""Scale-out runner: the plain jobs of ``workflows.jobs`` as Prefect 3 flows.
+"""Scale-out runner: the plain jobs of ``workflows.runners.jobs`` as Prefect 3 flows.
 
 The only module that imports Prefect. The flows are thin: they parse their parameters, call the
 same job functions the CLI and the embedded scheduler call, and log the summary. Deployments,
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 from prefect import flow, get_run_logger
 
-from workflows.clock import now, parse_instant
-from workflows.jobs import SweepReport, drain, sweep
+from workflows.runners.clock import now, parse_instant
+from workflows.runners.jobs import SweepReport, drain, sweep
 
 
 def _log(report: SweepReport) -> dict[str, int]:

@@ -1,11 +1,11 @@
-"""The embedded runner: APScheduler 3.11 calling the plain jobs of ``workflows.jobs``.
+"""The embedded runner: APScheduler 3.11 calling the plain jobs of ``workflows.runners.jobs``.
 
 Jobs run at fixed local times (``KEHOACH_SWEEP_TIMES``, Asia/Ho_Chi_Minh), one at a time (one
 worker thread: the SQLite file has one writer anyway). At start, one catch-up sweep runs if a
 slot passed while the process was down. Between sweeps, the outbox is drained every
 ``KEHOACH_DELIVERY_INTERVAL_SECONDS`` so retries go out when their backoff ends.
 
-Triggers follow the app clock (``workflows.clock``): with ``KEHOACH_NOW`` set, an 08:00 slot
+Triggers follow the app clock (``workflows.runners.clock``): with ``KEHOACH_NOW`` set, an 08:00 slot
 fires when the *shifted* clock reads 08:00, which is how the tests run ``kehoach serve`` on a
 chosen day.
 """
@@ -22,9 +22,9 @@ from apscheduler.triggers.cron import CronTrigger
 from apscheduler.triggers.interval import IntervalTrigger
 
 from config.settings import Settings
-from workflows import clock
-from workflows.jobs import drain, last_finished_sweep, sweep
 from workflows.rules.sweep_slots import needs_catch_up, parse_sweep_times
+from workflows.runners import clock
+from workflows.runners.jobs import drain, last_finished_sweep, sweep
 
 log = logging.getLogger("kehoach.scheduler")
 
