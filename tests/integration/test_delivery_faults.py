@@ -189,7 +189,7 @@ QUIET_PERIOD = (date(2022, 4, 1), date(2022, 12, 31))
 
 def _sweep_process(now: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "workflows.cli", "remind", "--now", now],
+        [sys.executable, "-m", "cli.main", "remind", "--now", now],
         env=dict(os.environ),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,

@@ -1,59 +1,13 @@
-"""Handlers behind ``kehoach`` subcommands: thin glue from arguments to workflows."""
+"""``kehoach`` subcommands for plans and bodies: extract, import, list plans, tasks and
+agencies, migrate. Thin glue from arguments to workflows."""
 
 from __future__ import annotations
 
 import argparse
-import calendar
 import json
-from contextlib import contextmanager
-from datetime import date
 from pathlib import Path
 
-SAMPLE_PLAN = Path(__file__).resolve().parent.parent / "config/data/samples/tu-mo-rong-2022.txt"
-
-
-class UserError(Exception):
-    """A problem the user can fix; printed without a traceback."""
-
-    def __init__(self, message: str, exit_code: int = 2) -> None:
-        super().__init__(message)
-        self.exit_code = exit_code
-
-
-def parse_user_date(text: str) -> date:
-    """``dd/mm/yyyy`` or ``yyyy-mm-dd``; a date that does not exist is an error that says why."""
-    text = text.strip()
-    try:
-        if "/" in text:
-            day, month, year = (int(x) for x in text.split("/"))
-        else:
-            year, month, day = (int(x) for x in text.split("-"))
-    except ValueError as error:
-        raise UserError(
-            f"Ngày không hợp lệ: «{text}» (cần dạng dd/mm/yyyy hoặc yyyy-mm-dd)."
-        ) from error
-    if not 1 <= month <= 12:
-        raise UserError(f"Ngày không tồn tại: «{text}» (không có tháng {month}).")
-    if not 1000 <= year <= 9999:
-        raise UserError(f"Ngày không hợp lệ: «{text}» (năm cần đủ 4 chữ số).")
-    days = calendar.monthrange(year, month)[1]
-    if not 1 <= day <= days:
-        raise UserError(f"Ngày không tồn tại: «{text}» (tháng {month}/{year} chỉ có {days} ngày).")
-    return date(year, month, day)
-
-
-@contextmanager
-def open_session():
-    from models.db import session_scope
-    from workflows.records.lookups import CorrectionError
-    from workflows.registry.agencies import UnknownAgencyError
-    from workflows.runners.runtime import database
-
-    try:
-        with session_scope(database()) as session:
-            yield session
-    except (CorrectionError, UnknownAgencyError) as error:
-        raise UserError(str(error)) from error
+from cli.helpers import UserError, open_session, parse_user_date
 
 
 def _extract(path: str):
@@ -189,26 +143,3 @@ def migrate(args: argparse.Namespace) -> int:
     engine = database()
     print(f"CSDL đã ở phiên bản mới nhất: {engine.url.render_as_string(hide_password=True)}")
     return 0
-
-
-DEMO_SWEEP_AT = "2022-06-20T08:05"  # the sample plan's 6-month reports fall due that day
-INSTANT_HINT = "cần ngày giờ dạng ISO, ví dụ 2022-06-20T08:05 hoặc 2022-06-20"
-
-
-def demo(args: argparse.Namespace) -> int:
-    """Import and publish the sample plan, list its tasks, then show (without sending) what the
-    reminder sweep of a day inside the plan would send."""
-    from workflows.cli_corrections import publish
-    from workflows.cli_followup import remind
-    from workflows.runners.clock import parse_instant
-
-    sweep_at = args.sweep_at or DEMO_SWEEP_AT
-    try:
-        parse_instant(sweep_at)
-    except ValueError as error:
-        raise UserError(f"--sweep-at không hợp lệ: «{sweep_at}» ({INSTANT_HINT}).") from error
-    plan_id = import_and_report(args.sample or str(SAMPLE_PLAN))
-    publish(argparse.Namespace(plan=plan_id, force=True))
-    tasks(argparse.Namespace(plan=plan_id, agency=None, due_before=None, all=False))
-    print(f"\nLượt nhắc việc lúc {sweep_at} (chạy thử, không gửi thư):")
-    return remind(argparse.Namespace(now=sweep_at, dry_run=True))

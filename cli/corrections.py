@@ -7,7 +7,7 @@ import argparse
 from datetime import date
 from typing import Any
 
-from workflows.cli_commands import open_session, parse_user_date
+from cli.helpers import open_session, parse_user_date
 
 # What a history event's detail keys mean (the keys are those ``task_history.record`` stores).
 FIELD_LABELS = {

@@ -10,9 +10,8 @@ import traceback
 from collections.abc import Callable, Sequence
 from typing import Any, NoReturn
 
-from workflows import cli_commands as commands
-from workflows import cli_corrections as corrections
-from workflows import cli_followup
+from cli import corrections, demo, followup, plans
+from cli.helpers import UserError
 
 EXIT_USAGE, EXIT_INPUT, EXIT_DOCUMENT, EXIT_UNEXPECTED = 2, 2, 3, 1
 
@@ -72,13 +71,13 @@ def build_parser() -> argparse.ArgumentParser:
         p.set_defaults(handler=handler)
         return p
 
-    p = add("extract", commands.extract, "Trích xuất kế hoạch từ tệp .txt/.docx/.pdf (không lưu)")
+    p = add("extract", plans.extract, "Trích xuất kế hoạch từ tệp .txt/.docx/.pdf (không lưu)")
     p.add_argument("file")
     p.add_argument("--format", choices=["json", "text"], default="text")
-    p = add("import", commands.import_, "Nhập kế hoạch vào CSDL dưới dạng dự thảo")
+    p = add("import", plans.import_, "Nhập kế hoạch vào CSDL dưới dạng dự thảo")
     p.add_argument("file")
-    add("plans", commands.plans, "Liệt kê các kế hoạch")
-    p = add("tasks", commands.tasks, "Liệt kê nhiệm vụ")
+    add("plans", plans.plans, "Liệt kê các kế hoạch")
+    p = add("tasks", plans.tasks, "Liệt kê nhiệm vụ")
     p.add_argument("--plan", type=int)
     p.add_argument("--agency", help="tên cơ quan (chủ trì hoặc phối hợp)")
     p.add_argument("--due-before", help="hạn trước ngày (dd/mm/yyyy hoặc yyyy-mm-dd)")
@@ -104,7 +103,7 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("id", type=int)
     t = tsub.add_parser("history", help="lịch sử thay đổi")
     t.add_argument("id", type=int)
-    p = add("agencies", commands.agencies, "Liệt kê cơ quan đã lưu")
+    p = add("agencies", plans.agencies, "Liệt kê cơ quan đã lưu")
     p.add_argument("--unregistered", action="store_true")
     p = add("merge", corrections.merge, "Gộp cơ quan chưa đăng ký vào cơ quan đã biết")
     p.add_argument("source")
@@ -112,11 +111,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = add("publish", corrections.publish, "Ban hành (công bố) kế hoạch để bắt đầu nhắc hạn")
     p.add_argument("plan", type=int)
     p.add_argument("--force", action="store_true")
-    add("migrate", commands.migrate, "Nâng cấp lược đồ CSDL")
-    p = add("demo", commands.demo, "Nhập và công bố kế hoạch mẫu kèm theo, rồi liệt kê nhiệm vụ")
+    add("migrate", plans.migrate, "Nâng cấp lược đồ CSDL")
+    p = add("demo", demo.demo, "Nhập và công bố kế hoạch mẫu kèm theo, rồi liệt kê nhiệm vụ")
     p.add_argument("--sample", default=None, help="tệp kế hoạch (mặc định: mẫu kèm theo)")
     p.add_argument("--sweep-at", default=None, help="thời điểm chạy thử lượt nhắc việc")
-    cli_followup.register(sub, add)
+    followup.register(sub, add)
     return parser
 
 
@@ -130,7 +129,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         os.environ["KEHOACH_DATABASE_URL"] = args.db
     try:
         return args.handler(args)
-    except commands.UserError as error:
+    except UserError as error:
         print(f"Lỗi: {error}", file=sys.stderr)
         if os.environ.get("KEHOACH_DEBUG") and error.__cause__ is not None:
             print(f"Chi tiết kỹ thuật: {_technical(error.__cause__)}", file=sys.stderr)

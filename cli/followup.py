@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 
-from workflows.cli_commands import INSTANT_HINT, UserError, open_session, parse_user_date
+from cli.helpers import INSTANT_HINT, UserError, open_session, parse_user_date
 
 # What each ``kehoach extension`` action cannot do without.
 EXTENSION_NEEDS = {"request": ("task", "date"), "approve": ("id",), "refuse": ("id",)}
