@@ -48,12 +48,12 @@ def main() -> None:
     print("$ python bench/bench_intake.py " + " ".join(sys.argv[1:]))
 
     from models.db import session_scope
-    from workflows.clock import now
-    from workflows.extraction import extract_file
-    from workflows.importing import import_plan
     from workflows.parsing.plan import parse_plan
-    from workflows.registry import load_registry
-    from workflows.runtime import database
+    from workflows.plans.extraction import extract_file
+    from workflows.plans.importing import import_plan
+    from workflows.registry.registry import load_registry
+    from workflows.runners.clock import now
+    from workflows.runners.runtime import database
 
     registry = load_registry()
     with tempfile.TemporaryDirectory() as tmp:

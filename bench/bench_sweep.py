@@ -33,7 +33,7 @@ def seed(url: str, size: int) -> None:
     from models.delivery import TaskAlarm
     from models.plans import Plan
     from models.tasks import Task
-    from workflows.runtime import database
+    from workflows.runners.runtime import database
 
     engine = database(url)
     with engine.begin() as conn:
@@ -139,7 +139,7 @@ def seed(url: str, size: int) -> None:
 
 def measure(url: str, size: int) -> dict[str, float]:
     from tests.smtp_server import ScriptedSMTPServer
-    from workflows.jobs import sweep
+    from workflows.runners.jobs import sweep
 
     started = time.perf_counter()
     seed(url, size)

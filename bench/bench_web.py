@@ -64,7 +64,7 @@ def seed(url: str, n: int, rng: random.Random) -> None:
     from models.plans import Plan
     from models.tasks import Task, TaskPartner
     from workflows.parsing.text import fold
-    from workflows.runtime import database
+    from workflows.runners.runtime import database
 
     engine = database(url)
     now = datetime(2024, 5, 15, 2, tzinfo=UTC)

@@ -1,1 +1,4 @@
-"""Settings and shipped configuration data (agency registry, holiday overrides)."""
+"""Settings and shipped configuration data (agency registry, holiday overrides).
+
+May import: nothing of the project.
+"""

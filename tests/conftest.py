@@ -86,7 +86,7 @@ def _reset_postgres(url: str) -> None:
     engine = engine_for(url)
     with engine.begin() as conn:
         conn.execute(text("DROP SCHEMA public CASCADE; CREATE SCHEMA public"))
-    from workflows import runtime
+    from workflows.runners import runtime
 
     runtime._migrated.discard(url)
 
@@ -94,7 +94,7 @@ def _reset_postgres(url: str) -> None:
 @pytest.fixture
 def engine(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Engine:
     """A migrated engine on each database; the CLI in the same test uses it too."""
-    from workflows.runtime import database
+    from workflows.runners.runtime import database
 
     monkeypatch.setenv("KEHOACH_DATABASE_URL", db_url)
     reset_settings()

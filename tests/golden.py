@@ -73,7 +73,7 @@ def as_list(value: Any) -> list[Any]:
 def load_registry_or_none() -> Any:
     """The agency registry when it can be loaded; name comparison falls back to folding."""
     try:
-        from workflows.registry import load_registry
+        from workflows.registry.registry import load_registry
 
         return load_registry()
     except Exception:

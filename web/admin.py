@@ -14,9 +14,9 @@ from models.db import session_scope
 from models.users import Role, User
 from notifications.message import HeaderInjectionError, check_address
 from web.security import check_password_strength, hash_password
-from workflows import clock
-from workflows.agencies import UnknownAgencyError, find_agency
-from workflows.runtime import database, registry
+from workflows.registry.agencies import UnknownAgencyError, find_agency
+from workflows.runners import clock
+from workflows.runners.runtime import database, registry
 
 
 class AccountError(ValueError):

@@ -29,7 +29,7 @@ from web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from web.readers import reader_for
 from web.render import render
 from web.snapshots import Snapshots
-from workflows.runtime import database, registry
+from workflows.runners.runtime import database, registry
 
 STATIC = Path(__file__).parent / "static"
 log = logging.getLogger("kehoach.web")

@@ -18,10 +18,10 @@ from starlette.routing import Route
 
 from config.settings import get_settings
 from web.app import create_app
-from workflows.jobs import SweepConfigError, check_sending_settings, last_finished_sweep
 from workflows.rules.sweep_slots import SweepTimesError
-from workflows.runtime import database
-from workflows.scheduler import build_scheduler
+from workflows.runners.jobs import SweepConfigError, check_sending_settings, last_finished_sweep
+from workflows.runners.runtime import database
+from workflows.runners.scheduler import build_scheduler
 
 log = logging.getLogger("kehoach.serve")
 

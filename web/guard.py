@@ -25,8 +25,8 @@ from models.db import session_scope
 from web.auth import CurrentUser, load_user
 from web.render import FLASH_COOKIE
 from web.security import new_token, same
-from workflows import clock
 from workflows.rules.timefmt import local_date
+from workflows.runners import clock
 
 SESSION_COOKIE = "kh_session"
 ANON_CSRF_COOKIE = "kh_csrf"

@@ -11,10 +11,10 @@ from sqlmodel import Session, col, select
 from models.agencies import Agency
 from models.delivery import Notice, OutboxMessage
 from models.tasks import TaskEvent
-from workflows.outbox_view import STATUS_LABELS as MAIL_LABELS
+from workflows.delivery.outbox_view import STATUS_LABELS as MAIL_LABELS
+from workflows.followup.status_view import STORED_STATUS_LABELS
+from workflows.records.task_history import KIND_LABELS
 from workflows.rules.timefmt import dmy
-from workflows.status_view import STORED_STATUS_LABELS
-from workflows.task_history import KIND_LABELS
 
 
 @dataclass(frozen=True)

@@ -12,7 +12,7 @@ from pathlib import PurePath
 
 from workflows.intake.errors import DocumentError
 from workflows.parsing.result import ExtractedPlan
-from workflows.registry import Registry
+from workflows.registry.registry import Registry
 
 MAX_PLAN_BYTES = 20 * 2**20
 ACCEPTED = (".docx", ".pdf", ".txt")

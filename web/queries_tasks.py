@@ -14,8 +14,8 @@ from models.tasks import Task, TaskPartner
 from models.types import PlanStatus, TaskStatus
 from web.auth import CurrentUser
 from web.scope import managed_plan_ids, task_scope
+from workflows.followup.status_view import view
 from workflows.rules.status import Category
-from workflows.status_view import view
 
 PER_PAGE = 50
 OPEN = (TaskStatus.NOT_STARTED.value, TaskStatus.IN_PROGRESS.value)

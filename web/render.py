@@ -15,10 +15,10 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from workflows.followup.status_view import STORED_STATUS_LABELS
 from workflows.rules.quarters import Quarter
 from workflows.rules.status import CATEGORY_LABELS, Category
 from workflows.rules.timefmt import dmy, dmy_hm
-from workflows.status_view import STORED_STATUS_LABELS
 
 TEMPLATES = Path(__file__).parent / "templates"
 FLASH_COOKIE = "kh_flash"

@@ -15,12 +15,12 @@ from web.guard import COORDINATOR, Ctx, endpoint, redirect
 from web.queries_admin import bounced, delivery_log, pending, recent_decisions, registry_rows
 from web.render import render
 from web.scope import NOT_FOUND, managed_plan_ids, task_scope, visible_task
-from workflows.contacts import set_contact
-from workflows.corrections import merge_agency
-from workflows.followup import decide_extension
-from workflows.lookups import CorrectionError
-from workflows.outbox_view import STATUS_LABELS
+from workflows.delivery.outbox_view import STATUS_LABELS
+from workflows.followup.contacts import set_contact
+from workflows.followup.updates import decide_extension
 from workflows.parsing.text import fold
+from workflows.plans.corrections import merge_agency
+from workflows.records.lookups import CorrectionError
 
 
 @endpoint(COORDINATOR)

@@ -15,8 +15,8 @@ from web.forms import FormError, parse_date
 from web.guard import COORDINATOR, Ctx, endpoint, redirect
 from web.queries_plans import without_lead
 from web.scope import NOT_FOUND, visible_plan
-from workflows import corrections
-from workflows.lookups import CorrectionError
+from workflows.plans import corrections
+from workflows.records.lookups import CorrectionError
 
 
 def _plan_task(session: Session, user: CurrentUser, plan_id: int, task_id: int) -> Task:

@@ -25,10 +25,10 @@ from web.forms import FormError, parse_date
 from web.guard import Ctx, endpoint
 from web.render import render
 from web.scope import NOT_FOUND
-from workflows.followup import request_extension, update_status
-from workflows.lookups import CorrectionError
-from workflows.status_view import view
-from workflows.task_history import record
+from workflows.followup.status_view import view
+from workflows.followup.updates import request_extension, update_status
+from workflows.records.lookups import CorrectionError
+from workflows.records.task_history import record
 
 TITLES = {
     LinkAction.ACKNOWLEDGE: "Xác nhận đã nhận nhiệm vụ",

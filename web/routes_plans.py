@@ -19,9 +19,9 @@ from web.intake import MAX_PLAN_BYTES, Upload, read_upload
 from web.queries_plans import graph_data, plan_list, review, timeline
 from web.render import render
 from web.scope import managed_plan_ids, plan_in_scope, visible_plan
-from workflows.identity import plan_identity
-from workflows.importing import import_plan
 from workflows.intake.errors import DocumentError
+from workflows.plans.identity import plan_identity
+from workflows.plans.importing import import_plan
 
 
 @endpoint(STAFF)

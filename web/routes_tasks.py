@@ -21,8 +21,8 @@ from web.history import task_history
 from web.queries_tasks import TaskFilter, filter_choices, lines_for, task_page
 from web.render import render
 from web.scope import can_write, visible_task
+from workflows.followup.status_view import view
 from workflows.rules.status import CATEGORY_LABELS
-from workflows.status_view import view
 
 
 def read_filter(ctx: Ctx) -> TaskFilter:

@@ -15,9 +15,9 @@ from web import evidence as files
 from web.forms import FormError, parse_date
 from web.guard import ANY_USER, UPLOAD, Ctx, endpoint, redirect
 from web.scope import writable_task
-from workflows.followup import ConflictError, request_extension, update_status
-from workflows.lookups import CorrectionError
-from workflows.task_history import record
+from workflows.followup.updates import ConflictError, request_extension, update_status
+from workflows.records.lookups import CorrectionError
+from workflows.records.task_history import record
 
 
 @endpoint(ANY_USER)

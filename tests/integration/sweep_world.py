@@ -14,12 +14,13 @@ from sqlmodel import Session, select
 
 from config.settings import reset_settings
 from models.tasks import Task
-from workflows import contacts, corrections
-from workflows.clock import parse_instant
-from workflows.importing import import_plan
-from workflows.jobs import SweepReport, sweep
+from workflows.followup import contacts
 from workflows.parsing.result import Body, ExtractedPlan, ExtractedTask
-from workflows.registry import Registry
+from workflows.plans import corrections
+from workflows.plans.importing import import_plan
+from workflows.registry.registry import Registry
+from workflows.runners.clock import parse_instant
+from workflows.runners.jobs import SweepReport, sweep
 
 REGISTRY = """
 [[agency]]

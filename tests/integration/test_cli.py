@@ -20,7 +20,7 @@ def kehoach(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProce
     environment = {k: v for k, v in os.environ.items() if not k.startswith("KEHOACH_")}
     environment.update(KEHOACH_DATA_DIR=str(data_dir), **env)
     return subprocess.run(
-        [sys.executable, "-m", "workflows.cli", *args],
+        [sys.executable, "-m", "cli.main", *args],
         capture_output=True,
         text=True,
         env=environment,
@@ -30,8 +30,9 @@ def kehoach(*args: str, data_dir: Path, **env: str) -> subprocess.CompletedProce
 
 def test_help_and_the_embedded_mode_do_not_import_prefect():
     code = (
-        "import sys, workflows.cli as c; c.build_parser().format_help(); "
-        "import workflows.jobs, workflows.cli_followup, workflows.scheduler, web.embedded; "
+        "import sys, cli.main as c; c.build_parser().format_help(); "
+        "import workflows.runners.jobs, cli.followup, workflows.runners.scheduler; "
+        "import web.embedded; "
         "print('prefect' in ' '.join(sys.modules))"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)

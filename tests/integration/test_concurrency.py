@@ -13,9 +13,9 @@ from models.delivery import MessageStatus, Notice, OutboxMessage
 from notifications.render import RenderedEmail
 from notifications.smtp import SmtpConfig
 from tests.integration.sweep_world import LEAD_MAIL, build_world, configure_mail, duty, mail_to
-from workflows.clock import parse_instant
-from workflows.compose import new_message
-from workflows.delivery import deliver
+from workflows.delivery.outbox import deliver
+from workflows.followup.compose import new_message
+from workflows.runners.clock import parse_instant
 
 
 def test_four_senders_draining_500_rows_deliver_500_distinct_messages(
@@ -99,7 +99,7 @@ def test_random_sweep_instants_never_duplicate_and_daily_sweeps_miss_nothing(
         world.sweep_at(instant.isoformat())
         if rng.random() < 0.05:
             from models.types import TaskStatus
-            from workflows.followup import update_status
+            from workflows.followup.updates import update_status
 
             with Session(engine) as session:
                 task_id = world.task_id(f"Nhiệm vụ số {rng.randrange(6)}")

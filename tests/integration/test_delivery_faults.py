@@ -26,8 +26,8 @@ from tests.integration.sweep_world import (
     mail_to,
 )
 from tests.smtp_server import Delay, Drop, Reply
-from workflows.clock import parse_instant
-from workflows.jobs import sweep
+from workflows.runners.clock import parse_instant
+from workflows.runners.jobs import sweep
 
 REPORT = "Báo cáo kết quả thực hiện 6 tháng đầu năm"
 DUE = date(2022, 6, 20)
@@ -189,7 +189,7 @@ QUIET_PERIOD = (date(2022, 4, 1), date(2022, 12, 31))
 
 def _sweep_process(now: str) -> subprocess.Popen:
     return subprocess.Popen(
-        [sys.executable, "-m", "workflows.cli", "remind", "--now", now],
+        [sys.executable, "-m", "cli.main", "remind", "--now", now],
         env=dict(os.environ),
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -264,7 +264,7 @@ def test_a_message_that_cannot_be_rendered_fails_alone_and_the_rest_go(
     engine, smtp_server, monkeypatch
 ):
     from config.settings import get_settings
-    from workflows.compose import new_message, render_safely
+    from workflows.followup.compose import new_message, render_safely
 
     configure_mail(monkeypatch, smtp_server)
     world = build_world(engine, duty("T1", REPORT, DUE))

@@ -11,12 +11,12 @@ from models.agencies import Agency
 from models.plans import Plan
 from models.tasks import Task, TaskEdge, TaskEvent
 from models.types import PlanStatus, TaskStatus
-from workflows import corrections
-from workflows.importing import import_plan
-from workflows.lookups import CorrectionError
 from workflows.parsing.result import Basis, Body, ExtractedPlan, ExtractedTask
-from workflows.queries import list_tasks
-from workflows.registry import Registry
+from workflows.plans import corrections
+from workflows.plans.importing import import_plan
+from workflows.plans.queries import list_tasks
+from workflows.records.lookups import CorrectionError
+from workflows.registry.registry import Registry
 
 NOW = datetime(2026, 3, 2, 1, 0, tzinfo=UTC)
 REGISTRY_TOML = """
@@ -119,7 +119,7 @@ def test_an_import_stores_a_draft_with_its_tasks_bodies_and_edges(engine, regist
 
 def list_tasks_in(engine, plan_id):
     with Session(engine, expire_on_commit=False) as session:
-        return list_tasks(session, plan_id=plan_id)
+        return list_tasks(session, plan_id=plan_id, today=NOW.date())
 
 
 def test_reimporting_the_same_document_duplicates_nothing(engine, registry):

@@ -15,12 +15,12 @@ from config.settings import reset_settings
 from models.agencies import Agency
 from tests.conftest import PLANS
 from tests.integration.sweep_world import configure_mail, kind_of
-from workflows.clock import parse_instant
-from workflows.corrections import publish
-from workflows.extraction import extract_file
-from workflows.importing import import_plan
-from workflows.jobs import sweep
-from workflows.registry import load_registry
+from workflows.plans.corrections import publish
+from workflows.plans.extraction import extract_file
+from workflows.plans.importing import import_plan
+from workflows.registry.registry import load_registry
+from workflows.runners.clock import parse_instant
+from workflows.runners.jobs import sweep
 
 PLAN = PLANS / "tu-mo-rong-2022-giam-ngheo.txt"
 

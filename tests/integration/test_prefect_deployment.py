@@ -30,9 +30,9 @@ from models.delivery import SweepRun
 from tests.conftest import _reset_postgres
 from tests.integration.sweep_world import LEAD_MAIL, build_world, configure_mail, duty
 from web.server import free_port
-from workflows.clock import parse_instant
-from workflows.jobs import sweep
-from workflows.runtime import database
+from workflows.runners.clock import parse_instant
+from workflows.runners.jobs import sweep
+from workflows.runners.runtime import database
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 

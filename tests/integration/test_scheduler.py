@@ -26,9 +26,9 @@ from sqlmodel import Session, select
 from models.delivery import SweepRun
 from tests.integration.sweep_world import LEAD_MAIL, build_world, configure_mail, duty, mail_to
 from web.server import free_port
-from workflows.clock import parse_instant
-from workflows.jobs import sweep
-from workflows.runtime import database
+from workflows.runners.clock import parse_instant
+from workflows.runners.jobs import sweep
+from workflows.runners.runtime import database
 
 pytestmark = pytest.mark.slow
 
@@ -55,7 +55,7 @@ def serving(now: str, *options: str) -> Iterator[tuple[subprocess.Popen, str]]:
     env = dict(os.environ, KEHOACH_NOW=now, KEHOACH_BASE_URL=base)
     env.update(KEHOACH_SWEEP_TIMES="08:00", KEHOACH_DELIVERY_INTERVAL_SECONDS="2")
     process = subprocess.Popen(
-        [sys.executable, "-m", "workflows.cli", "serve", "--port", str(port), *options],
+        [sys.executable, "-m", "cli.main", "serve", "--port", str(port), *options],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
@@ -173,7 +173,7 @@ def test_a_taken_or_impossible_port_is_one_clear_line_and_nothing_is_swept(world
     try:
         results = [
             subprocess.run(
-                [sys.executable, "-m", "workflows.cli", "serve", "--port", str(p)],
+                [sys.executable, "-m", "cli.main", "serve", "--port", str(p)],
                 env=dict(os.environ, KEHOACH_NOW="2022-06-17T10:00"),
                 capture_output=True,
                 text=True,
@@ -194,7 +194,7 @@ def test_a_taken_or_impossible_port_is_one_clear_line_and_nothing_is_swept(world
 def test_serve_refuses_to_start_without_a_secret_key(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if k != "KEHOACH_SECRET_KEY"}
     result = subprocess.run(
-        [sys.executable, "-m", "workflows.cli", "serve", "--port", str(free_port())],
+        [sys.executable, "-m", "cli.main", "serve", "--port", str(free_port())],
         env=env,
         capture_output=True,
         text=True,

@@ -26,9 +26,9 @@ from tests.integration.sweep_world import (
     kind_of,
     mail_to,
 )
-from workflows.clock import parse_instant
-from workflows.followup import decide_extension, request_extension, update_status
+from workflows.followup.updates import decide_extension, request_extension, update_status
 from workflows.rules.calendar import load_calendar
+from workflows.runners.clock import parse_instant
 
 SENT_LINE = re.compile(r"- Ngày (\d\d/\d\d/\d{4}): (.+), gửi (\S+)")  # a send listed in a mail
 REPORT = "Báo cáo kết quả thực hiện 6 tháng đầu năm"
@@ -216,7 +216,7 @@ def test_an_approved_extension_stops_the_escalation(engine, smtp_server, monkeyp
 def test_a_missing_address_is_shown_to_the_coordinator(engine, smtp_server, monkeypatch):
     configure_mail(monkeypatch, smtp_server)
     world = build_world(engine, duty("T1", REPORT, date(2022, 6, 20)), addresses=False)
-    from workflows import contacts
+    from workflows.followup import contacts
 
     with Session(engine) as session:
         contacts.set_contact(session, world.registry, "Văn phòng HĐND và UBND", COORD_MAIL, None)
@@ -276,7 +276,7 @@ def test_a_quarter_end_snapshot_matches_the_tasks_and_goes_to_coordinator_and_le
 
 
 def test_a_plan_can_have_its_own_reminder_days(engine, smtp_server, monkeypatch):
-    from workflows.policy import set_plan_policy
+    from workflows.followup.policy import set_plan_policy
 
     configure_mail(monkeypatch, smtp_server)
     world = build_world(engine, duty("T1", REPORT, date(2022, 6, 20)))

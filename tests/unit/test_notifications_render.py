@@ -15,7 +15,7 @@ from models.tasks import Task
 from notifications import contexts as c
 from notifications.render import KINDS, RenderError, environment, one_line, quarter_label, render
 from tests import notification_samples as s
-from workflows.mail_context import task_item
+from workflows.followup.mail_context import task_item
 from workflows.rules.calendar import load_calendar
 
 TEMPLATES = Path(__file__).parents[2] / "notifications" / "templates"

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 
 from config.settings import DATA_DIR
-from workflows.registry import Registry, RegistryError, dump_toml, load_registry
-from workflows.registry_match import locality_key, parse_name
+from workflows.registry.match import locality_key, parse_name
+from workflows.registry.registry import Registry, RegistryError, dump_toml, load_registry
 
 SHIPPED = DATA_DIR / "agencies.toml"
 PLANS = Path(__file__).parents[1] / "data" / "plans"

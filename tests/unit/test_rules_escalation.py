@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 
-from workflows.clock import LOCAL_TZ
 from workflows.rules.calendar import load_calendar
 from workflows.rules.escalation import (
     DEFAULT_POLICY,
@@ -18,7 +17,7 @@ from workflows.rules.escalation import (
     Rung,
     escalation_times,
 )
-from workflows.rules.timefmt import end_of_day
+from workflows.rules.timefmt import LOCAL_TZ, end_of_day
 
 CAL = load_calendar(Path(__file__).resolve().parents[2] / "config" / "data" / "holidays.toml")
 

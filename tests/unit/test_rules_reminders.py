@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 
-from workflows.clock import LOCAL_TZ
 from workflows.rules.calendar import load_calendar
 from workflows.rules.reminders import (
     DEFAULT_OFFSETS,
@@ -19,6 +18,7 @@ from workflows.rules.reminders import (
     parse_offsets,
     reminder_times,
 )
+from workflows.rules.timefmt import LOCAL_TZ
 
 CAL = load_calendar(Path(__file__).resolve().parents[2] / "config" / "data" / "holidays.toml")
 

@@ -16,7 +16,7 @@ from notifications.links import LinkAction, make_token
 from tests.web.world import A_NAME, B_NAME, NOW, World
 from web.evidence import store
 from web.feeds import new_feed_token
-from workflows.followup import request_extension
+from workflows.followup.updates import request_extension
 
 SECRET = "kiểm-thử-bí-mật"  # the KEHOACH_SECRET_KEY the web fixtures set
 

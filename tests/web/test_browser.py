@@ -296,7 +296,7 @@ def _scorecards_on_page(page) -> dict[int, dict[str, str]]:  # type: ignore[no-u
 def test_leadership_sees_an_overdue_board_and_scorecards_that_match_the_database(
     as_role, world: World
 ):
-    from workflows.followup import update_status
+    from workflows.followup.updates import update_status
     from workflows.rules.timefmt import dmy
 
     # Body B finishes T3 late (due 30/04) and T2 early (due 30/06): scorecards have all kinds.

@@ -18,9 +18,9 @@ from notifications.links import LinkAction
 from tests.web.expected import overdue_by_lead, scorecards, table_cells
 from tests.web.objects import Objects, link_token
 from tests.web.world import NOW, World, csrf_of, published_plan
-from workflows.importing import import_plan
 from workflows.parsing.result import ExtractedTask
-from workflows.runtime import registry
+from workflows.plans.importing import import_plan
+from workflows.runners.runtime import registry
 
 PLANS = Path(__file__).parent.parent / "data" / "plans"
 TODAY = date(2024, 5, 15)  # the web tests' clock (KEHOACH_NOW)

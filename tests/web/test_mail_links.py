@@ -13,11 +13,11 @@ from config.settings import reset_settings
 from models.db import engine_for
 from models.tasks import Task
 from tests.web.world import A_NAME, B_NAME, NOW, World, csrf_of
-from workflows import corrections
-from workflows.clock import parse_instant
-from workflows.contacts import set_contact
-from workflows.jobs import sweep
-from workflows.runtime import registry
+from workflows.followup.contacts import set_contact
+from workflows.plans import corrections
+from workflows.runners.clock import parse_instant
+from workflows.runners.jobs import sweep
+from workflows.runners.runtime import registry
 
 A_MAIL, B_MAIL = "alpha.vanthu@example.gov.vn", "beta.vanthu@example.gov.vn"
 LINK = re.compile(r"http://testserver(/l/(ack|done|extend)/(\d+)/[A-Za-z0-9_.%-]+)")

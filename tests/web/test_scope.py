@@ -19,7 +19,7 @@ from models.delivery import OutboxMessage
 from models.plans import Plan
 from tests.web.objects import Objects
 from tests.web.world import C_NAME, NOW, World, csrf_of
-from workflows.followup import request_extension
+from workflows.followup.updates import request_extension
 
 TEXTS = {
     "task_a": "Rà soát hộ nghèo quý I",

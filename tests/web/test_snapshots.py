@@ -10,9 +10,9 @@ from sqlmodel import Session
 from models.db import engine_for
 from models.types import TaskStatus
 from tests.web.world import NOW, World, csrf_of
-from workflows import corrections
-from workflows.followup import update_status
-from workflows.runtime import registry
+from workflows.followup.updates import update_status
+from workflows.plans import corrections
+from workflows.runners.runtime import registry
 
 
 def overdue_total(client) -> int:  # type: ignore[no-untyped-def]

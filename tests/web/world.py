@@ -15,10 +15,10 @@ from sqlmodel import Session, select
 from models.db import engine_for
 from models.tasks import Task
 from web.admin import create_user
-from workflows import corrections
-from workflows.importing import import_plan
 from workflows.parsing.result import Body, ExtractedPlan, ExtractedTask
-from workflows.runtime import database, registry
+from workflows.plans import corrections
+from workflows.plans.importing import import_plan
+from workflows.runners.runtime import database, registry
 
 # "Today" for every web test: 15/05/2024 (Quý II/2024), set with KEHOACH_NOW.
 NOW_TEXT = "2024-05-15T09:00:00"

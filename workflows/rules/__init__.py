@@ -2,4 +2,6 @@
 
 calendar (working days) · holiday_table (the override table) · quarters (periods) ·
 recurrence (period instances) · reminders · escalation · status (taxonomy) · timefmt (display).
+
+May import: parsing, models, notifications, config.
 """

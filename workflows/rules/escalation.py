@@ -17,10 +17,9 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from workflows.clock import LOCAL_TZ
 from workflows.rules.calendar import WorkCalendar
 from workflows.rules.reminders import DEFAULT_SEND_TIME
-from workflows.rules.timefmt import local_instant
+from workflows.rules.timefmt import LOCAL_TZ, local_instant
 
 BODY, HEAD, COORDINATOR, LEADER = "body", "head", "coordinator", "leader"
 DEFAULT_ROLES = (BODY, HEAD, COORDINATOR, LEADER)

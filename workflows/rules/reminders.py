@@ -20,9 +20,8 @@ from datetime import date, datetime, time
 from typing import Protocol
 from zoneinfo import ZoneInfo
 
-from workflows.clock import LOCAL_TZ
 from workflows.rules.calendar import WorkCalendar
-from workflows.rules.timefmt import end_of_day, local_instant, weekday_name
+from workflows.rules.timefmt import LOCAL_TZ, end_of_day, local_instant, weekday_name
 
 DEFAULT_OFFSETS = (7, 3, 1, 0)
 DEFAULT_SEND_TIME = time(8, 0)

@@ -5,8 +5,9 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from workflows.clock import LOCAL_TZ
 from workflows.rules.quarters import Quarter
+
+LOCAL_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 
 # Monday first, as date.weekday() counts.
 WEEKDAYS = ("Thứ Hai", "Thứ Ba", "Thứ Tư", "Thứ Năm", "Thứ Sáu", "Thứ Bảy", "Chủ nhật")

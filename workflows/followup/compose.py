@@ -1,0 +1,177 @@
+"""Compose ledger notices into emails: one digest per recipient per run, escalations apart.
+
+Rendering is pure (notifications.render) and the contexts come from ``mail_context``; this
+module turns them into outbox rows. A notice whose recipient has no usable address still gets
+its message row, failed permanently with the reason, so the coordinator sees it instead of a
+silent skip.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from sqlmodel import Session
+
+from config.settings import Settings
+from models.agencies import Agency
+from models.delivery import MessageStatus, Notice, OutboxMessage
+from notifications.render import RenderedEmail, render
+from workflows.followup.mail_context import notice_context, recipient_name
+from workflows.followup.notices import unsent_by_recipient
+
+RETRY_BUDGET = timedelta(days=3)
+
+
+@dataclass
+class ComposeCounts:
+    messages: int = 0
+    missing_address: int = 0
+
+
+def compose_all(
+    session: Session, settings: Settings, now: datetime, counts: ComposeCounts, preview: list[str]
+) -> None:
+    for recipient, notices in unsent_by_recipient(session).items():
+        reminders = [n for n in notices if n.kind != "escalation"]
+        if reminders:
+            _compose(session, settings, now, recipient, reminders, counts, preview)
+        for notice in (n for n in notices if n.kind == "escalation"):
+            _compose(session, settings, now, recipient, [notice], counts, preview)
+
+
+def _compose(
+    session: Session,
+    settings: Settings,
+    now: datetime,
+    recipient: str,
+    notices: list[Notice],
+    counts: ComposeCounts,
+    preview: list[str],
+) -> None:
+    kind = "escalation_notice" if notices[0].kind == "escalation" else "reminder_digest"
+    ids = ",".join(str(n.id) for n in notices)
+    row = queue_message(
+        session,
+        settings,
+        now,
+        preview,
+        key=f"{kind}:{hashlib.sha256(f'{recipient}|{ids}'.encode()).hexdigest()[:32]}",
+        kind=kind,
+        recipient=recipient,
+        agency_id=notices[0].agency_id,
+        make_context=lambda: notice_context(session, settings, now, kind, notices),
+        expires_at=_earliest_expiry(notices),
+    )
+    if row.status == MessageStatus.FAILED_PERMANENT:
+        counts.missing_address += 1
+    session.flush()
+    for notice in notices:
+        notice.message_id = row.id
+        session.add(notice)
+    counts.messages += 1
+
+
+def queue_message(
+    session: Session,
+    settings: Settings,
+    now: datetime,
+    preview: list[str],
+    *,
+    key: str,
+    kind: str,
+    recipient: str,
+    agency_id: int | None,
+    make_context: Callable[[], object],
+    plan_id: int | None = None,
+    expires_at: datetime | None = None,
+) -> OutboxMessage:
+    """Render email ``kind`` (see ``render_safely``), add its outbox row (see ``new_message``)
+    to the session and its line to the sweep's ``preview``."""
+    row = new_message(
+        settings,
+        now,
+        key=key,
+        kind=kind,
+        recipient=recipient,
+        agency_id=agency_id,
+        plan_id=plan_id,
+        rendered=render_safely(kind, make_context),
+        expires_at=expires_at,
+    )
+    session.add(row)
+    preview.append(preview_line(session, row))
+    return row
+
+
+def preview_line(session: Session, row: OutboxMessage) -> str:
+    """How a sweep's report shows a queued message; one without an address names its body."""
+    if not row.recipient.startswith("missing:"):
+        return f"  → {row.recipient}: {row.subject}"
+    role = row.recipient.split(":")[1]
+    agency = session.get(Agency, row.agency_id) if row.agency_id else None
+    if agency is None and role != "leader":
+        who = "(không rõ cơ quan)"
+    else:
+        who = recipient_name(agency, role)
+    return f"  ! chưa có địa chỉ thư: {who} — {row.subject}"
+
+
+FAILED_SUBJECT = "(không dựng được thư)"
+
+
+def render_safely(kind: str, make_context: Callable[[], object]) -> RenderedEmail:
+    """Render, or stand in for a message that cannot be built: its row then fails alone
+    (see ``new_message``) and the rest of the batch goes out."""
+    try:
+        return render(kind, make_context())
+    except Exception as error:  # a bad context or template must not stop the whole sweep
+        reason = f"{type(error).__name__}: {error}"[:400]
+        return RenderedEmail(subject=FAILED_SUBJECT, text=reason, html="")
+
+
+def new_message(
+    settings: Settings,
+    now: datetime,
+    *,
+    key: str,
+    kind: str,
+    recipient: str,
+    agency_id: int | None,
+    plan_id: int | None,
+    rendered: RenderedEmail,
+    expires_at: datetime | None = None,
+) -> OutboxMessage:
+    """An outbox row; one for a missing or invalid address is born failed, with the reason."""
+    from notifications.message import message_id_for
+
+    domain = settings.mail_from.rpartition("@")[2] or "localhost"
+    row = OutboxMessage(
+        key=key,
+        message_id=message_id_for(key, domain),
+        kind=kind,
+        recipient=recipient,
+        agency_id=agency_id,
+        plan_id=plan_id,
+        subject=rendered.subject,
+        body_text=rendered.text,
+        body_html=rendered.html,
+        next_attempt_at=now,
+        expires_at=expires_at,
+        give_up_at=now + RETRY_BUDGET,
+        created_at=now,
+    )
+    if rendered.subject == FAILED_SUBJECT:
+        row.status = MessageStatus.FAILED_PERMANENT
+        row.last_error = f"Lỗi dựng thư: {rendered.text}"
+    elif recipient.startswith("missing:"):
+        row.status = MessageStatus.FAILED_PERMANENT
+        row.last_error = "Chưa có địa chỉ thư điện tử hợp lệ cho người nhận này."
+    return row
+
+
+def _earliest_expiry(notices: Iterable[Notice]) -> datetime | None:
+    expiries = [n.expires_at for n in notices]
+    return None if any(e is None for e in expiries) else min(expiries)  # type: ignore[type-var]

@@ -1,0 +1,162 @@
+"""What happens after publishing: status updates, deadline changes and extension requests.
+
+Status follows the taxonomy Vietnamese task tracking uses (see ``workflows.rules.status``);
+completion freezes whether the task was late, judged against the deadline in force.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Session, select
+
+from models.followup import DeadlineChange, Extension, ExtensionStatus
+from models.tasks import Task
+from models.types import TaskStatus
+from workflows.followup.alarms import reschedule
+from workflows.records.lookups import CorrectionError, get_task
+from workflows.records.task_history import record
+from workflows.rules.status import completed_late
+from workflows.rules.timefmt import local_date
+
+
+class ConflictError(CorrectionError):
+    """Two updates raced: the second was based on a state that no longer holds."""
+
+
+def update_status(
+    session: Session,
+    task_id: int,
+    status: TaskStatus,
+    actor: str,
+    now: datetime,
+    *,
+    progress: int | None = None,
+    note: str | None = None,
+    expected_status: str | None = None,
+) -> Task:
+    """Set status/progress; ``expected_status`` refuses an update based on a stale view.
+
+    A progress outside 0–100 is refused before anything is recorded.
+    """
+    if progress is not None and not 0 <= progress <= 100:
+        raise CorrectionError(f"Tiến độ phải từ 0 đến 100%; giá trị {progress} không hợp lệ.")
+    task = get_task(session, task_id)
+    if expected_status is not None and task.status != expected_status:
+        record(
+            session,
+            task,
+            now,
+            actor,
+            "status_refused",
+            {"wanted": status.value, "expected": expected_status, "actual": task.status},
+        )
+        raise ConflictError(
+            f"Nhiệm vụ #{task_id} đã được cập nhật sang «{task.status}» trước đó; hãy tải lại."
+        )
+    if task.status == TaskStatus.DROPPED:
+        raise CorrectionError(f"Nhiệm vụ #{task_id} đã bị bỏ, không cập nhật được.")
+    if task.status == TaskStatus.DONE and status != TaskStatus.DONE:
+        task.completed_at, task.completed_late = None, None  # reopened
+    if status == TaskStatus.DONE and task.status != TaskStatus.DONE:
+        task.completed_at = now
+        task.completed_late = completed_late(task.due, local_date(now))
+        progress = 100
+    record(
+        session,
+        task,
+        now,
+        actor,
+        "status",
+        {"status": [task.status, status.value], "progress": progress, "note": note},
+    )
+    task.status = status
+    if progress is not None:
+        task.progress = progress
+    if note:
+        task.result_note = note
+    session.add(task)
+    return task
+
+
+def change_deadline(
+    session: Session, task: Task, new_due: date | None, reason: str, actor: str, now: datetime
+) -> Task:
+    """A new deadline in force: a new version (so new reminders), history kept, alarms redone."""
+    session.add(
+        DeadlineChange(
+            task_id=task.id,
+            version=task.deadline_version + 1,  # type: ignore[arg-type]
+            old_due=task.due,
+            new_due=new_due,
+            reason=reason,
+            actor=actor,
+            at=now,
+        )
+    )
+    record(session, task, now, actor, "deadline", {"due": [task.due, new_due], "reason": reason})
+    task.due = new_due
+    task.deadline_version += 1
+    task.escalation_policy = None  # a new deadline starts a new overdue episode
+    session.add(task)
+    session.flush()
+    reschedule(session, task, now)
+    return task
+
+
+def request_extension(
+    session: Session, task_id: int, new_due: date, reason: str, requested_by: str, now: datetime
+) -> Extension:
+    task = get_task(session, task_id)
+    if not reason.strip():
+        raise CorrectionError("Cần nêu lý do xin gia hạn.")
+    if task.due is not None and new_due <= task.due:
+        raise CorrectionError("Hạn mới phải sau hạn hiện tại.")
+    extension = Extension(
+        task_id=task_id,
+        requested_due=new_due,
+        reason=reason.strip(),
+        requested_by=requested_by,
+        requested_at=now,
+    )
+    session.add(extension)
+    record(
+        session,
+        task,
+        now,
+        requested_by,
+        "extension_requested",
+        {"due": new_due, "reason": reason.strip()},
+    )
+    session.flush()
+    return extension
+
+
+def decide_extension(
+    session: Session,
+    extension_id: int,
+    approve: bool,
+    actor: str,
+    now: datetime,
+    note: str | None = None,
+) -> Extension:
+    extension = session.get(Extension, extension_id)
+    if extension is None:
+        raise CorrectionError(f"Không có yêu cầu gia hạn số {extension_id}.")
+    if extension.status != ExtensionStatus.REQUESTED:
+        raise ConflictError(f"Yêu cầu gia hạn #{extension_id} đã được xử lý ({extension.status}).")
+    extension.status = ExtensionStatus.APPROVED if approve else ExtensionStatus.REFUSED
+    extension.decided_by, extension.decided_at, extension.decision_note = actor, now, note
+    session.add(extension)
+    task = get_task(session, extension.task_id)
+    record(session, task, now, actor, "extension_" + extension.status, {"note": note})
+    if approve:
+        change_deadline(session, task, extension.requested_due, "gia hạn được duyệt", actor, now)
+    return extension
+
+
+def pending_extensions(session: Session, plan_id: int | None = None) -> list[Extension]:
+    query = select(Extension).where(Extension.status == ExtensionStatus.REQUESTED)
+    if plan_id is not None:
+        query = query.join(Task).where(Task.plan_id == plan_id)
+    return list(session.exec(query).all())
