@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from workflows.parsing.bodies import split_names
@@ -42,11 +43,10 @@ def table_candidates(
     tables: list[Table], items: list[Item], year: int | None, out: Assignments
 ) -> None:
     """One duty per table row, lead and partners from their cells; section rows are sections."""
+    lines = [item.line for item in items]
     for table in tables:
-        enclosing = ""
-        for item in items:
-            if item.line < table.line:
-                enclosing = item.section
+        before = bisect_left(lines, table.line)  # items are in line order
+        enclosing = items[before - 1].section if before else ""
         section = enclosing
         last: Candidate | None = None
         for row in table.rows:

@@ -116,6 +116,16 @@ class TreeBuilder:
         self.letter: Node | None = None
         self._last_roman = 0
         self.closed = False
+        self._primes: dict[str, int] = {}  # key -> primes its next repeat needs at least
+
+    def _fresh(self, key: str) -> str:
+        """``key``, or ``key'``, ``key''`` … the first one not taken (remembered per key, so
+        a thousand repeats cost a thousand steps, not half a million)."""
+        primes = self._primes.get(key, 0)
+        while key + "'" * primes in self.nodes:
+            primes += 1
+        self._primes[key] = primes + 1
+        return key + "'" * primes
 
     @property
     def current(self) -> Node | None:
@@ -160,8 +170,7 @@ class TreeBuilder:
         match = _PART.match(item.text)
         number = next((g for g in (match.groups() if match else ()) if g), "")
         key = f"PL{number}"
-        while key in self.nodes:
-            key += "'"
+        key = self._fresh(key)
         self.part = self._new(key, item, None)
         self.closed = False
         self.roman, self.letter, self.arabic = None, None, {}
@@ -184,8 +193,7 @@ class TreeBuilder:
         self._last_roman = value
         name = _ROMAN_NAMES[value] if value < len(_ROMAN_NAMES) else str(value)
         key = f"{self.part.key}.{name}" if self.part else name
-        while key in self.nodes:  # the same numbering again in an attached document
-            key += "'"
+        key = self._fresh(key)  # the same numbering again in an attached document
         self.roman = self._new(key, item, self.part)
         self.arabic, self.letter = {}, None
 
@@ -197,10 +205,9 @@ class TreeBuilder:
         parent = self.arabic.get(depth - 1, base) if depth > 1 else base
         key = f"{base.key}.{item.label}" if base else item.label
         if key in self.nodes:
-            siblings = [
-                n for n in (parent.children if parent else self.order) if n.kind == "arabic"
-            ]
-            last = siblings[-1].key.rsplit(".", 1)[-1] if siblings else parts[-1]
+            earlier = reversed(parent.children if parent else self.order)
+            sibling = next((n for n in earlier if n.kind == "arabic"), None)
+            last = sibling.key.rsplit(".", 1)[-1] if sibling else parts[-1]
             fixed = str(int(last) + 1) if last.isdigit() else parts[-1] + "'"
             self.warnings.append(
                 f"Dòng {item.line}: số mục {item.label} bị lặp; đánh số lại là {fixed}"
