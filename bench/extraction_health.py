@@ -50,7 +50,8 @@ _NOT_DUTY = re.compile(
     r"|Đang tải văn bản|^[.…\s]{3,}$|Tải về|Đăng nhập",
     re.I,
 )
-_ASSIGN = re.compile(r"tổ chức thực hiện", re.I)
+# the part IS the implementation section: "Tổ chức thực hiện", "Kinh phí và tổ chức thực hiện"
+_ASSIGN = re.compile(r"^(?:.*\svà\s)?tổ chức thực hiện", re.I)
 
 
 @dataclass

@@ -27,6 +27,9 @@ _ASSIGN = re.compile(
     r"to chuc thuc hien|phan cong|trach nhiem|che do bao cao|che do thong tin|giao nhiem vu"
     r"|^nhiem vu cua\b"  # "Nhiệm vụ của thành viên Ban Chỉ đạo": whose duties follow
 )
+# "Các giải pháp tổ chức thực hiện kế hoạch": solutions for carrying the plan out, a content
+# heading ("tổ chức thực hiện" qualifies "giải pháp"); "Giải pháp và tổ chức thực hiện" assigns.
+_SOLUTIONS = re.compile(r"giai phap (?:de |nham )?to chuc thuc hien")
 _ISSUER = re.compile(r"^nhiem vu (?:cu the|thuong xuyen|trong tam|chu yeu|chung)(?!.*giai phap)")
 _TARGET = re.compile(r"chi tieu|muc tieu")
 _CONTENT = re.compile(
@@ -59,7 +62,7 @@ def _category(node: Node) -> str | None:
     if node.kind in ("arabic", "letter") and is_sentence(node):
         return category(node.parent)  # a duty written as a sentence ("… bố trí kinh phí ….")
     if len(title.split()) <= 14 or node.kind in ("roman", "part"):
-        if _ASSIGN.search(title):
+        if _ASSIGN.search(title) and not _SOLUTIONS.search(title):
             return "assign"
         if _ISSUER.search(title):
             return "issuer"
