@@ -122,7 +122,7 @@ def health(path: Path, plan) -> Health:  # type: ignore[no-untyped-def]
     report.tasks = len(plan.tasks)
     report.led = sum(1 for t in plan.tasks if t.lead)
     report.dated = sum(1 for t in plan.tasks if t.due or t.recurrence)
-    report.inferred = sum(1 for t in plan.tasks if getattr(t, "due_inferred", False))
+    report.inferred = sum(1 for t in plan.tasks if t.inferred_due is not None)
     # registered bodies carry the registry's name; only names as written can be sentences
     names = {b.name for b in plan.bodies if not b.registered}
     report.sentences = sorted(n for n in names if sentence_like(n))

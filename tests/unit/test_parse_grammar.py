@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from workflows.parsing.plan import parse_plan
 
 HEAD = (
-    "ỦY BAN NHÂN DÂN TỈNH A\n\nSố: 1/KH-UBND\n\nA, ngày 2 tháng 3 năm 2025\n\n"
+    "ỦY BAN NHÂN DÂN\nTỈNH KON TUM\n\nSố: 1/KH-UBND\n\nKon Tum, ngày 2 tháng 3 năm 2025\n\n"
     "KẾ HOẠCH\n\nThực hiện nhiệm vụ năm 2025\n\n"
 )
 
@@ -26,3 +28,32 @@ def test_solutions_for_carrying_out_the_plan_are_content_not_an_assignment_secti
 def test_a_part_titled_solutions_and_organisation_still_assigns() -> None:
     plan = _plan("IV. GIẢI PHÁP VÀ TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n- Tăng cường kiểm tra.\n")
     assert [(t.lead, t.text) for t in plan.tasks] == [("Sở Y tế", "Tăng cường kiểm tra.")]
+
+
+def test_a_duty_without_a_date_in_a_plan_with_a_period_gets_the_period_end_as_inferred() -> None:
+    plan = _plan("II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n- Tăng cường kiểm tra.\n")
+    task = plan.tasks[0]
+    assert (task.due, task.inferred_due) == (None, date(2025, 12, 31))
+    assert plan.to_json()["tasks"][0]["inferred_due"] == "2025-12-31"
+
+
+def test_a_dated_or_recurring_duty_has_no_inferred_deadline() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n- Kiểm tra trước ngày 30/6/2025.\n\n"
+        "- Thường xuyên tuyên truyền.\n"
+    )
+    assert [t.inferred_due for t in plan.tasks] == [None, None]
+
+
+def test_a_yearly_report_never_falls_due_before_the_plan_was_issued() -> None:
+    text = HEAD.replace("ngày 2 tháng 3", "ngày 2 tháng 8") + (
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n"
+        "- Báo cáo định kỳ 6 tháng (trước ngày 20/6) và năm (trước ngày 10/12).\n"
+    )
+    plan = parse_plan(text)
+    assert sorted(t.due for t in plan.tasks) == [date(2025, 12, 10), date(2026, 6, 20)]
+
+
+def test_a_period_from_a_month_to_a_day_takes_the_plans_year() -> None:
+    plan = _plan("I. MỤC ĐÍCH\n\n- Thời gian thực hiện: từ tháng 4 đến 30/11.\n")
+    assert (plan.period_start, plan.period_end) == (date(2025, 4, 1), date(2025, 11, 30))

@@ -133,7 +133,7 @@ def _period(header: Header, items: list[Item]) -> None:
             rest = item.text.split(":", 1)[1] if ":" in item.text else ""
             if not rest.strip() and i + 1 < len(items):
                 rest = items[i + 1].para.text
-            span = year_range(rest)
+            span = year_range(rest, header.year)
             if span:
                 header.period_start = span[0] or header.issued_on
                 header.period_end = span[1]
@@ -143,7 +143,7 @@ def _period(header: Header, items: list[Item]) -> None:
                 header.period_start, header.period_end = header.issued_on, spec.due
                 return
     if header.title:
-        span = year_range(header.title)
+        span = year_range(header.title, header.year)
         if span:
             header.period_start = span[0] or header.issued_on
             header.period_end = span[1]

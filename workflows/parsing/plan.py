@@ -15,6 +15,7 @@ from workflows.parsing.assignments import find_assignments
 from workflows.parsing.bodies import BodyResolver, default_resolver
 from workflows.parsing.budget import budget_of
 from workflows.parsing.coordinator import coordinator_of
+from workflows.parsing.deadlines import infer_period_dues, reports_after_issue
 from workflows.parsing.edges import link_reports, link_steps
 from workflows.parsing.header import parse_header
 from workflows.parsing.headings import category
@@ -59,6 +60,8 @@ def parse_plan(
     plan.sections += found.sections
     plan.warnings += found.warnings
     plan.tasks = plan_tasks(found.candidates, bodies, year, plan.warnings)
+    reports_after_issue(plan.tasks, header.issued_on)
+    infer_period_dues(plan.tasks, header.period_end)
     link_steps(plan.tasks, plan.sections)
     link_reports(plan.tasks)
     plan.targets = _targets(items, tree, header.period_end)
