@@ -57,3 +57,48 @@ def test_a_yearly_report_never_falls_due_before_the_plan_was_issued() -> None:
 def test_a_period_from_a_month_to_a_day_takes_the_plans_year() -> None:
     plan = _plan("I. MỤC ĐÍCH\n\n- Thời gian thực hiện: từ tháng 4 đến 30/11.\n")
     assert (plan.period_start, plan.period_end) == (date(2025, 4, 1), date(2025, 11, 30))
+
+
+def _tasks(body: str) -> list[tuple[str | None, str]]:
+    return [(t.lead, t.text) for t in _plan("IV. TỔ CHỨC THỰC HIỆN\n\n" + body).tasks]
+
+
+def test_an_exhortation_to_carry_out_the_plan_is_no_duty() -> None:
+    body = (
+        "1. Sở Y tế\n\n- Kiểm tra.\n\n"
+        "2. Yêu cầu các sở, ngành nghiêm túc triển khai thực hiện Kế hoạch này.\n"
+    )
+    assert _tasks(body) == [("Sở Y tế", "Kiểm tra.")]
+
+
+def test_an_award_quota_is_no_duty() -> None:
+    assert _tasks("1. Sở Nội vụ\n\n- Không quá 05 cá nhân.\n\n- Tổng hợp hồ sơ.\n") == [
+        ("Sở Nội vụ", "Tổng hợp hồ sơ.")
+    ]
+
+
+def test_a_row_of_column_numbers_is_no_duty() -> None:
+    assert _tasks("1. Sở Y tế\n\n- Kiểm tra.\n\n| (1) | (2) | (3) |\n") == [
+        ("Sở Y tế", "Kiểm tra.")
+    ]
+
+
+def test_web_page_debris_neither_becomes_a_duty_nor_ends_the_section() -> None:
+    body = "1. Sở Y tế\n\n- Kiểm tra.\n\nĐang tải văn bản...\n\n……\n\n- Tổng hợp.\n"
+    assert _tasks(body) == [("Sở Y tế", "Kiểm tra."), ("Sở Y tế", "Tổng hợp.")]
+
+
+def test_a_combined_heading_of_unions_and_associations_gives_each_a_duty() -> None:
+    heading = "2. Liên minh Hợp tác xã, Tỉnh đoàn, Hội Nông dân, Hiệp hội doanh nghiệp"
+    body = heading + "\n\n- Tuyên truyền.\n"
+    assert [lead for lead, _ in _tasks(body)] == [
+        "Liên minh Hợp tác xã",
+        "Tỉnh đoàn",
+        "Hội Nông dân",
+        "Hiệp hội doanh nghiệp",
+    ]
+
+
+def test_investors_and_the_tax_office_head_a_name() -> None:
+    body = "1. Các chủ đầu tư khẩn trương giải ngân vốn.\n\n2. Thuế tỉnh rà soát nguồn thu.\n"
+    assert [lead for lead, _ in _tasks(body)] == ["Các chủ đầu tư", "Thuế tỉnh"]

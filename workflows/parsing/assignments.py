@@ -37,6 +37,16 @@ _CLOSING = re.compile(r"^(?:Trên đây|Trong quá trình|Quá trình thực hi�
 _CONDITIONAL = re.compile(
     r"^(?:(?:Trong|Quá) (?:quá )?trình[^,]{0,40},\s*)?[Nn]ếu có (?:khó khăn|vướng mắc|phát sinh)"
 )
+# Not duties: an exhortation to carry the plan out ("Yêu cầu các sở, ngành nghiêm túc triển khai
+# thực hiện Kế hoạch này"), an award quota ("Không quá 05 cá nhân").
+_NOT_DUTY = re.compile(
+    r"^(?:Yêu cầu|Đề nghị)\s[^.;:]{0,160}?(?:nghiêm túc|khẩn trương|tổ chức)?\s*triển khai"
+    r"(?:\s+thực hiện)?(?:\s+(?:tốt|có hiệu quả|hiệu quả|nghiêm túc))?\s+(?:nội dung\s+)?Kế hoạch"
+    r"\s+này(?:\s*[./]*\s*$|\s*,)"
+    r"|^(?:Không quá|Tối đa|Không vượt quá)\s+\d+\s+(?:cá nhân|tập thể|đơn vị|người|hồ sơ)",
+    re.I,
+)
+_WORD = re.compile(r"[^\W\d_]{2}")
 _PARTNER_INTRO = re.compile(r"^(?:Chủ trì,?\s*)?phối hợp(?:\s+với)?\s*:?$", re.I)
 
 
@@ -68,6 +78,9 @@ class _Walker(FieldLines, TextDuties):
             if category(node) == "assign":
                 self.out.has_assignment_section = True
             if self._field(item, node):
+                continue
+            if _NOT_DUTY.match(item.text) and not (item.node and item.node.children):
+                self._reset()
                 continue
             if item.kind in ("arabic", "letter") and _CONDITIONAL.match(item.text):
                 self._reset()
@@ -174,5 +187,6 @@ def find_assignments(
     walker = _Walker(tree, issuer, year)
     out = walker.run(items)
     table_candidates(tables, items, year, out)
-    out.candidates = [c for c in out.candidates if c.text]
+    # a row of column numbers "(1) | (2) | (3)" or other text without a word is no duty
+    out.candidates = [c for c in out.candidates if _WORD.search(c.text)]
     return out
