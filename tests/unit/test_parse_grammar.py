@@ -102,3 +102,37 @@ def test_a_combined_heading_of_unions_and_associations_gives_each_a_duty() -> No
 def test_investors_and_the_tax_office_head_a_name() -> None:
     body = "1. Các chủ đầu tư khẩn trương giải ngân vốn.\n\n2. Thuế tỉnh rà soát nguồn thu.\n"
     assert [lead for lead, _ in _tasks(body)] == ["Các chủ đầu tư", "Thuế tỉnh"]
+
+
+def _led(body: str) -> list[tuple[str | None, list[str], str]]:
+    plan = _plan("IV. TỔ CHỨC THỰC HIỆN\n\n" + body)
+    return [(t.lead, t.partners, t.text) for t in plan.tasks]
+
+
+def test_the_items_of_a_sentence_announcing_a_list_inherit_its_lead_and_partners() -> None:
+    body = (
+        "3. Sở Y tế chủ trì, phối hợp với Sở Tài chính thực hiện các nhiệm vụ sau:\n\n"
+        "- Kiểm tra an toàn thực phẩm.\n\n- Tổng hợp kết quả.\n"
+    )
+    assert _led(body) == [
+        ("Sở Y tế", ["Sở Tài chính"], "Kiểm tra an toàn thực phẩm."),
+        ("Sở Y tế", ["Sở Tài chính"], "Tổng hợp kết quả."),
+    ]
+
+
+def test_an_announcing_sentence_that_states_a_duty_of_its_own_is_a_task_too() -> None:
+    body = "4. Giao Sở Nội vụ là cơ quan đầu mối, có trách nhiệm:\n\n- Hướng dẫn thi đua.\n"
+    assert [(lead, text) for lead, _, text in _led(body)] == [
+        ("Sở Nội vụ", "Giao Sở Nội vụ là cơ quan đầu mối, có trách nhiệm"),
+        ("Sở Nội vụ", "Hướng dẫn thi đua."),
+    ]
+
+
+def test_an_item_naming_its_own_partners_adds_them_to_the_inherited_ones() -> None:
+    body = (
+        "1. Sở Y tế chủ trì, phối hợp với Sở Tài chính thực hiện các nội dung sau:\n\n"
+        "- Phối hợp với Công an tỉnh xử lý vi phạm.\n"
+    )
+    assert _led(body) == [
+        ("Sở Y tế", ["Công an tỉnh", "Sở Tài chính"], "Phối hợp với Công an tỉnh xử lý vi phạm.")
+    ]

@@ -27,7 +27,7 @@ from workflows.parsing.bodies import leading_body, split_names, starts_with_body
 from workflows.parsing.candidates import Assignments, Candidate, table_candidates
 from workflows.parsing.duties import Reading, read_duty
 from workflows.parsing.field_lines import FieldLines
-from workflows.parsing.headings import category, heading_bodies, is_sentence
+from workflows.parsing.headings import announcing, category, heading_bodies, is_sentence
 from workflows.parsing.sections import Item, Node, TreeBuilder
 from workflows.parsing.tables import Table
 from workflows.parsing.text_duties import TextDuties
@@ -60,7 +60,12 @@ class _Walker(FieldLines, TextDuties):
                 "target",
                 "content",
             )
-            found = heading_bodies(node) if eligible else None
+            announced = announcing(node) if eligible else None
+            if announced:  # its items inherit the lead and the partners
+                found = (announced[0].leads, announced[1])
+                node.partners = announced[0].partners  # type: ignore[attr-defined]
+            else:
+                found = heading_bodies(node) if eligible else None
             node.bodies = found[0] if found else []  # type: ignore[attr-defined]
             node.inline = found[1] if found else ""  # type: ignore[attr-defined]
         started = False

@@ -13,12 +13,15 @@ import re
 from functools import lru_cache
 
 from workflows.parsing.bodies import (
+    PREDICATE,
     clean_name,
     leading_body,
+    phrase_until_predicate,
     split_names,
     starts_with_body,
     strip_prefix,
 )
+from workflows.parsing.duties import Reading, read_duty
 from workflows.parsing.sections import Node
 from workflows.parsing.text import strip_accents
 from workflows.parsing.timephrases import TimeSpec, parse_time
@@ -104,6 +107,37 @@ def heading_bodies(node: Node) -> tuple[list[str], str] | None:
     return None
 
 
+# What an announcing sentence says after its body and partners: "… thực hiện các nhiệm vụ sau:",
+# "…, có trách nhiệm:", "… các nội dung cụ thể như sau:"
+_ANNOUNCE_TAIL = re.compile(
+    r"[,\s]*(?:(?:có|chịu) trách nhiệm|thực hiện|triển khai|tổ chức thực hiện)?\s*"
+    r"(?:(?:các|những|một số)\s+)?(?:nhiệm vụ|nội dung|công việc|hoạt động)?\s*"
+    r"(?:cụ thể|chủ yếu|trọng tâm)?\s*(?:(?:như\s+)?sau(?:\s+đây)?)?\s*:?\s*$"
+)
+
+
+def announcing(node: Node) -> tuple[Reading, str] | None:
+    """A numbered sentence naming a body and announcing a list ("3. Sở Y tế chủ trì, phối hợp
+    với Sở Tài chính thực hiện các nhiệm vụ sau:", "4. Giao Sở Nội vụ là cơ quan đầu mối, có
+    trách nhiệm:"): the reading its items inherit (lead and partners), and the sentence's own
+    duty when it states one beyond the announcement ("là cơ quan đầu mối"), else ""."""
+    title = (node.full or node.title).strip()
+    if not title.endswith(":") or not (node.items or node.children):
+        return None
+    named = leading_body(title)
+    if named is None or not named[0].strip() or not PREDICATE.match(named[1]):
+        return None
+    reading = read_duty(title.rstrip(": "), [])
+    if not reading.leads:
+        return None
+    rest = re.sub(r"^chủ trì\s*,?\s*", "", named[1].strip())
+    cooperate = re.match(r"^phối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+", rest)
+    if cooperate:
+        rest = rest[cooperate.end() + len(phrase_until_predicate(rest[cooperate.end() :])) :]
+    own = _ANNOUNCE_TAIL.sub("", rest).strip(" ,")
+    return reading, title.rstrip(": ") if len(own.split()) >= 3 else ""
+
+
 def names_of(text: str) -> list[str]:
     return split_names(text) or [clean_name(text)]
 
@@ -149,4 +183,4 @@ def is_sentence(node: Node) -> bool:
     )
 
 
-__all__ = ["category", "heading_bodies", "heading_time", "is_sentence", "names_of"]
+__all__ = ["announcing", "category", "heading_bodies", "heading_time", "is_sentence", "names_of"]

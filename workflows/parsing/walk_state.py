@@ -40,6 +40,14 @@ class WalkState:
             node = node.parent
         return []
 
+    def partners_for(self, node: Node | None) -> list[str]:
+        """The partners an announcing heading gives its items ("X chủ trì, phối hợp với Y …:")."""
+        while node is not None:
+            if getattr(node, "bodies", None):
+                return list(getattr(node, "partners", []))
+            node = node.parent
+        return []
+
     def duty_context(self, node: Node | None) -> str | None:
         cat = category(node)
         if cat in ("assign", "issuer"):
