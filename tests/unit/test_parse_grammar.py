@@ -136,3 +136,32 @@ def test_an_item_naming_its_own_partners_adds_them_to_the_inherited_ones() -> No
     assert _led(body) == [
         ("Sở Y tế", ["Công an tỉnh", "Sở Tài chính"], "Phối hợp với Công an tỉnh xử lý vi phạm.")
     ]
+
+
+def test_numbered_items_after_a_paragraph_giving_them_to_a_body_are_its_duties() -> None:
+    body = (
+        "Giao phòng Quản lý Công nghiệp triển khai, thực hiện các công việc liên quan:\n\n"
+        "1. Tổ chức kiểm tra kỹ thuật an toàn.\n\n2. Chuẩn bị các điều kiện cần thiết.\n"
+    )
+    assert _tasks(body) == [
+        ("Phòng Quản lý Công nghiệp", "Tổ chức kiểm tra kỹ thuật an toàn."),
+        ("Phòng Quản lý Công nghiệp", "Chuẩn bị các điều kiện cần thiết."),
+    ]
+
+
+def test_the_announced_lead_stops_at_the_next_heading_above_the_items() -> None:
+    plan = _plan(
+        "IV. TỔ CHỨC THỰC HIỆN\n\nGiao Sở Công Thương thực hiện các công việc sau:\n\n"
+        "1. Tổ chức kiểm tra.\n\nV. CHẾ ĐỘ BÁO CÁO\n\n1. Báo cáo kết quả.\n"
+    )
+    assert [t.lead for t in plan.tasks] == ["Sở Công Thương", None]
+
+
+def test_a_body_encouraged_to_act_leads_the_duty() -> None:
+    body = "1. Khuyến khích Hội Nông dân tỉnh tuyên truyền hội viên.\n"
+    assert [lead for lead, _ in _tasks(body)] == ["Hội Nông dân tỉnh"]
+
+
+def test_associations_written_as_hoi_hiep_hoi_head_a_name() -> None:
+    body = "1. Sở Y tế\n\n- Kiểm tra.\n\nHội, hiệp hội nghề nghiệp chủ động tham gia phản biện.\n"
+    assert [lead for lead, _ in _tasks(body)][-1] == "Hội, hiệp hội nghề nghiệp"

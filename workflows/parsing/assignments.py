@@ -103,6 +103,7 @@ class _Walker(FieldLines, TextDuties):
         if item.node is not None:
             self.subject = []
             self._lead_in()
+            self._inherit_announced(item.node)
             self._reset()
             if item.kind in ("roman", "part"):
                 return  # a part's title is never a duty, even with nothing under it
@@ -137,10 +138,26 @@ class _Walker(FieldLines, TextDuties):
 
     def _lead_in(self) -> None:
         """A prose paragraph ending with ":" right before a numbered heading ("… việc phân công
-        nhiệm vụ được triển khai như sau:") introduces the headings: it is no duty itself."""
+        nhiệm vụ được triển khai như sau:") introduces the headings: it is no duty itself. When
+        it names who does them ("Giao phòng X triển khai các công việc sau:"), the numbered
+        items after it, up to the next heading above them, are that body's duties."""
         intro, where = self.intro, self.intro_item
         if intro is not None and where is not None and where.kind == "text":
             intro.emit = intro.emit and not intro.text.endswith(":")
+            if intro.text.endswith(":") and intro.leads and not self.bodies_for(where.node):
+                parent = self.tree.nodes.get(where.section)
+                self.announced = (intro.leads, intro.partners, parent)
+
+    def _inherit_announced(self, node: Node) -> None:
+        if self.announced is None:
+            return
+        leads, partners, parent = self.announced
+        if node.parent is not parent or node.kind not in ("arabic", "letter"):
+            self.announced = None  # a heading at or above the announcing paragraph's level
+            return
+        if not getattr(node, "bodies", None):
+            node.bodies, node.partners = leads, partners  # type: ignore[attr-defined]
+            node.inline = node.full  # type: ignore[attr-defined]
 
     def _intro_heading(self, item: Item, node: Node) -> None:
         """ "a) Tham mưu … quyết định:" with bullets under it: one duty holding the bullets."""

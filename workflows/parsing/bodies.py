@@ -34,12 +34,13 @@ _STRONG_ORG = (
     r"|Trung tâm phục vụ|Ban Thường trực|Ban Chỉ đạo|Ban Chỉ huy|Viện [Kk]iểm sát|Liên minh"
     r"|Hiệp hội|Kiểm toán nhà nước|Kiểm toán Nhà nước"
     r"|Thuế(?=\s+(?:tỉnh|thành phố|cơ sở|khu vực|[A-ZĐ]))"
+    r"|Hội,\s+hiệp hội"
     # office-holders named by a lower-case post: "Trưởng thôn", "Trưởng đoàn thể xã"
     r"|Trưởng (?:thôn|bản|ấp|khu phố|tổ dân phố|đoàn thể|các đoàn thể|ban|phòng|đoàn)"
 )
 _WEAK_ORG = (
     r"Sở|Phòng|Ban|Trung tâm|Bộ|Hội|Đoàn|Viện|Cục|Đài|Báo|Trường|Thanh tra|Tổ|Đồn|Trưởng"
-    r"|Lãnh đạo|Doanh nghiệp|Nhà trường|Chính quyền|VP|Cảng vụ"
+    r"|Lãnh đạo|Doanh nghiệp|Nhà trường|Chính quyền|VP|Cảng vụ|phòng"
 )
 _ORG_WORDS = rf"(?:{_STRONG_ORG})(?!\w)|(?:{_WEAK_ORG})(?=\s+(?:[{UPPER}]|và\s+[{UPPER}]))"
 _COLLECTIVE_NOUNS = (
@@ -91,7 +92,9 @@ _NAME_STOP = re.compile(
     r"[:;(]|\.(?:\s|$)|\s[-–]\s(?=[Cc]ơ quan (?:thường trực|chủ trì|đầu mối))|" + _PHRASE_STOP
 )
 _PREFIX = re.compile(
-    r"^(?:(?:Đề nghị|Giao|Yêu cầu|Đối với|Trách nhiệm của|Nhiệm vụ của|Giao cho)\s+)+", re.I
+    r"^(?:(?:Đề nghị|Giao|Yêu cầu|Đối với|Trách nhiệm của|Nhiệm vụ của|Giao cho|Khuyến khích"
+    r"|Kêu gọi)\s+)+",
+    re.I,
 )
 _TRAILING = re.compile(r"[\s,;:.\-–]+$")
 _PAREN = re.compile(r"\s*\([^()]*\)")

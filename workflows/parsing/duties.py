@@ -31,7 +31,7 @@ _COOPERATE = re.compile(r"^[Pp]hối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+(.
 _INNER_COOPERATE = re.compile(
     r"(?<!\w)(?:phối hợp(?:\s+chặt chẽ)?(?:\s+với)?|tham gia với|cùng với|cùng)\s+"
 )
-_LEAD_WORDS = re.compile(r"^(?:Giao|Đề nghị|Yêu cầu|Giao cho)\s+", re.I)
+_LEAD_WORDS = re.compile(r"^(?:Giao|Đề nghị|Yêu cầu|Giao cho|Khuyến khích|Kêu gọi)\s+", re.I)
 _DIRECT = re.compile(r"^Chỉ đạo(?:\s+đạo)?\s+(.*)$", re.S)
 _LEADING_CLAUSE = re.compile(
     r"^(?:Căn cứ|Trên cơ sở|Trong quá trình[^,]*|Đồng thời|Ngoài ra|Bên cạnh đó"

@@ -30,6 +30,8 @@ class WalkState:
         # the body a numbered sentence named as its subject ("1. Các cơ quan … xây dựng …"): a
         # prose paragraph right after it that names no body goes on about the same subject
         self.subject: list[str] = []
+        # (leads, partners, section) of a prose paragraph announcing the numbered items after it
+        self.announced: tuple[list[str], list[str], Node | None] | None = None
 
     # -- context -------------------------------------------------------------------------
     def bodies_for(self, node: Node | None) -> list[str]:
