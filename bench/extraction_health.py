@@ -42,7 +42,7 @@ _VERB = re.compile(
     r"|phát động|chậm nhất|bằng|trong phạm vi)(?!\w)"
 )
 _NOT_DUTY = re.compile(
-    r"^(?:Trên đây là|Nơi nhận|TM\.|KT\.|TL\.|CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC)"
+    r"^(?:Trên đây là|Nơi nhận|(?-i:TM\.|KT\.|TL\.|CHỦ TỊCH|PHÓ CHỦ TỊCH|GIÁM ĐỐC))"
     r"|^Yêu cầu (?:các|Thủ trưởng|Giám đốc|Chủ tịch)[^.]{0,160}(?:nghiêm túc|triển khai thực hiện)"
     r"|(?:nếu|trường hợp) có (?:khó khăn|vướng mắc|phát sinh)"
     r"|^(?:Không quá|Tối đa)\s+\d+\s+(?:cá nhân|tập thể|đơn vị|người)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from workflows.parsing.duties import read_duty
 from workflows.parsing.plan import parse_plan
 
 HEAD = (
@@ -165,3 +166,43 @@ def test_a_body_encouraged_to_act_leads_the_duty() -> None:
 def test_associations_written_as_hoi_hiep_hoi_head_a_name() -> None:
     body = "1. Sở Y tế\n\n- Kiểm tra.\n\nHội, hiệp hội nghề nghiệp chủ động tham gia phản biện.\n"
     assert [lead for lead, _ in _tasks(body)][-1] == "Hội, hiệp hội nghề nghiệp"
+
+
+def test_a_union_of_associations_heads_a_name() -> None:
+    body = "7. Liên hiệp các Hội Khoa học và Kỹ thuật\n\nNghiên cứu, phản biện chính sách.\n"
+    assert _tasks(body) == [
+        ("Liên hiệp các Hội Khoa học và Kỹ thuật", "Nghiên cứu, phản biện chính sách.")
+    ]
+
+
+def _fields(body: str) -> list[tuple[str | None, list[str], str]]:
+    plan = _plan("III. NHIỆM VỤ VÀ GIẢI PHÁP\n\n" + body)
+    return [(t.lead, t.partners, t.text) for t in plan.tasks]
+
+
+def test_a_lead_field_written_as_a_sentence_gives_bodies_not_the_sentence() -> None:
+    body = (
+        "1. Xây dựng cơ sở dữ liệu\n\n- Cơ quan chủ trì: Sở Tài chính chủ trì, phối hợp với "
+        "Sở Nội vụ tổ chức thực hiện.\n\n- Thời gian hoàn thành: Quý III/2025\n"
+    )
+    assert _fields(body) == [("Sở Tài chính", ["Sở Nội vụ"], "Xây dựng cơ sở dữ liệu")]
+
+
+def test_fields_written_inline_after_the_content_assign_the_content() -> None:
+    body = (
+        "1. Triển khai bệnh án điện tử. Cơ quan chủ trì: Sở Y tế; Cơ quan phối hợp: Sở Tài "
+        "chính, Sở Nội vụ; Thời gian: Quý IV/2025.\n"
+    )
+    plan = _plan("III. NHIỆM VỤ VÀ GIẢI PHÁP\n\n" + body)
+    assert [(t.lead, t.partners, t.text, t.due) for t in plan.tasks] == [
+        (
+            "Sở Y tế",
+            ["Sở Tài chính", "Sở Nội vụ"],
+            "Triển khai bệnh án điện tử.",
+            date(2025, 12, 31),
+        )
+    ]
+
+
+def test_a_cooperation_field_label_read_as_a_duty_does_not_stop_the_parse() -> None:
+    assert read_duty("Cơ quan phối hợp: Sở Tài chính", []).partners == []

@@ -26,11 +26,12 @@ import re
 from workflows.parsing.bodies import leading_body, split_names, starts_with_body
 from workflows.parsing.candidates import Assignments, Candidate, table_candidates
 from workflows.parsing.duties import Reading, read_duty
-from workflows.parsing.field_lines import FieldLines
+from workflows.parsing.field_lines import FieldLines, field_bodies, field_names, field_values
 from workflows.parsing.headings import announcing, category, heading_bodies, is_sentence
 from workflows.parsing.sections import Item, Node, TreeBuilder
 from workflows.parsing.tables import Table
 from workflows.parsing.text_duties import TextDuties
+from workflows.parsing.timephrases import parse_time
 
 _CLOSING = re.compile(r"^(?:Trên đây|Trong quá trình|Quá trình thực hiện|Nơi nhận)")
 # "3. Trong quá trình thực hiện, nếu có vướng mắc, … phản ánh về …": a condition, not a duty
@@ -47,6 +48,8 @@ _NOT_DUTY = re.compile(
     re.I,
 )
 _WORD = re.compile(r"[^\W\d_]{2}")
+# a field label inside an item's text, after the content: ". Cơ quan chủ trì: …"
+_INLINE_FIELD = re.compile(r"[.;]\s+(?=(?:Đơn vị|Cơ quan)\s+(?:chủ trì|thực hiện)[^:;]{0,30}:)")
 _PARTNER_INTRO = re.compile(r"^(?:Chủ trì,?\s*)?phối hợp(?:\s+với)?\s*:?$", re.I)
 
 
@@ -82,7 +85,7 @@ class _Walker(FieldLines, TextDuties):
             node = item.node or self.tree.nodes.get(item.section)
             if category(node) == "assign":
                 self.out.has_assignment_section = True
-            if self._field(item, node):
+            if self._field(item, node) or self._inline_fields(item, node):
                 continue
             if _NOT_DUTY.match(item.text) and not (item.node and item.node.children):
                 self._reset()
@@ -92,6 +95,27 @@ class _Walker(FieldLines, TextDuties):
                 continue
             self._item(item, node)
         return self.out
+
+    def _inline_fields(self, item: Item, node: Node | None) -> bool:
+        """ "1. Triển khai X. Cơ quan chủ trì: Sở A; Cơ quan phối hợp: Sở B; Thời gian: Quý
+        IV/2025.": the content before the first field label is the duty, the fields its lead,
+        partners and time."""
+        if item.node is not None and (item.node.items or item.node.children):
+            return False
+        label = _INLINE_FIELD.search(item.text)
+        if label is None:
+            return False
+        values = field_values(item.text[label.start() + 1 :])
+        if not values.get("lead"):
+            return False
+        leads, partners = field_bodies(values["lead"])
+        partners += field_names(values.get("partners", ""))
+        time = parse_time(values.get("time", ""), self.year)
+        for cand in self._add(item.text[: label.start() + 1].strip(), item, node, leads):
+            cand.partners = list(dict.fromkeys(cand.partners + partners))
+            cand.time, cand.explicit_time = time.merged(cand.time), bool(values.get("time"))
+        self._reset()
+        return True
 
     def _reset(self) -> None:
         self.pending, self.field_targets = [], None

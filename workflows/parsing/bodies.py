@@ -34,7 +34,7 @@ _STRONG_ORG = (
     r"|Trung tâm phục vụ|Ban Thường trực|Ban Chỉ đạo|Ban Chỉ huy|Viện [Kk]iểm sát|Liên minh"
     r"|Hiệp hội|Kiểm toán nhà nước|Kiểm toán Nhà nước"
     r"|Thuế(?=\s+(?:tỉnh|thành phố|cơ sở|khu vực|[A-ZĐ]))"
-    r"|Hội,\s+hiệp hội"
+    r"|Hội,\s+hiệp hội|Liên hiệp"
     # office-holders named by a lower-case post: "Trưởng thôn", "Trưởng đoàn thể xã"
     r"|Trưởng (?:thôn|bản|ấp|khu phố|tổ dân phố|đoàn thể|các đoàn thể|ban|phòng|đoàn)"
 )

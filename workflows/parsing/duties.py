@@ -163,10 +163,9 @@ def _subject(name: str, rest: str, heading: list[str]) -> Reading:
     """ "X chủ trì, phối hợp với Y …" / "X phối hợp với Y …" / "X báo cáo …"."""
     subjects = split_names(name)
     rest = rest.strip()
-    if re.match(r"^chủ trì", rest) or not re.match(r"^phối hợp", rest):
+    cooperate = _COOPERATE.match(rest) if re.match(r"^phối hợp", rest) else None
+    if cooperate is None:  # "X chủ trì …", "X báo cáo …", or "phối hợp:" (a field label)
         return Reading(subjects, [p for p in _partners_after(rest) if p not in subjects])
-    cooperate = _COOPERATE.match(rest)
-    assert cooperate is not None
     return _cooperation(cooperate.group(1), subjects)
 
 
