@@ -206,3 +206,18 @@ def test_fields_written_inline_after_the_content_assign_the_content() -> None:
 
 def test_a_cooperation_field_label_read_as_a_duty_does_not_stop_the_parse() -> None:
     assert read_duty("Cơ quan phối hợp: Sở Tài chính", []).partners == []
+
+
+def test_a_periodic_report_with_no_period_follows_the_plans_reporting_rule() -> None:
+    plan = _plan(
+        "IV. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n"
+        "- Định kỳ báo cáo kết quả về Ủy ban nhân dân tỉnh.\n\n"
+        "V. CHẾ ĐỘ BÁO CÁO\n\nCác sở báo cáo hằng quý về Ủy ban nhân dân tỉnh.\n"
+    )
+    assert [t.recurrence for t in plan.tasks] == ["quý", "quý"]
+
+
+def test_a_periodic_report_with_no_period_and_no_rule_is_flagged() -> None:
+    plan = _plan("IV. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n- Định kỳ báo cáo kết quả.\n")
+    assert plan.tasks[0].recurrence is None
+    assert any("«định kỳ báo cáo» không nêu kỳ báo cáo" in w for w in plan.warnings)

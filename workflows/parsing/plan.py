@@ -15,7 +15,11 @@ from workflows.parsing.assignments import find_assignments
 from workflows.parsing.bodies import BodyResolver, default_resolver
 from workflows.parsing.budget import budget_of
 from workflows.parsing.coordinator import coordinator_of
-from workflows.parsing.deadlines import infer_period_dues, reports_after_issue
+from workflows.parsing.deadlines import (
+    infer_period_dues,
+    periodic_reports_follow_the_rule,
+    reports_after_issue,
+)
 from workflows.parsing.edges import link_reports, link_steps
 from workflows.parsing.header import parse_header
 from workflows.parsing.headings import category
@@ -71,6 +75,7 @@ def parse_plan(
     plan.warnings += found.warnings
     plan.tasks = plan_tasks(found.candidates, bodies, year, plan.warnings)
     reports_after_issue(plan.tasks, header.issued_on)
+    periodic_reports_follow_the_rule(plan.tasks, plan.warnings)
     infer_period_dues(plan.tasks, header.period_end)
     cost.duties(len(plan.tasks))
     link_steps(plan.tasks, plan.sections)
