@@ -221,3 +221,15 @@ def test_a_periodic_report_with_no_period_and_no_rule_is_flagged() -> None:
     plan = _plan("IV. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n- Định kỳ báo cáo kết quả.\n")
     assert plan.tasks[0].recurrence is None
     assert any("«định kỳ báo cáo» không nêu kỳ báo cáo" in w for w in plan.warnings)
+
+
+def test_a_body_name_wrapped_inside_a_table_cell_stays_one_body() -> None:
+    table = (
+        "|\nTT\n|\nNội dung\n|\nCơ quan chủ trì\n|\nCơ quan phối hợp\n|\n|\n1\n|\n"
+        "Xây dựng cơ sở dữ liệu\n|\nSở Khoa học và\nCông nghệ\n|\nSở Lao động -\n"
+        "Thương binh và Xã hội\nSở Tài chính\n|\n"
+    )
+    plan = _plan("IV. TỔ CHỨC THỰC HIỆN\n\n" + table)
+    assert [(t.lead, t.partners) for t in plan.tasks] == [
+        ("Sở Khoa học và Công nghệ", ["Sở Lao động - Thương binh và Xã hội", "Sở Tài chính"])
+    ]

@@ -86,7 +86,11 @@ def _row(
 def _cell_names(cell: Cell | None) -> list[str]:
     if cell is None:
         return []
-    text = re.sub(r"\n(?=[a-zđ])|(?<=,)\n", " ", cell.text)
+    # a name wrapped inside its cell goes on after a lower-case word, a comma, "và" or a dash
+    # ("Sở Khoa học và" / "Công nghệ"); any other line break separates two bodies
+    text = re.sub(
+        r"\s*\n\s*(?=[a-zđ])|(?<=,)\s*\n\s*|(?<=\svà)\s*\n\s*|(?<=[-–])\s*\n\s*", " ", cell.text
+    )
     return split_names(text)
 
 
