@@ -17,8 +17,9 @@ from workflows.parsing.result import Section
 
 _LABELS = (
     ("roman", re.compile(rf"^({ROMAN})\s*[.:)]\s*(.*)$", re.S)),
-    ("arabic", re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s*[-–:)]?\s*(.*)$", re.S)),
-    ("arabic", re.compile(r"^(\d{1,2})\s*[.)]\s*(?:[-–]\s*)?(.*)$", re.S)),
+    # (never an amount with thousands separators: "9.557.406" is no label "9.55" nor "9.")
+    ("arabic", re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)(?!\d)\.?\s*[-–:)]?\s*(.*)$", re.S)),
+    ("arabic", re.compile(r"^(\d{1,2})\s*[.)](?!\d)\s*(?:[-–]\s*)?(.*)$", re.S)),
     ("arabic", re.compile(r"^(\d{1,2})\s*[-–]\s+(.*)$", re.S)),
     ("letter", re.compile(r"^([a-zđ])\)\s*(.*)$", re.S)),
     ("paren", re.compile(r"^\((\d{1,2})\)\s*(.*)$", re.S)),
@@ -213,7 +214,7 @@ class TreeBuilder:
                 f"Dòng {item.line}: số mục {item.label} bị lặp; đánh số lại là {fixed}"
             )
             key = key.rsplit(".", 1)[0] + "." + fixed if "." in key else fixed
-        node = self._new(key, item, parent)
+        node = self._new(self._fresh(key), item, parent)
         self.arabic = {d: n for d, n in self.arabic.items() if d < depth}
         self.arabic[depth] = node
         self.letter = None
@@ -221,9 +222,7 @@ class TreeBuilder:
     def _letter(self, item: Item) -> None:
         parent = self.arabic[max(self.arabic)] if self.arabic else (self.roman or self.part)
         key = f"{parent.key}.{item.label}" if parent else item.label
-        if key in self.nodes:
-            key += "'"
-        self.letter = self._new(key, item, parent)
+        self.letter = self._new(self._fresh(key), item, parent)
 
 
 def _title(text: str) -> str:
