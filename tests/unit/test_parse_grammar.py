@@ -233,3 +233,11 @@ def test_a_body_name_wrapped_inside_a_table_cell_stays_one_body() -> None:
     assert [(t.lead, t.partners) for t in plan.tasks] == [
         ("Sở Khoa học và Công nghệ", ["Sở Lao động - Thương binh và Xã hội", "Sở Tài chính"])
     ]
+
+
+def test_the_duty_is_the_items_content_without_its_content_label() -> None:
+    body = (
+        "1. Chuyển đổi số ngành y tế\n\nNội dung: Triển khai bệnh án điện tử.\n\n"
+        "Cơ quan chủ trì: Sở Y tế\n\nThời gian hoàn thành: 30/11/2025\n"
+    )
+    assert _fields(body) == [("Sở Y tế", [], "Triển khai bệnh án điện tử.")]

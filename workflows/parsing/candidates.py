@@ -94,9 +94,13 @@ def _cell_names(cell: Cell | None) -> list[str]:
     return split_names(text)
 
 
+# "Nội dung: Triển khai …" - a field label in front of the item's content, not its words
+_CONTENT_LABEL = re.compile(r"^Nội dung(?:\s+(?:thực hiện|công việc|nhiệm vụ))?\s*:\s*(?=\S)")
+
+
 def tidy(text: str) -> str:
     text = re.sub(r"\s+", " ", text.replace("\n", " ")).strip()
-    return text
+    return _CONTENT_LABEL.sub("", text)
 
 
 __all__ = ["Assignments", "Candidate", "table_candidates", "tidy"]
