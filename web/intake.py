@@ -63,10 +63,10 @@ def read_upload(data: bytes, filename: str, registry: Registry) -> Upload:
 
     text = read_document_bytes(data, filename, max_bytes=MAX_PLAN_BYTES)
     try:
-        from workflows.parsing.plan import parse_plan
+        from workflows.extraction import parse_bounded
     except ImportError as error:  # the parser ships separately; say so instead of crashing
         raise DocumentError(
             "unreadable", "Bộ phân tích kế hoạch chưa được cài đặt trên máy chủ.", filename=filename
         ) from error
-    plan = parse_plan(text, resolve=registry.resolve)
+    plan = parse_bounded(text, filename, registry)
     return Upload(text, plan, filename, hashlib.sha256(data).hexdigest())

@@ -112,3 +112,49 @@ def test_office_holders_and_institutions_written_in_lower_case_split_a_list(
     phrase: str, names: list[str]
 ) -> None:
     assert split_names(phrase) == names
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Tòa án nhân dân tỉnh đẩy nhanh tiến độ xét xử", "Tòa án nhân dân tỉnh"),
+        ("Sở Khoa học và Công nghệ phát động phong trào thi đua", "Sở Khoa học và Công nghệ"),
+        (
+            "Các doanh nghiệp nhà nước tiên phong, dẫn dắt chuyển đổi số",
+            "Các doanh nghiệp nhà nước",
+        ),
+        ("Các cơ quan, đơn vị kiểm soát tiêu chí đầu vào", "Các cơ quan, đơn vị"),
+    ],
+)
+def test_a_name_ends_before_a_verb_of_action(text: str, name: str) -> None:
+    named = leading_body(text)
+    assert named is not None and clean_name(named[0]) == name
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Sở Nông nghiệp và Môi trường chậm nhất ngày 17 tháng 12", "Sở Nông nghiệp và Môi trường"),
+        ("Ủy ban Mặt trận Tổ quốc tỉnh bằng nhiều hình thức", "Ủy ban Mặt trận Tổ quốc tỉnh"),
+        ("Các cơ quan liên quan trong phạm vi chức năng, nhiệm vụ", "Các cơ quan liên quan"),
+        ("Các cơ quan quản lý tại điểm d, khoản 1, mục III", "Các cơ quan quản lý"),
+        ("Lãnh đạo Sở các chỉ tiêu có khả năng không đạt", "Lãnh đạo Sở"),
+        ("Các ngành liên quan phát triển thị trường", "Các ngành liên quan"),
+    ],
+)
+def test_a_name_ends_before_a_time_manner_scope_or_reference_phrase(text: str, name: str) -> None:
+    assert clean_name(text) == name
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "Ủy ban nhân dân các xã, phường",
+        "Ủy ban Mặt trận Tổ quốc tỉnh và các tổ chức chính trị - xã hội",
+        "Ban Quản lý Khu kinh tế và các Khu công nghiệp",
+        "Sở Lao động - Thương binh và Xã hội",
+        "Các cơ quan liên quan đến công tác phòng cháy",
+    ],
+)
+def test_cac_before_a_kind_of_body_stays_inside_the_name(name: str) -> None:
+    assert clean_name(name) == name

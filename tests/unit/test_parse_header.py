@@ -136,3 +136,35 @@ def test_the_title_of_a_decision_does_not_swallow_the_signer_line_after_it() -> 
         "CHỦ TỊCH ỦY BAN NHÂN DÂN TỈNH AN HÒA\n\nCăn cứ Luật Tổ chức chính quyền địa phương;\n"
     )
     assert header(text).title == "VỀ VIỆC BAN HÀNH KẾ HOẠCH CÔNG TÁC NĂM 2026"
+
+
+def _header_of(text: str):  # type: ignore[no-untyped-def]
+    doc = normalize(text)
+    items, _ = build_items(doc.paragraphs)
+    return parse_header(doc, items)
+
+
+def test_a_header_laid_out_as_a_two_column_table_gives_the_left_cell_as_issuer() -> None:
+    header = _header_of(
+        "| ỦY BAN NHÂN DÂN TỈNH ĐỒNG THÁP | CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM |\n"
+        "| --- | --- |\n"
+        "| Số: 552/KH-UBND | Độc lập - Tự do - Hạnh phúc |\n"
+        "| | Đồng Tháp, ngày 5 tháng 9 năm 2025 |\n\n"
+        "KẾ HOẠCH\n\nLộ trình đổi mới công nghệ\n"
+    )
+    assert (header.number, header.issuer, header.issued_on) == (
+        "552/KH-UBND",
+        "Ủy ban nhân dân tỉnh Đồng Tháp",
+        date(2025, 9, 5),
+    )
+
+
+def test_without_a_header_block_issuer_and_date_are_empty_with_a_warning() -> None:
+    header = _header_of(
+        "Đang tải văn bản...\n\nCỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM\n\n"
+        "Độc lập - Tự do - Hạnh phúc\n\nKẾ HOẠCH\n\nTriển khai chuyển đổi số năm 2025\n"
+    )
+    assert (header.number, header.issuer, header.issued_on) == (None, None, None)
+    assert header.title == "Triển khai chuyển đổi số năm 2025"
+    assert "Không xác định được cơ quan ban hành; hãy nhập khi duyệt" in header.warnings
+    assert "Không xác định được ngày ban hành; hãy nhập khi duyệt" in header.warnings

@@ -177,3 +177,16 @@ def test_evidence_whose_content_does_not_match_its_type_is_refused(client_for, w
     with Session(engine_for(world.url)) as session:
         names = [e.original_name for e in session.exec(select(Evidence)).all()]
     assert "anh.png" not in names
+
+
+def test_a_plan_with_more_duties_than_one_upload_may_hold_is_refused_with_a_message(client_for):
+    client = client_for("coordinator")
+    lines = "\n\n".join(f"- Kiểm tra nội dung {i}." for i in range(5_100))
+    text = f"KẾ HOẠCH\n\nIV. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n{lines}\n"
+    response = client.post(
+        "/plans/upload",
+        data={"csrf": csrf_of(client, "/plans/upload")},
+        files={"document": ("nhieu.txt", text.encode(), "text/plain")},
+    )
+    assert response.status_code == 400
+    assert "nhieu.txt" in response.text and "quá giới hạn 5000 nhiệm vụ" in response.text

@@ -26,17 +26,30 @@ import re
 from workflows.parsing.bodies import leading_body, split_names, starts_with_body
 from workflows.parsing.candidates import Assignments, Candidate, table_candidates
 from workflows.parsing.duties import Reading, read_duty
-from workflows.parsing.field_lines import FieldLines
-from workflows.parsing.headings import category, heading_bodies, is_sentence
+from workflows.parsing.field_lines import FieldLines, field_bodies, field_names, field_values
+from workflows.parsing.headings import announcing, category, heading_bodies, is_sentence
 from workflows.parsing.sections import Item, Node, TreeBuilder
 from workflows.parsing.tables import Table
 from workflows.parsing.text_duties import TextDuties
+from workflows.parsing.timephrases import parse_time
 
 _CLOSING = re.compile(r"^(?:Trên đây|Trong quá trình|Quá trình thực hiện|Nơi nhận)")
 # "3. Trong quá trình thực hiện, nếu có vướng mắc, … phản ánh về …": a condition, not a duty
 _CONDITIONAL = re.compile(
     r"^(?:(?:Trong|Quá) (?:quá )?trình[^,]{0,40},\s*)?[Nn]ếu có (?:khó khăn|vướng mắc|phát sinh)"
 )
+# Not duties: an exhortation to carry the plan out ("Yêu cầu các sở, ngành nghiêm túc triển khai
+# thực hiện Kế hoạch này"), an award quota ("Không quá 05 cá nhân").
+_NOT_DUTY = re.compile(
+    r"^(?:Yêu cầu|Đề nghị)\s[^.;:]{0,160}?(?:nghiêm túc|khẩn trương|tổ chức)?\s*triển khai"
+    r"(?:\s+thực hiện)?(?:\s+(?:tốt|có hiệu quả|hiệu quả|nghiêm túc))?\s+(?:nội dung\s+)?Kế hoạch"
+    r"\s+này(?:\s*[./]*\s*$|\s*,)"
+    r"|^(?:Không quá|Tối đa|Không vượt quá)\s+\d+\s+(?:cá nhân|tập thể|đơn vị|người|hồ sơ)",
+    re.I,
+)
+_WORD = re.compile(r"[^\W\d_]{2}")
+# a field label inside an item's text, after the content: ". Cơ quan chủ trì: …"
+_INLINE_FIELD = re.compile(r"[.;]\s+(?=(?:Đơn vị|Cơ quan)\s+(?:chủ trì|thực hiện)[^:;]{0,30}:)")
 _PARTNER_INTRO = re.compile(r"^(?:Chủ trì,?\s*)?phối hợp(?:\s+với)?\s*:?$", re.I)
 
 
@@ -50,7 +63,12 @@ class _Walker(FieldLines, TextDuties):
                 "target",
                 "content",
             )
-            found = heading_bodies(node) if eligible else None
+            announced = announcing(node) if eligible else None
+            if announced:  # its items inherit the lead and the partners
+                found = (announced[0].leads, announced[1])
+                node.partners = announced[0].partners  # type: ignore[attr-defined]
+            else:
+                found = heading_bodies(node) if eligible else None
             node.bodies = found[0] if found else []  # type: ignore[attr-defined]
             node.inline = found[1] if found else ""  # type: ignore[attr-defined]
         started = False
@@ -67,13 +85,37 @@ class _Walker(FieldLines, TextDuties):
             node = item.node or self.tree.nodes.get(item.section)
             if category(node) == "assign":
                 self.out.has_assignment_section = True
-            if self._field(item, node):
+            if self._field(item, node) or self._inline_fields(item, node):
+                continue
+            if _NOT_DUTY.match(item.text) and not (item.node and item.node.children):
+                self._reset()
                 continue
             if item.kind in ("arabic", "letter") and _CONDITIONAL.match(item.text):
                 self._reset()
                 continue
             self._item(item, node)
         return self.out
+
+    def _inline_fields(self, item: Item, node: Node | None) -> bool:
+        """ "1. Triển khai X. Cơ quan chủ trì: Sở A; Cơ quan phối hợp: Sở B; Thời gian: Quý
+        IV/2025.": the content before the first field label is the duty, the fields its lead,
+        partners and time."""
+        if item.node is not None and (item.node.items or item.node.children):
+            return False
+        label = _INLINE_FIELD.search(item.text)
+        if label is None:
+            return False
+        values = field_values(item.text[label.start() + 1 :])
+        if not values.get("lead"):
+            return False
+        leads, partners = field_bodies(values["lead"])
+        partners += field_names(values.get("partners", ""))
+        time = parse_time(values.get("time", ""), self.year)
+        for cand in self._add(item.text[: label.start() + 1].strip(), item, node, leads):
+            cand.partners = list(dict.fromkeys(cand.partners + partners))
+            cand.time, cand.explicit_time = time.merged(cand.time), bool(values.get("time"))
+        self._reset()
+        return True
 
     def _reset(self) -> None:
         self.pending, self.field_targets = [], None
@@ -85,6 +127,7 @@ class _Walker(FieldLines, TextDuties):
         if item.node is not None:
             self.subject = []
             self._lead_in()
+            self._inherit_announced(item.node)
             self._reset()
             if item.kind in ("roman", "part"):
                 return  # a part's title is never a duty, even with nothing under it
@@ -119,10 +162,26 @@ class _Walker(FieldLines, TextDuties):
 
     def _lead_in(self) -> None:
         """A prose paragraph ending with ":" right before a numbered heading ("… việc phân công
-        nhiệm vụ được triển khai như sau:") introduces the headings: it is no duty itself."""
+        nhiệm vụ được triển khai như sau:") introduces the headings: it is no duty itself. When
+        it names who does them ("Giao phòng X triển khai các công việc sau:"), the numbered
+        items after it, up to the next heading above them, are that body's duties."""
         intro, where = self.intro, self.intro_item
         if intro is not None and where is not None and where.kind == "text":
             intro.emit = intro.emit and not intro.text.endswith(":")
+            if intro.text.endswith(":") and intro.leads and not self.bodies_for(where.node):
+                parent = self.tree.nodes.get(where.section)
+                self.announced = (intro.leads, intro.partners, parent)
+
+    def _inherit_announced(self, node: Node) -> None:
+        if self.announced is None:
+            return
+        leads, partners, parent = self.announced
+        if node.parent is not parent or node.kind not in ("arabic", "letter"):
+            self.announced = None  # a heading at or above the announcing paragraph's level
+            return
+        if not getattr(node, "bodies", None):
+            node.bodies, node.partners = leads, partners  # type: ignore[attr-defined]
+            node.inline = node.full  # type: ignore[attr-defined]
 
     def _intro_heading(self, item: Item, node: Node) -> None:
         """ "a) Tham mưu … quyết định:" with bullets under it: one duty holding the bullets."""
@@ -174,5 +233,6 @@ def find_assignments(
     walker = _Walker(tree, issuer, year)
     out = walker.run(items)
     table_candidates(tables, items, year, out)
-    out.candidates = [c for c in out.candidates if c.text]
+    # a row of column numbers "(1) | (2) | (3)" or other text without a word is no duty
+    out.candidates = [c for c in out.candidates if _WORD.search(c.text)]
     return out

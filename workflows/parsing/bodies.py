@@ -31,13 +31,16 @@ _STRONG_ORG = (
     r"|Đồng chí|đồng chí|Chủ tịch|Phó Chủ tịch|Phó chủ tịch|Chuyên viên|Phó Trưởng|Phó Giám đốc"
     r"|Giám đốc|Thủ trưởng|Thành viên|Người đứng đầu|Cấp ủy|Lực lượng|Hợp tác xã|Ban quản lý"
     r"|Ban quản lí|ban quản lý|ban quản lí|Ban công tác|Ban chỉ đạo|Tổ công tác|Tổ bầu cử"
-    r"|Trung tâm phục vụ|Ban Thường trực|Ban Chỉ đạo|Ban Chỉ huy|Viện [Kk]iểm sát"
+    r"|Trung tâm phục vụ|Ban Thường trực|Ban Chỉ đạo|Ban Chỉ huy|Viện [Kk]iểm sát|Liên minh"
+    r"|Hiệp hội|Kiểm toán nhà nước|Kiểm toán Nhà nước"
+    r"|Thuế(?=\s+(?:tỉnh|thành phố|cơ sở|khu vực|[A-ZĐ]))"
+    r"|Hội,\s+hiệp hội|Liên hiệp"
     # office-holders named by a lower-case post: "Trưởng thôn", "Trưởng đoàn thể xã"
     r"|Trưởng (?:thôn|bản|ấp|khu phố|tổ dân phố|đoàn thể|các đoàn thể|ban|phòng|đoàn)"
 )
 _WEAK_ORG = (
     r"Sở|Phòng|Ban|Trung tâm|Bộ|Hội|Đoàn|Viện|Cục|Đài|Báo|Trường|Thanh tra|Tổ|Đồn|Trưởng"
-    r"|Lãnh đạo|Doanh nghiệp|Nhà trường|Chính quyền|VP"
+    r"|Lãnh đạo|Doanh nghiệp|Nhà trường|Chính quyền|VP|Cảng vụ|phòng"
 )
 _ORG_WORDS = rf"(?:{_STRONG_ORG})(?!\w)|(?:{_WEAK_ORG})(?=\s+(?:[{UPPER}]|và\s+[{UPPER}]))"
 _COLLECTIVE_NOUNS = (
@@ -45,6 +48,7 @@ _COLLECTIVE_NOUNS = (
     r"|thành viên|hội|Hội|trường|doanh nghiệp|thôn|huyện|tỉnh|cấp|lực lượng|đồng chí|Phó"
     r"|chuyên viên|Chuyên viên|Đồng chí|Cán bộ|Công chức|cơ sở"
     r"|công chức|cán bộ|ngành|Ban|Trung tâm|UBND|Ủy ban|Uỷ ban|chi bộ|tập thể|đảng viên"
+    r"|chủ đầu tư|nhà đầu tư|hợp tác xã|Hội|hiệp hội|Hiệp hội|chi nhánh|ngân hàng|tổ chức tín dụng"
 )
 ORG_START = re.compile(
     rf"^(?:{_ORG_WORDS}|(?:[Cc]ác|[Nn]hững|[Mm]ỗi)\s+(?:{_COLLECTIVE_NOUNS})(?!\w))"
@@ -63,7 +67,8 @@ _VERBS = (
     "|tích cực|kịp thời|trực tiếp|thành lập|chuẩn bị|đăng ký|duy trì|nhân rộng|lồng ghép|vận hành"
     "|khai thác|chia sẻ|đào tạo|bồi dưỡng|tập huấn|thu thập|số hóa|chuẩn hóa|mở|tiếp nhận|giải đáp"
     "|phản ánh|kiến nghị|hoàn thiện|điều chỉnh|sửa đổi|bổ sung|góp ý|khen thưởng|biểu dương"
-    "|ứng dụng|(?<!bầu )(?<!ứng )(?<!Bầu )cử"
+    "|ứng dụng|nghiêm túc|đẩy nhanh|tiên phong|dẫn dắt|kiểm soát|phát động"
+    "|(?<!bầu )(?<!ứng )(?<!Bầu )cử"
     "|tổ chức(?! (?:thành viên|chính trị|đoàn thể|xã hội|cá nhân|hội|đảng|cơ sở|tín dụng|quốc tế))"
 )
 # A verb right after "cơ sở", or after "ban" and before a capital, names the body ("các cơ sở đào
@@ -72,9 +77,24 @@ PREDICATE = re.compile(
     rf"(?<![\w])(?<!các )(?<!Các )(?<!Ban )(?<!cơ sở )(?<!Cuộc )"
     rf"(?!(?<=ban )\w+(?: \w+)? [{UPPER}])(?:{_VERBS})(?![\w])"
 )
-_NAME_STOP = re.compile(r"[:;(]|\.(?:\s|$)|\s[-–]\s(?=[Cc]ơ quan (?:thường trực|chủ trì|đầu mối))")
+# Where a name ends even without a verb: a time phrase ("Sở X chậm nhất ngày …"), a manner or
+# scope phrase ("… bằng nhiều hình thức", "… trong phạm vi chức năng"), a reference ("… tại điểm
+# d, khoản 1"), or "các" before a word that names no kind of body ("Lãnh đạo Sở các chỉ tiêu …").
+_PHRASE_STOP = (
+    r"\s(?=(?:chậm nhất|trước ngày|trong phạm vi|theo chức năng|bằng (?:nhiều|các)"
+    r"|tại (?:điểm|khoản|mục|tiết|Điều|điều))(?!\w))"
+    rf"|\s(?=các\s+(?!(?:{_COLLECTIVE_NOUNS}|khu|cụm|khối|[{UPPER}]))\w)"
+    # "các cơ quan liên quan phát triển …": a group ends at "liên quan" before a lower-case word
+    rf"|(?<=liên quan)\s(?!(?:đến|tới|và|cùng)\s)(?=[^\W\d_])(?![{UPPER}])"
+)
+_PHRASE_END = re.compile(_PHRASE_STOP)
+_NAME_STOP = re.compile(
+    r"[:;(]|\.(?:\s|$)|\s[-–]\s(?=[Cc]ơ quan (?:thường trực|chủ trì|đầu mối))|" + _PHRASE_STOP
+)
 _PREFIX = re.compile(
-    r"^(?:(?:Đề nghị|Giao|Yêu cầu|Đối với|Trách nhiệm của|Nhiệm vụ của|Giao cho)\s+)+", re.I
+    r"^(?:(?:Đề nghị|Giao|Yêu cầu|Đối với|Trách nhiệm của|Nhiệm vụ của|Giao cho|Khuyến khích"
+    r"|Kêu gọi)\s+)+",
+    re.I,
 )
 _TRAILING = re.compile(r"[\s,;:.\-–]+$")
 _PAREN = re.compile(r"\s*\([^()]*\)")
@@ -92,6 +112,7 @@ def strip_prefix(text: str) -> str:
 def clean_name(name: str) -> str:
     """A name as it should be shown: no prefix, trailing notes, parentheticals or punctuation."""
     name = strip_prefix(name)
+    name = _PHRASE_END.split(name, maxsplit=1)[0]  # a name never runs on into such a phrase
     name = _PAREN.sub("", name)
     name = re.split(r"\s[-–]\s(?=[Cc]ơ quan (?:thường trực|chủ trì|đầu mối))", name)[0]
     name = re.sub(r"\s+", " ", name.replace("\n", " "))
@@ -142,7 +163,10 @@ def phrase_until_predicate(text: str) -> str:
     verb = PREDICATE.search(text)
     if verb:
         end = verb.start()
-    stop = re.search(r"[:;(]|\.(?:\s|$)|\s(?:để|nhằm|trong|theo|về|tại|khi|trước|sau)\s", text)
+    stop = re.search(
+        r"[:;(]|\.(?:\s|$)|\s(?:để|nhằm|trong|theo|về|tại|khi|trước|sau|bằng)\s|" + _PHRASE_STOP,
+        text,
+    )
     if stop and stop.start() < end:
         end = stop.start()
     return text[:end]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from workflows.parsing.bodies import split_names
@@ -42,11 +43,10 @@ def table_candidates(
     tables: list[Table], items: list[Item], year: int | None, out: Assignments
 ) -> None:
     """One duty per table row, lead and partners from their cells; section rows are sections."""
+    lines = [item.line for item in items]
     for table in tables:
-        enclosing = ""
-        for item in items:
-            if item.line < table.line:
-                enclosing = item.section
+        before = bisect_left(lines, table.line)  # items are in line order
+        enclosing = items[before - 1].section if before else ""
         section = enclosing
         last: Candidate | None = None
         for row in table.rows:
@@ -86,13 +86,21 @@ def _row(
 def _cell_names(cell: Cell | None) -> list[str]:
     if cell is None:
         return []
-    text = re.sub(r"\n(?=[a-zđ])|(?<=,)\n", " ", cell.text)
+    # a name wrapped inside its cell goes on after a lower-case word, a comma, "và" or a dash
+    # ("Sở Khoa học và" / "Công nghệ"); any other line break separates two bodies
+    text = re.sub(
+        r"\s*\n\s*(?=[a-zđ])|(?<=,)\s*\n\s*|(?<=\svà)\s*\n\s*|(?<=[-–])\s*\n\s*", " ", cell.text
+    )
     return split_names(text)
+
+
+# "Nội dung: Triển khai …" - a field label in front of the item's content, not its words
+_CONTENT_LABEL = re.compile(r"^Nội dung(?:\s+(?:thực hiện|công việc|nhiệm vụ))?\s*:\s*(?=\S)")
 
 
 def tidy(text: str) -> str:
     text = re.sub(r"\s+", " ", text.replace("\n", " ")).strip()
-    return text
+    return _CONTENT_LABEL.sub("", text)
 
 
 __all__ = ["Assignments", "Candidate", "table_candidates", "tidy"]

@@ -31,7 +31,7 @@ _COOPERATE = re.compile(r"^[Pp]hối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+(.
 _INNER_COOPERATE = re.compile(
     r"(?<!\w)(?:phối hợp(?:\s+chặt chẽ)?(?:\s+với)?|tham gia với|cùng với|cùng)\s+"
 )
-_LEAD_WORDS = re.compile(r"^(?:Giao|Đề nghị|Yêu cầu|Giao cho)\s+", re.I)
+_LEAD_WORDS = re.compile(r"^(?:Giao|Đề nghị|Yêu cầu|Giao cho|Khuyến khích|Kêu gọi)\s+", re.I)
 _DIRECT = re.compile(r"^Chỉ đạo(?:\s+đạo)?\s+(.*)$", re.S)
 _LEADING_CLAUSE = re.compile(
     r"^(?:Căn cứ|Trên cơ sở|Trong quá trình[^,]*|Đồng thời|Ngoài ra|Bên cạnh đó"
@@ -163,10 +163,9 @@ def _subject(name: str, rest: str, heading: list[str]) -> Reading:
     """ "X chủ trì, phối hợp với Y …" / "X phối hợp với Y …" / "X báo cáo …"."""
     subjects = split_names(name)
     rest = rest.strip()
-    if re.match(r"^chủ trì", rest) or not re.match(r"^phối hợp", rest):
+    cooperate = _COOPERATE.match(rest) if re.match(r"^phối hợp", rest) else None
+    if cooperate is None:  # "X chủ trì …", "X báo cáo …", or "phối hợp:" (a field label)
         return Reading(subjects, [p for p in _partners_after(rest) if p not in subjects])
-    cooperate = _COOPERATE.match(rest)
-    assert cooperate is not None
     return _cooperation(cooperate.group(1), subjects)
 
 

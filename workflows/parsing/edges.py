@@ -45,17 +45,21 @@ def _chain(key: str, parents: dict[str, str | None]) -> list[str]:
 
 
 def link_reports(tasks: list[ExtractedTask]) -> None:
-    """A consolidating report depends on the reports sent to its lead for the same period."""
+    """A consolidating report depends on the reports sent to its lead for the same period.
+
+    Reports are indexed by (receiver, period) once, so the work grows with the links found,
+    not with the square of the number of reports."""
     reports = [t for t in tasks if t.kind == TaskKind.REPORT and t.lead]
+    sent_to: dict[tuple[str, str | None], list[ExtractedTask]] = {}
+    for source in reports:
+        for receiver in dict.fromkeys(fold(x) for x in (source.via, source.report_to) if x):
+            sent_to.setdefault((receiver, source.recurrence), []).append(source)
     for target in reports:
-        lead = fold(target.lead or "")
-        for source in reports:
-            if source is target or source.recurrence != target.recurrence:
-                continue
-            receivers = {fold(x) for x in (source.via, source.report_to) if x}
-            if lead not in receivers:
+        known = set(target.depends_on)
+        for source in sent_to.get((fold(target.lead or ""), target.recurrence), []):
+            if source is target or source.id in known:
                 continue
             if source.due and target.due and source.due > target.due:
                 continue
-            if source.id not in target.depends_on:
-                target.depends_on.append(source.id)
+            target.depends_on.append(source.id)
+            known.add(source.id)

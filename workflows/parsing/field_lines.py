@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import re
 
+from workflows.parsing.bodies import PREDICATE, leading_body
 from workflows.parsing.candidates import Candidate
 from workflows.parsing.candidates import tidy as _tidy
 from workflows.parsing.duties import read_duty
@@ -34,7 +35,7 @@ class FieldLines(WalkState):
             return False
         if self.field_targets is None:
             self.field_targets = self._targets(item, node) + self._group(node)
-        values = _field_values(text)
+        values = field_values(text)
         for cand in self.field_targets:
             if cand.milestone:  # a dated step takes the item's bodies, keeps its own date
                 if values.get("lead"):
@@ -43,13 +44,14 @@ class FieldLines(WalkState):
                     cand.partners = _names(values["partners"])
                 continue
             if values.get("lead"):
-                cand.leads = _names(values["lead"])
+                cand.leads, named_partners = field_bodies(values["lead"])
+                cand.partners = _unique(named_partners + cand.partners)
                 cand.open_lead = False
                 cand.notes = []
                 cand.emit = True
             if values.get("partners"):
                 extra = [p for p in cand.partners if p not in cand.leads]
-                cand.partners = _unique(_names(values["partners"]) + extra)
+                cand.partners = _unique(field_names(values["partners"]) + extra)
                 cand.emit = True
             if values.get("time"):
                 cand.time = parse_time(values["time"], self.year).merged(cand.time)
@@ -97,7 +99,26 @@ class FieldLines(WalkState):
         return self.node_candidates[node.key]
 
 
-def _field_values(text: str) -> dict[str, str]:
+def field_bodies(value: str) -> tuple[list[str], list[str]]:
+    """(bodies, partners) a body field names. Its value is a list of bodies, never a sentence:
+    "Sở Tài chính chủ trì, phối hợp với các sở, ngành liên quan tổ chức thực hiện" is the lead
+    Sở Tài chính with its partners."""
+    value = value.strip()
+    named = leading_body(value)
+    if named and named[0].strip() and PREDICATE.match(named[1]):
+        reading = read_duty(value, [])
+        if reading.leads:
+            return reading.leads, [p for p in reading.partners if p not in reading.leads]
+    return _names(value), []
+
+
+def field_names(value: str) -> list[str]:
+    """Every body a field names, its bodies' partners included (a partners field)."""
+    bodies, partners = field_bodies(value)
+    return bodies + partners
+
+
+def field_values(text: str) -> dict[str, str]:
     values: dict[str, str] = {}
     matches = list(_FIELD.finditer(text))
     for i, m in enumerate(matches):

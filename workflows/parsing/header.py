@@ -54,7 +54,22 @@ def parse_header(doc: Document, items: list[Item]) -> Header:
     header.signer, header.recipients = signature(doc.lines)
     if header.year is None:
         header.year = header.period_start.year if header.period_start else None
+    _missing(header)
     return header
+
+
+_MOTTO = re.compile(r"CỘNG HÒA|CỘNG HOÀ|ĐỘC LẬP\s*-\s*TỰ DO|^KẾ HOẠCH\b", re.I)
+
+
+def _missing(header: Header) -> None:
+    """No header block, or one this parser cannot read: fields left empty with a warning
+    saying so, never the title or the motto in their place."""
+    if header.issuer and (_MOTTO.search(header.issuer) or header.issuer == header.title):
+        header.issuer = None
+    if header.issuer is None:
+        header.warnings.append("Không xác định được cơ quan ban hành; hãy nhập khi duyệt")
+    if header.issued_on is None:
+        header.warnings.append("Không xác định được ngày ban hành; hãy nhập khi duyệt")
 
 
 def _top_text(lines: list[str]) -> str:
@@ -133,7 +148,7 @@ def _period(header: Header, items: list[Item]) -> None:
             rest = item.text.split(":", 1)[1] if ":" in item.text else ""
             if not rest.strip() and i + 1 < len(items):
                 rest = items[i + 1].para.text
-            span = year_range(rest)
+            span = year_range(rest, header.year)
             if span:
                 header.period_start = span[0] or header.issued_on
                 header.period_end = span[1]
@@ -143,7 +158,7 @@ def _period(header: Header, items: list[Item]) -> None:
                 header.period_start, header.period_end = header.issued_on, spec.due
                 return
     if header.title:
-        span = year_range(header.title)
+        span = year_range(header.title, header.year)
         if span:
             header.period_start = span[0] or header.issued_on
             header.period_end = span[1]

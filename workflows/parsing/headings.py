@@ -13,12 +13,15 @@ import re
 from functools import lru_cache
 
 from workflows.parsing.bodies import (
+    PREDICATE,
     clean_name,
     leading_body,
+    phrase_until_predicate,
     split_names,
     starts_with_body,
     strip_prefix,
 )
+from workflows.parsing.duties import Reading, read_duty
 from workflows.parsing.sections import Node
 from workflows.parsing.text import strip_accents
 from workflows.parsing.timephrases import TimeSpec, parse_time
@@ -27,6 +30,9 @@ _ASSIGN = re.compile(
     r"to chuc thuc hien|phan cong|trach nhiem|che do bao cao|che do thong tin|giao nhiem vu"
     r"|^nhiem vu cua\b"  # "Nhiệm vụ của thành viên Ban Chỉ đạo": whose duties follow
 )
+# "Các giải pháp tổ chức thực hiện kế hoạch": solutions for carrying the plan out, a content
+# heading ("tổ chức thực hiện" qualifies "giải pháp"); "Giải pháp và tổ chức thực hiện" assigns.
+_SOLUTIONS = re.compile(r"giai phap (?:de |nham )?to chuc thuc hien")
 _ISSUER = re.compile(r"^nhiem vu (?:cu the|thuong xuyen|trong tam|chu yeu|chung)(?!.*giai phap)")
 _TARGET = re.compile(r"chi tieu|muc tieu")
 _CONTENT = re.compile(
@@ -59,7 +65,7 @@ def _category(node: Node) -> str | None:
     if node.kind in ("arabic", "letter") and is_sentence(node):
         return category(node.parent)  # a duty written as a sentence ("… bố trí kinh phí ….")
     if len(title.split()) <= 14 or node.kind in ("roman", "part"):
-        if _ASSIGN.search(title):
+        if _ASSIGN.search(title) and not _SOLUTIONS.search(title):
             return "assign"
         if _ISSUER.search(title):
             return "issuer"
@@ -99,6 +105,37 @@ def heading_bodies(node: Node) -> tuple[list[str], str] | None:
     if has_items and short and not is_sentence(node):
         return names_of(bare), ""
     return None
+
+
+# What an announcing sentence says after its body and partners: "… thực hiện các nhiệm vụ sau:",
+# "…, có trách nhiệm:", "… các nội dung cụ thể như sau:"
+_ANNOUNCE_TAIL = re.compile(
+    r"[,\s]*(?:(?:có|chịu) trách nhiệm|thực hiện|triển khai|tổ chức thực hiện)?\s*"
+    r"(?:(?:các|những|một số)\s+)?(?:nhiệm vụ|nội dung|công việc|hoạt động)?\s*"
+    r"(?:cụ thể|chủ yếu|trọng tâm)?\s*(?:(?:như\s+)?sau(?:\s+đây)?)?\s*:?\s*$"
+)
+
+
+def announcing(node: Node) -> tuple[Reading, str] | None:
+    """A numbered sentence naming a body and announcing a list ("3. Sở Y tế chủ trì, phối hợp
+    với Sở Tài chính thực hiện các nhiệm vụ sau:", "4. Giao Sở Nội vụ là cơ quan đầu mối, có
+    trách nhiệm:"): the reading its items inherit (lead and partners), and the sentence's own
+    duty when it states one beyond the announcement ("là cơ quan đầu mối"), else ""."""
+    title = (node.full or node.title).strip()
+    if not title.endswith(":") or not (node.items or node.children):
+        return None
+    named = leading_body(title)
+    if named is None or not named[0].strip() or not PREDICATE.match(named[1]):
+        return None
+    reading = read_duty(title.rstrip(": "), [])
+    if not reading.leads:
+        return None
+    rest = re.sub(r"^chủ trì\s*,?\s*", "", named[1].strip())
+    cooperate = re.match(r"^phối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+", rest)
+    if cooperate:
+        rest = rest[cooperate.end() + len(phrase_until_predicate(rest[cooperate.end() :])) :]
+    own = _ANNOUNCE_TAIL.sub("", rest).strip(" ,")
+    return reading, title.rstrip(": ") if len(own.split()) >= 3 else ""
 
 
 def names_of(text: str) -> list[str]:
@@ -146,4 +183,4 @@ def is_sentence(node: Node) -> bool:
     )
 
 
-__all__ = ["category", "heading_bodies", "heading_time", "is_sentence", "names_of"]
+__all__ = ["announcing", "category", "heading_bodies", "heading_time", "is_sentence", "names_of"]

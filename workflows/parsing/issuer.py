@@ -168,13 +168,26 @@ def _caps_org(text: str) -> str:
     return out[:1].upper() + out[1:]
 
 
+_NOT_LETTERHEAD = re.compile(r"(CỘNG H|Số\s*:|KẾ HOẠCH|QUYẾT ĐỊNH|Độc lập)", re.I)
+
+
+def _left_cell(text: str) -> str:
+    """A header laid out as a two-column table ("UBND TỈNH X | CỘNG HÒA XÃ HỘI …"): the left
+    cell holds the issuer; the motto, the number and the place and date are not part of it."""
+    cells = [c.strip() for c in text.split("|") if c.strip()]
+    if len(cells) < 2:
+        return text
+    kept = [c for c in cells if not _NOT_LETTERHEAD.match(c) and not re.search(r"ngày|năm", c)]
+    return kept[0] if kept and cells[0] == kept[0] else cells[0]
+
+
 def _letterhead(lines: list[str]) -> str:
     out = []
     for line in lines[:40]:
-        text = line.strip().strip("|").strip()
-        if not text:
+        text = _left_cell(line.strip().strip("|").strip())
+        if not re.search(r"[^\W\d_]", text):  # empty, or a table's "--- | ---" rule
             continue
-        if re.match(r"(CỘNG H|Số\s*:|KẾ HOẠCH|QUYẾT ĐỊNH|Độc lập)", text, re.I):
+        if _NOT_LETTERHEAD.match(text):
             if out:
                 break
             continue

@@ -9,7 +9,13 @@ from workflows.parsing.text import nfc
 _SUPERSCRIPTS = "¹²³⁴⁵⁶⁷⁸⁹⁰"
 _FOOTNOTE_LINE = re.compile(rf"^\s*(?:[{_SUPERSCRIPTS}]+|\[\d{{1,2}}\])\s*\S")
 _FOOTNOTE_MARK = re.compile(rf"(?<![mM])[{_SUPERSCRIPTS}]+|\[\d{{1,2}}\](?!\s*$)")
-_RULE_LINE = re.compile(r"^\s*[-_=–—.]{3,}\s*$")
+_RULE_LINE = re.compile(r"^\s*(?:[-_=–—.]{3,}|[.…]*…[.…]*)\s*$")
+# What a web page shows around or inside a document it displays: not the document's text
+_WEB_DEBRIS = re.compile(
+    r"^\s*(?:Đang tải văn bản|Đang tải|Đang cập nhật|Tải văn bản|Tải về|In văn bản|Xem thêm"
+    r"|Báo lỗi|Lưu văn bản)\W*$",
+    re.I,
+)
 _BULLET_STAR = re.compile(r"^(\s*)\*(\s+)(?=[^\s*])")
 SPACES = re.compile(r"[ \t\u00a0\u2002\u2003\u2009\u200b\ufeff]+")
 _CONTROL = re.compile(r"[\u200b\u200c\u200d\ufeff\u00ad]")
@@ -41,7 +47,7 @@ def clean_lines(text: str) -> list[str]:
         if _FOOTNOTE_LINE.match(line):
             out.append("")
             continue
-        if _RULE_LINE.match(line):
+        if _RULE_LINE.match(line) or _WEB_DEBRIS.match(line):
             out.append(" ")  # debris, but not a blank line: a table cell may go on after it
             continue
         out.append(clean_line(line))

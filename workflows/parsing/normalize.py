@@ -66,11 +66,13 @@ def normalize(text: str) -> Document:
     paras = _reflow(units, style)
     blocks: list[Para | Table] = []
     pending = sorted(tables, key=lambda t: t.line)
+    taken = 0
     for para in paras:
-        while pending and pending[0].line < para.line:
-            blocks.append(pending.pop(0))
+        while taken < len(pending) and pending[taken].line < para.line:
+            blocks.append(pending[taken])
+            taken += 1
         blocks.append(para)
-    blocks.extend(pending)
+    blocks.extend(pending[taken:])
     return Document(blocks, lines)
 
 

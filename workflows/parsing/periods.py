@@ -42,8 +42,9 @@ def period_list(text: str) -> list[tuple[str, TimeSpec]]:
     return [(p, TimeSpec(recurrence=p)) for p in periods] if len(periods) >= 2 else []
 
 
-def year_range(text: str) -> tuple[date | None, date] | None:
-    """The period a plan covers: "năm 2022", "giai đoạn 2026 - 2030", "từ … đến …"."""
+def year_range(text: str, year: int | None = None) -> tuple[date | None, date] | None:
+    """The period a plan covers: "năm 2022", "giai đoạn 2026 - 2030", "từ … đến …"; a span
+    with no year written ("từ tháng 4 đến 30/11") is of ``year`` (the plan's)."""
     lowered = " ".join(text.lower().split())
     span = re.search(
         rf"(?:giai đoạn|thời kỳ|từ năm|từ)\s*({YEAR})\s*(?:-|–|đến(?: năm)?)\s*({YEAR})", lowered
@@ -59,6 +60,16 @@ def year_range(text: str) -> tuple[date | None, date] | None:
         end = parse_time(months.group(3), start.year).due
         if end:
             return start, end
+    bare = re.search(
+        rf"từ\s+tháng\s+(\d{{1,2}})(?:\s*(?:/|năm)\s*({YEAR}))?\s+(?:đến|tới)\s+"
+        r"(?:ngày\s+)?(\d{1,2}\s*/\s*\d{1,2}(?:\s*/\s*\d{4})?|tháng\s+\d{1,2}(?:\s*/\s*\d{4})?)",
+        lowered,
+    )
+    start_year = int(bare.group(2)) if bare and bare.group(2) else year
+    if bare and start_year and 1 <= int(bare.group(1)) <= 12:
+        end = parse_time(bare.group(3), start_year).due
+        if end:
+            return date(start_year, int(bare.group(1)), 1), end
     until = re.search(rf"(?:đến|tới)\s+(?:hết\s+|cuối\s+)?năm\s+({YEAR})", lowered)
     if until:
         return None, date(int(until.group(1)), 12, 31)

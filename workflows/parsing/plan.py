@@ -15,9 +15,15 @@ from workflows.parsing.assignments import find_assignments
 from workflows.parsing.bodies import BodyResolver, default_resolver
 from workflows.parsing.budget import budget_of
 from workflows.parsing.coordinator import coordinator_of
+from workflows.parsing.deadlines import (
+    infer_period_dues,
+    periodic_reports_follow_the_rule,
+    reports_after_issue,
+)
 from workflows.parsing.edges import link_reports, link_steps
 from workflows.parsing.header import parse_header
 from workflows.parsing.headings import category
+from workflows.parsing.limits import Budget, ParseLimits, PlanTooCostly
 from workflows.parsing.normalize import normalize
 from workflows.parsing.plan_tasks import BodyNames, plan_tasks
 from workflows.parsing.result import ExtractedPlan
@@ -25,16 +31,24 @@ from workflows.parsing.sections import Item, build_items
 from workflows.parsing.tables import Table
 from workflows.parsing.targets import context_due, due_of, targets_in
 
-__all__ = ["BodyResolver", "parse_plan"]
+__all__ = ["BodyResolver", "ParseLimits", "PlanTooCostly", "parse_plan"]
 
 
 def parse_plan(
-    text: str, resolve: BodyResolver | None = None, today: date | None = None
+    text: str,
+    resolve: BodyResolver | None = None,
+    today: date | None = None,
+    limits: ParseLimits | None = None,
 ) -> ExtractedPlan:
-    """Extract header, sections, duties, targets and warnings from a plan's text."""
+    """Extract header, sections, duties, targets and warnings from a plan's text.
+
+    With ``limits``, a text, duty count or CPU time beyond them raises :class:`PlanTooCostly`."""
     del today  # nothing depends on the current date yet; kept for a stable signature
+    cost = Budget(limits)
+    cost.text(len(text))
     doc = normalize(text)
     items, tree = build_items(doc.paragraphs)
+    cost.time()
     header = parse_header(doc, items)
     year = header.period_start.year if header.period_start else header.year
     bodies = BodyNames(resolve or default_resolver, header.locality)
@@ -56,9 +70,14 @@ def parse_plan(
     plan.sections = [n.section() for n in tree.order]
     tables = [b for b in doc.blocks if isinstance(b, Table)]
     found = find_assignments(items, tree, tables, header.issuer, year)
+    cost.duties(len(found.candidates))
     plan.sections += found.sections
     plan.warnings += found.warnings
     plan.tasks = plan_tasks(found.candidates, bodies, year, plan.warnings)
+    reports_after_issue(plan.tasks, header.issued_on)
+    periodic_reports_follow_the_rule(plan.tasks, plan.warnings)
+    infer_period_dues(plan.tasks, header.period_end)
+    cost.duties(len(plan.tasks))
     link_steps(plan.tasks, plan.sections)
     link_reports(plan.tasks)
     plan.targets = _targets(items, tree, header.period_end)

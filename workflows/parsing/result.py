@@ -64,6 +64,9 @@ class ExtractedTask:
     depends_on: list[str] = field(default_factory=list)
     report_to: str | None = None
     via: str | None = None
+    # The plan period's last day, for a duty the document gives no date and no recurrence: a
+    # deadline to remind on, shown as inferred (``due`` stays what the document says).
+    inferred_due: date | None = None
 
 
 @dataclass

@@ -17,8 +17,9 @@ from workflows.parsing.result import Section
 
 _LABELS = (
     ("roman", re.compile(rf"^({ROMAN})\s*[.:)]\s*(.*)$", re.S)),
-    ("arabic", re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)\.?\s*[-–:)]?\s*(.*)$", re.S)),
-    ("arabic", re.compile(r"^(\d{1,2})\s*[.)]\s*(?:[-–]\s*)?(.*)$", re.S)),
+    # (never an amount with thousands separators: "9.557.406" is no label "9.55" nor "9.")
+    ("arabic", re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)(?!\d)\.?\s*[-–:)]?\s*(.*)$", re.S)),
+    ("arabic", re.compile(r"^(\d{1,2})\s*[.)](?!\d)\s*(?:[-–]\s*)?(.*)$", re.S)),
     ("arabic", re.compile(r"^(\d{1,2})\s*[-–]\s+(.*)$", re.S)),
     ("letter", re.compile(r"^([a-zđ])\)\s*(.*)$", re.S)),
     ("paren", re.compile(r"^\((\d{1,2})\)\s*(.*)$", re.S)),
@@ -116,6 +117,16 @@ class TreeBuilder:
         self.letter: Node | None = None
         self._last_roman = 0
         self.closed = False
+        self._primes: dict[str, int] = {}  # key -> primes its next repeat needs at least
+
+    def _fresh(self, key: str) -> str:
+        """``key``, or ``key'``, ``key''`` … the first one not taken (remembered per key, so
+        a thousand repeats cost a thousand steps, not half a million)."""
+        primes = self._primes.get(key, 0)
+        while key + "'" * primes in self.nodes:
+            primes += 1
+        self._primes[key] = primes + 1
+        return key + "'" * primes
 
     @property
     def current(self) -> Node | None:
@@ -160,8 +171,7 @@ class TreeBuilder:
         match = _PART.match(item.text)
         number = next((g for g in (match.groups() if match else ()) if g), "")
         key = f"PL{number}"
-        while key in self.nodes:
-            key += "'"
+        key = self._fresh(key)
         self.part = self._new(key, item, None)
         self.closed = False
         self.roman, self.letter, self.arabic = None, None, {}
@@ -184,8 +194,7 @@ class TreeBuilder:
         self._last_roman = value
         name = _ROMAN_NAMES[value] if value < len(_ROMAN_NAMES) else str(value)
         key = f"{self.part.key}.{name}" if self.part else name
-        while key in self.nodes:  # the same numbering again in an attached document
-            key += "'"
+        key = self._fresh(key)  # the same numbering again in an attached document
         self.roman = self._new(key, item, self.part)
         self.arabic, self.letter = {}, None
 
@@ -197,16 +206,15 @@ class TreeBuilder:
         parent = self.arabic.get(depth - 1, base) if depth > 1 else base
         key = f"{base.key}.{item.label}" if base else item.label
         if key in self.nodes:
-            siblings = [
-                n for n in (parent.children if parent else self.order) if n.kind == "arabic"
-            ]
-            last = siblings[-1].key.rsplit(".", 1)[-1] if siblings else parts[-1]
+            earlier = reversed(parent.children if parent else self.order)
+            sibling = next((n for n in earlier if n.kind == "arabic"), None)
+            last = sibling.key.rsplit(".", 1)[-1] if sibling else parts[-1]
             fixed = str(int(last) + 1) if last.isdigit() else parts[-1] + "'"
             self.warnings.append(
                 f"Dòng {item.line}: số mục {item.label} bị lặp; đánh số lại là {fixed}"
             )
             key = key.rsplit(".", 1)[0] + "." + fixed if "." in key else fixed
-        node = self._new(key, item, parent)
+        node = self._new(self._fresh(key), item, parent)
         self.arabic = {d: n for d, n in self.arabic.items() if d < depth}
         self.arabic[depth] = node
         self.letter = None
@@ -214,9 +222,7 @@ class TreeBuilder:
     def _letter(self, item: Item) -> None:
         parent = self.arabic[max(self.arabic)] if self.arabic else (self.roman or self.part)
         key = f"{parent.key}.{item.label}" if parent else item.label
-        if key in self.nodes:
-            key += "'"
-        self.letter = self._new(key, item, parent)
+        self.letter = self._new(self._fresh(key), item, parent)
 
 
 def _title(text: str) -> str:

@@ -72,6 +72,9 @@ class TextDuties(WalkState):
         default: list[str] | None = None,
     ) -> list[Candidate]:
         reading = read_duty(text, heading, default)
+        if heading and reading.leads == heading:
+            inherited = [p for p in self.partners_for(node) if p not in reading.partners]
+            reading.partners = reading.partners + inherited
         refs = list(_REF.finditer(text))
         if refs and emit:
             return self._references(text, item, refs, reading)

@@ -30,6 +30,8 @@ class WalkState:
         # the body a numbered sentence named as its subject ("1. Các cơ quan … xây dựng …"): a
         # prose paragraph right after it that names no body goes on about the same subject
         self.subject: list[str] = []
+        # (leads, partners, section) of a prose paragraph announcing the numbered items after it
+        self.announced: tuple[list[str], list[str], Node | None] | None = None
 
     # -- context -------------------------------------------------------------------------
     def bodies_for(self, node: Node | None) -> list[str]:
@@ -37,6 +39,14 @@ class WalkState:
             found = getattr(node, "bodies", None)
             if found:
                 return found
+            node = node.parent
+        return []
+
+    def partners_for(self, node: Node | None) -> list[str]:
+        """The partners an announcing heading gives its items ("X chủ trì, phối hợp với Y …:")."""
+        while node is not None:
+            if getattr(node, "bodies", None):
+                return list(getattr(node, "partners", []))
             node = node.parent
         return []
 

@@ -6,7 +6,9 @@ import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
+from workflows.intake.errors import DocumentError
 from workflows.intake.readers import read_document_bytes
+from workflows.parsing.limits import UPLOAD_LIMITS, PlanTooCostly
 from workflows.parsing.plan import parse_plan
 from workflows.parsing.result import ExtractedPlan
 from workflows.registry.registry import Registry
@@ -19,15 +21,24 @@ class Extraction:
     sha256: str
 
 
+def parse_bounded(text: str, filename: str, registry: Registry) -> ExtractedPlan:
+    """Parse a document's text within what one upload may cost (size, duties, time); beyond it,
+    a :class:`DocumentError` saying which bound and what to do."""
+    try:
+        return parse_plan(text, resolve=registry.resolve, limits=UPLOAD_LIMITS)
+    except PlanTooCostly as error:
+        raise DocumentError(
+            "too_large", f"Tệp «{filename}»: {error.message}", filename=filename
+        ) from error
+
+
 def extract_bytes(data: bytes, filename: str, registry: Registry) -> Extraction:
     text = read_document_bytes(data, filename)
-    plan = parse_plan(text, resolve=registry.resolve)
+    plan = parse_bounded(text, filename, registry)
     return Extraction(plan, filename, hashlib.sha256(data).hexdigest())
 
 
 def extract_file(path: Path, registry: Registry) -> Extraction:
-    from workflows.intake.readers import DocumentError
-
     try:
         data = path.read_bytes()
     except OSError as error:

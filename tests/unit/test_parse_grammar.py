@@ -1,0 +1,243 @@
+"""General rules of Vietnamese plan grammar (issue 8), each on a short synthetic plan."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from workflows.parsing.duties import read_duty
+from workflows.parsing.plan import parse_plan
+
+HEAD = (
+    "ỦY BAN NHÂN DÂN\nTỈNH KON TUM\n\nSố: 1/KH-UBND\n\nKon Tum, ngày 2 tháng 3 năm 2025\n\n"
+    "KẾ HOẠCH\n\nThực hiện nhiệm vụ năm 2025\n\n"
+)
+
+
+def _plan(body: str):  # type: ignore[no-untyped-def]
+    return parse_plan(HEAD + body)
+
+
+def test_solutions_for_carrying_out_the_plan_are_content_not_an_assignment_section() -> None:
+    plan = _plan(
+        "III. DỰ BÁO TÁC ĐỘNG VÀ CÁC GIẢI PHÁP TỔ CHỨC THỰC HIỆN KẾ HOẠCH\n\n"
+        "1. Dự báo\n\n- Kinh tế tiếp tục tăng trưởng.\n\n"
+        "2. Giải pháp\n\n- Tăng cường công tác quản lý thu.\n"
+    )
+    assert plan.tasks == []
+
+
+def test_a_part_titled_solutions_and_organisation_still_assigns() -> None:
+    plan = _plan("IV. GIẢI PHÁP VÀ TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n- Tăng cường kiểm tra.\n")
+    assert [(t.lead, t.text) for t in plan.tasks] == [("Sở Y tế", "Tăng cường kiểm tra.")]
+
+
+def test_a_duty_without_a_date_in_a_plan_with_a_period_gets_the_period_end_as_inferred() -> None:
+    plan = _plan("II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n- Tăng cường kiểm tra.\n")
+    task = plan.tasks[0]
+    assert (task.due, task.inferred_due) == (None, date(2025, 12, 31))
+    assert plan.to_json()["tasks"][0]["inferred_due"] == "2025-12-31"
+
+
+def test_a_dated_or_recurring_duty_has_no_inferred_deadline() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n- Kiểm tra trước ngày 30/6/2025.\n\n"
+        "- Thường xuyên tuyên truyền.\n"
+    )
+    assert [t.inferred_due for t in plan.tasks] == [None, None]
+
+
+def test_a_yearly_report_never_falls_due_before_the_plan_was_issued() -> None:
+    text = HEAD.replace("ngày 2 tháng 3", "ngày 2 tháng 8") + (
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n"
+        "- Báo cáo định kỳ 6 tháng (trước ngày 20/6) và năm (trước ngày 10/12).\n"
+    )
+    plan = parse_plan(text)
+    assert sorted(t.due for t in plan.tasks) == [date(2025, 12, 10), date(2026, 6, 20)]
+
+
+def test_a_period_from_a_month_to_a_day_takes_the_plans_year() -> None:
+    plan = _plan("I. MỤC ĐÍCH\n\n- Thời gian thực hiện: từ tháng 4 đến 30/11.\n")
+    assert (plan.period_start, plan.period_end) == (date(2025, 4, 1), date(2025, 11, 30))
+
+
+def _tasks(body: str) -> list[tuple[str | None, str]]:
+    return [(t.lead, t.text) for t in _plan("IV. TỔ CHỨC THỰC HIỆN\n\n" + body).tasks]
+
+
+def test_an_exhortation_to_carry_out_the_plan_is_no_duty() -> None:
+    body = (
+        "1. Sở Y tế\n\n- Kiểm tra.\n\n"
+        "2. Yêu cầu các sở, ngành nghiêm túc triển khai thực hiện Kế hoạch này.\n"
+    )
+    assert _tasks(body) == [("Sở Y tế", "Kiểm tra.")]
+
+
+def test_an_award_quota_is_no_duty() -> None:
+    assert _tasks("1. Sở Nội vụ\n\n- Không quá 05 cá nhân.\n\n- Tổng hợp hồ sơ.\n") == [
+        ("Sở Nội vụ", "Tổng hợp hồ sơ.")
+    ]
+
+
+def test_a_row_of_column_numbers_is_no_duty() -> None:
+    assert _tasks("1. Sở Y tế\n\n- Kiểm tra.\n\n| (1) | (2) | (3) |\n") == [
+        ("Sở Y tế", "Kiểm tra.")
+    ]
+
+
+def test_web_page_debris_neither_becomes_a_duty_nor_ends_the_section() -> None:
+    body = "1. Sở Y tế\n\n- Kiểm tra.\n\nĐang tải văn bản...\n\n……\n\n- Tổng hợp.\n"
+    assert _tasks(body) == [("Sở Y tế", "Kiểm tra."), ("Sở Y tế", "Tổng hợp.")]
+
+
+def test_a_combined_heading_of_unions_and_associations_gives_each_a_duty() -> None:
+    heading = "2. Liên minh Hợp tác xã, Tỉnh đoàn, Hội Nông dân, Hiệp hội doanh nghiệp"
+    body = heading + "\n\n- Tuyên truyền.\n"
+    assert [lead for lead, _ in _tasks(body)] == [
+        "Liên minh Hợp tác xã",
+        "Tỉnh đoàn",
+        "Hội Nông dân",
+        "Hiệp hội doanh nghiệp",
+    ]
+
+
+def test_investors_and_the_tax_office_head_a_name() -> None:
+    body = "1. Các chủ đầu tư khẩn trương giải ngân vốn.\n\n2. Thuế tỉnh rà soát nguồn thu.\n"
+    assert [lead for lead, _ in _tasks(body)] == ["Các chủ đầu tư", "Thuế tỉnh"]
+
+
+def _led(body: str) -> list[tuple[str | None, list[str], str]]:
+    plan = _plan("IV. TỔ CHỨC THỰC HIỆN\n\n" + body)
+    return [(t.lead, t.partners, t.text) for t in plan.tasks]
+
+
+def test_the_items_of_a_sentence_announcing_a_list_inherit_its_lead_and_partners() -> None:
+    body = (
+        "3. Sở Y tế chủ trì, phối hợp với Sở Tài chính thực hiện các nhiệm vụ sau:\n\n"
+        "- Kiểm tra an toàn thực phẩm.\n\n- Tổng hợp kết quả.\n"
+    )
+    assert _led(body) == [
+        ("Sở Y tế", ["Sở Tài chính"], "Kiểm tra an toàn thực phẩm."),
+        ("Sở Y tế", ["Sở Tài chính"], "Tổng hợp kết quả."),
+    ]
+
+
+def test_an_announcing_sentence_that_states_a_duty_of_its_own_is_a_task_too() -> None:
+    body = "4. Giao Sở Nội vụ là cơ quan đầu mối, có trách nhiệm:\n\n- Hướng dẫn thi đua.\n"
+    assert [(lead, text) for lead, _, text in _led(body)] == [
+        ("Sở Nội vụ", "Giao Sở Nội vụ là cơ quan đầu mối, có trách nhiệm"),
+        ("Sở Nội vụ", "Hướng dẫn thi đua."),
+    ]
+
+
+def test_an_item_naming_its_own_partners_adds_them_to_the_inherited_ones() -> None:
+    body = (
+        "1. Sở Y tế chủ trì, phối hợp với Sở Tài chính thực hiện các nội dung sau:\n\n"
+        "- Phối hợp với Công an tỉnh xử lý vi phạm.\n"
+    )
+    assert _led(body) == [
+        ("Sở Y tế", ["Công an tỉnh", "Sở Tài chính"], "Phối hợp với Công an tỉnh xử lý vi phạm.")
+    ]
+
+
+def test_numbered_items_after_a_paragraph_giving_them_to_a_body_are_its_duties() -> None:
+    body = (
+        "Giao phòng Quản lý Công nghiệp triển khai, thực hiện các công việc liên quan:\n\n"
+        "1. Tổ chức kiểm tra kỹ thuật an toàn.\n\n2. Chuẩn bị các điều kiện cần thiết.\n"
+    )
+    assert _tasks(body) == [
+        ("Phòng Quản lý Công nghiệp", "Tổ chức kiểm tra kỹ thuật an toàn."),
+        ("Phòng Quản lý Công nghiệp", "Chuẩn bị các điều kiện cần thiết."),
+    ]
+
+
+def test_the_announced_lead_stops_at_the_next_heading_above_the_items() -> None:
+    plan = _plan(
+        "IV. TỔ CHỨC THỰC HIỆN\n\nGiao Sở Công Thương thực hiện các công việc sau:\n\n"
+        "1. Tổ chức kiểm tra.\n\nV. CHẾ ĐỘ BÁO CÁO\n\n1. Báo cáo kết quả.\n"
+    )
+    assert [t.lead for t in plan.tasks] == ["Sở Công Thương", None]
+
+
+def test_a_body_encouraged_to_act_leads_the_duty() -> None:
+    body = "1. Khuyến khích Hội Nông dân tỉnh tuyên truyền hội viên.\n"
+    assert [lead for lead, _ in _tasks(body)] == ["Hội Nông dân tỉnh"]
+
+
+def test_associations_written_as_hoi_hiep_hoi_head_a_name() -> None:
+    body = "1. Sở Y tế\n\n- Kiểm tra.\n\nHội, hiệp hội nghề nghiệp chủ động tham gia phản biện.\n"
+    assert [lead for lead, _ in _tasks(body)][-1] == "Hội, hiệp hội nghề nghiệp"
+
+
+def test_a_union_of_associations_heads_a_name() -> None:
+    body = "7. Liên hiệp các Hội Khoa học và Kỹ thuật\n\nNghiên cứu, phản biện chính sách.\n"
+    assert _tasks(body) == [
+        ("Liên hiệp các Hội Khoa học và Kỹ thuật", "Nghiên cứu, phản biện chính sách.")
+    ]
+
+
+def _fields(body: str) -> list[tuple[str | None, list[str], str]]:
+    plan = _plan("III. NHIỆM VỤ VÀ GIẢI PHÁP\n\n" + body)
+    return [(t.lead, t.partners, t.text) for t in plan.tasks]
+
+
+def test_a_lead_field_written_as_a_sentence_gives_bodies_not_the_sentence() -> None:
+    body = (
+        "1. Xây dựng cơ sở dữ liệu\n\n- Cơ quan chủ trì: Sở Tài chính chủ trì, phối hợp với "
+        "Sở Nội vụ tổ chức thực hiện.\n\n- Thời gian hoàn thành: Quý III/2025\n"
+    )
+    assert _fields(body) == [("Sở Tài chính", ["Sở Nội vụ"], "Xây dựng cơ sở dữ liệu")]
+
+
+def test_fields_written_inline_after_the_content_assign_the_content() -> None:
+    body = (
+        "1. Triển khai bệnh án điện tử. Cơ quan chủ trì: Sở Y tế; Cơ quan phối hợp: Sở Tài "
+        "chính, Sở Nội vụ; Thời gian: Quý IV/2025.\n"
+    )
+    plan = _plan("III. NHIỆM VỤ VÀ GIẢI PHÁP\n\n" + body)
+    assert [(t.lead, t.partners, t.text, t.due) for t in plan.tasks] == [
+        (
+            "Sở Y tế",
+            ["Sở Tài chính", "Sở Nội vụ"],
+            "Triển khai bệnh án điện tử.",
+            date(2025, 12, 31),
+        )
+    ]
+
+
+def test_a_cooperation_field_label_read_as_a_duty_does_not_stop_the_parse() -> None:
+    assert read_duty("Cơ quan phối hợp: Sở Tài chính", []).partners == []
+
+
+def test_a_periodic_report_with_no_period_follows_the_plans_reporting_rule() -> None:
+    plan = _plan(
+        "IV. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n"
+        "- Định kỳ báo cáo kết quả về Ủy ban nhân dân tỉnh.\n\n"
+        "V. CHẾ ĐỘ BÁO CÁO\n\nCác sở báo cáo hằng quý về Ủy ban nhân dân tỉnh.\n"
+    )
+    assert [t.recurrence for t in plan.tasks] == ["quý", "quý"]
+
+
+def test_a_periodic_report_with_no_period_and_no_rule_is_flagged() -> None:
+    plan = _plan("IV. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n- Định kỳ báo cáo kết quả.\n")
+    assert plan.tasks[0].recurrence is None
+    assert any("«định kỳ báo cáo» không nêu kỳ báo cáo" in w for w in plan.warnings)
+
+
+def test_a_body_name_wrapped_inside_a_table_cell_stays_one_body() -> None:
+    table = (
+        "|\nTT\n|\nNội dung\n|\nCơ quan chủ trì\n|\nCơ quan phối hợp\n|\n|\n1\n|\n"
+        "Xây dựng cơ sở dữ liệu\n|\nSở Khoa học và\nCông nghệ\n|\nSở Lao động -\n"
+        "Thương binh và Xã hội\nSở Tài chính\n|\n"
+    )
+    plan = _plan("IV. TỔ CHỨC THỰC HIỆN\n\n" + table)
+    assert [(t.lead, t.partners) for t in plan.tasks] == [
+        ("Sở Khoa học và Công nghệ", ["Sở Lao động - Thương binh và Xã hội", "Sở Tài chính"])
+    ]
+
+
+def test_the_duty_is_the_items_content_without_its_content_label() -> None:
+    body = (
+        "1. Chuyển đổi số ngành y tế\n\nNội dung: Triển khai bệnh án điện tử.\n\n"
+        "Cơ quan chủ trì: Sở Y tế\n\nThời gian hoàn thành: 30/11/2025\n"
+    )
+    assert _fields(body) == [("Sở Y tế", [], "Triển khai bệnh án điện tử.")]
