@@ -165,8 +165,8 @@ def main() -> None:
     args = parser.parse_args()
     print("command: python bench/extraction_health.py " + shlex.join(sys.argv[1:]))
 
-    from workflows.extraction import extract_file
-    from workflows.registry import load_registry
+    from workflows.plans.extraction import extract_file
+    from workflows.registry.registry import load_registry
 
     registry = load_registry()
     total = Health("all plans")

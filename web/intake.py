@@ -63,7 +63,7 @@ def read_upload(data: bytes, filename: str, registry: Registry) -> Upload:
 
     text = read_document_bytes(data, filename, max_bytes=MAX_PLAN_BYTES)
     try:
-        from workflows.extraction import parse_bounded
+        from workflows.plans.extraction import parse_bounded
     except ImportError as error:  # the parser ships separately; say so instead of crashing
         raise DocumentError(
             "unreadable", "Bộ phân tích kế hoạch chưa được cài đặt trên máy chủ.", filename=filename

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import pytest
 
-from workflows.extraction import extract_bytes
 from workflows.intake.errors import DocumentError
 from workflows.parsing.limits import ParseLimits, PlanTooCostly
 from workflows.parsing.plan import parse_plan
-from workflows.registry import Registry
+from workflows.plans.extraction import extract_bytes
+from workflows.registry.registry import Registry
 
 PLAN = "KẾ HOẠCH\n\nIV. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n" + "\n\n".join(
     f"- Kiểm tra nội dung {i}." for i in range(30)
