@@ -9,6 +9,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import make_url
@@ -85,14 +86,21 @@ def keep_loaded(session: Session, model: type, ids: Iterable[int] | None = None)
 
 
 def insert_ignoring_conflicts(session: Session, table: type, rows: list[dict]) -> int:
-    """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL; returns rows actually inserted."""
+    """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL, as one executemany (batched
+    into multi-row statements by the driver layer); returns how many rows were inserted."""
     if not rows:
         return 0
+    target = table.__table__  # type: ignore[attr-defined]
+    # RETURNING counts what was really inserted (rowcount is not reliable for this statement).
+    statement = dialect_insert(session, target).on_conflict_do_nothing()
+    returned = session.execute(statement.returning(*target.primary_key.columns), rows)
+    return len(returned.all())
+
+
+def dialect_insert(session: Session, target: Any) -> Any:
+    """The dialect's INSERT construct (it has ``on_conflict_do_nothing``) for ``target``."""
     if is_postgres(session.get_bind()):  # type: ignore[arg-type]
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    keys = list(table.__table__.primary_key.columns)  # type: ignore[attr-defined]
-    # RETURNING counts what was really inserted (rowcount is not reliable for this statement).
-    statement = insert(table).values(rows).on_conflict_do_nothing().returning(*keys)
-    return len(session.exec(statement).all())  # type: ignore[call-overload]
+    return insert(target)
