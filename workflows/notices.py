@@ -12,11 +12,12 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam, select, update
+from sqlmodel import Session
 
 from config.settings import get_settings
 from models.db import insert_ignoring_conflicts
-from models.delivery import Notice
+from models.delivery import Notice, OutboxMessage
 from models.plans import Plan
 from models.types import PlanStatus, TaskStatus
 from workflows import recipients as who
@@ -27,6 +28,7 @@ from workflows.sweep_loads import FiringWorld, claim_due_alarms, load_firing_wor
 
 BATCH = 1000
 OPEN = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS)
+NOTICES = Notice.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -132,11 +134,26 @@ def _recipients(
     return body + world.partners(task)
 
 
-def unsent_by_recipient(session: Session) -> dict[str, list[Notice]]:
-    """Notices not yet in a message, grouped by recipient (missing addresses included)."""
-    grouped: dict[str, list[Notice]] = defaultdict(list)
-    for notice in session.exec(
-        select(Notice).where(col(Notice.message_id).is_(None)).order_by(col(Notice.id))
-    ).all():
+def unsent_by_recipient(session: Session) -> dict[str, list[Any]]:
+    """Notices not yet in a message (as rows, not ORM objects), grouped by recipient (missing
+    addresses included)."""
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    for notice in session.execute(
+        select(NOTICES).where(NOTICES.c.message_id.is_(None)).order_by(NOTICES.c.id)
+    ):
         grouped[notice.recipient].append(notice)
     return grouped
+
+
+def mark_composed(session: Session, composed: list[tuple[OutboxMessage, list[Any]]]) -> None:
+    """Write the composed outbox rows (one batched INSERT) and point their notices at them
+    (one executemany UPDATE)."""
+    session.flush()
+    links = [{"notice": n.id, "message": row.id} for row, notices in composed for n in notices]
+    if links:
+        session.execute(
+            update(NOTICES)
+            .where(NOTICES.c.id == bindparam("notice"))
+            .values(message_id=bindparam("message")),
+            links,
+        )

@@ -4,13 +4,14 @@
   on PostgreSQL rows another sweep holds are skipped (``FOR UPDATE SKIP LOCKED``), so several
   sweeping processes split the due set instead of queueing behind each other.
 * ``load_firing_world``: the tasks, plans, bodies and partners a batch of alarms names.
-* ``previous_sends_by_task``: what was already sent about each of many tasks (escalations list it).
+* ``load_for_composing``: the tasks of the notices to compose, and what was already sent about
+  each escalated one (``previous_sends_by_task``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -19,7 +20,7 @@ from sqlalchemy import Select, select, update
 from sqlmodel import Session, col
 
 from models.agencies import Agency
-from models.db import is_postgres
+from models.db import is_postgres, keep_loaded
 from models.delivery import MessageStatus, Notice, OutboxMessage, TaskAlarm
 from models.plans import Plan
 from models.tasks import Task, TaskPartner
@@ -144,6 +145,16 @@ def _agencies(session: Session, ids: Iterable[int]) -> dict[int, Agency]:
         return {}
     rows = session.scalars(select(Agency).where(col(Agency.id).in_(wanted))).all()
     return {a.id: a for a in rows if a.id is not None}
+
+
+def load_for_composing(
+    session: Session, grouped: Mapping[str, Sequence[Any]]
+) -> dict[int, list[Any]]:
+    """Before composing these notices (by recipient): their tasks, loaded and held in the
+    session (one query), and what was already sent about the escalated ones (one query)."""
+    notices = [n for group in grouped.values() for n in group]
+    keep_loaded(session, Task, {n.task_id for n in notices})
+    return previous_sends_by_task(session, {n.task_id for n in notices if n.kind == "escalation"})
 
 
 def previous_sends_by_task(session: Session, task_ids: Iterable[int]) -> dict[int, list[Any]]:
