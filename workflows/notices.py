@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, select, update
+from sqlalchemy import bindparam, insert, inspect, select, update
 from sqlmodel import Session
 
 from config.settings import get_settings
@@ -146,9 +146,24 @@ def unsent_by_recipient(session: Session) -> dict[str, list[Any]]:
 
 
 def mark_composed(session: Session, composed: list[tuple[OutboxMessage, list[Any]]]) -> None:
-    """Write the composed outbox rows (one batched INSERT) and point their notices at them
-    (one executemany UPDATE)."""
-    session.flush()
+    """Write the composed outbox rows not yet flushed (one executemany INSERT) and point their
+    notices at them (one executemany UPDATE)."""
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    pending = [row for row, _ in composed if inspect(row).pending]
+    for row in pending:
+        session.expunge(row)  # written below in one statement, not one INSERT per row
+    if pending:
+        values = [
+            {c.key: getattr(row, c.key) for c in table.columns if c.key != "id"} for row in pending
+        ]
+        session.execute(insert(table), values)
+        ids = dict(
+            session.execute(
+                select(table.c.key, table.c.id).where(table.c.key.in_([r.key for r in pending]))
+            ).all()
+        )
+        for row in pending:
+            row.id = ids[row.key]
     links = [{"notice": n.id, "message": row.id} for row, notices in composed for n in notices]
     if links:
         session.execute(
