@@ -26,7 +26,7 @@ from workflows.rules.escalation import EscalationPolicy
 from workflows.rules.reminders import is_superseded
 from workflows.sweep_loads import FiringWorld, claim_due_alarms, load_firing_world
 
-BATCH = 1000
+BATCH = 2000  # alarms per claim: few statements per sweep, yet several batches to share
 OPEN = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS)
 NOTICES = Notice.__table__  # type: ignore[attr-defined]
 

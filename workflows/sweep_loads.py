@@ -81,6 +81,7 @@ class FiringWorld:
     agencies: dict[int, Agency]
     partner_ids: dict[int, list[int]]
     _by_role: dict[tuple[str, int | None, int], list[who.Recipient]] = field(default_factory=dict)
+    _partner: dict[int, who.Recipient] = field(default_factory=dict)
 
     def for_role(self, session: Session, task: Any, plan: Any, role: str) -> list[who.Recipient]:
         """``recipients.for_role``; its bodies are in the session already (``agencies``)."""
@@ -90,10 +91,13 @@ class FiringWorld:
         return self._by_role[key]
 
     def partners(self, task: Any) -> list[who.Recipient]:
-        return [
-            who.agency_recipient(self.agencies.get(agency_id), "partner")
-            for agency_id in self.partner_ids.get(task.id, ())
-        ]
+        found = []
+        for agency_id in self.partner_ids.get(task.id, ()):
+            if agency_id not in self._partner:
+                agency = self.agencies.get(agency_id)
+                self._partner[agency_id] = who.agency_recipient(agency, "partner")
+            found.append(self._partner[agency_id])
+        return found
 
 
 def load_firing_world(session: Session, alarms: Sequence[Any]) -> FiringWorld:
