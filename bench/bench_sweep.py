@@ -6,7 +6,7 @@
 Peak memory:
 
     /usr/bin/time -v python bench/bench_sweep.py --open 100000 --due 10000 --db sqlite 2>&1 \
-        | grep -E "^ |Maximum resident"
+        | grep -E "^[^\t]|Maximum resident"   # time -v's own lines start with a tab
 
 Seeds the world of ``tests/sweep_scale_world.py`` in bulk (not the ORM): ``open`` open tasks
 with their alarms, ``due`` of them due at the sweep instant (reminders, first overdue notices,
@@ -20,10 +20,10 @@ For each database and size, in one run and on the same rows:
 * compose: ``jobs.compose_due`` (the notices rendered into outbox rows, committed);
 
 after a small warm-up sweep (imports, holiday table, templates), each as CPU seconds of this
-process (``time.process_time``; the PostgreSQL server's own CPU is
-not in it) and wall seconds. With ``--workers N`` (N > 1) the due set is then reset and swept
-again by one process and by N processes at once (each running ``fire_due`` + ``compose_due``),
-printing both wall times and checking that no notice or message was made twice.
+process (``time.process_time``; the PostgreSQL server's own CPU is not in it) and wall seconds.
+With ``--workers N`` (N > 1) the due set is then reset and swept again by one process and by N
+processes at once (each running ``fire_due`` + ``compose_due``), printing both wall times and
+checking that no notice was made twice or left out of a message.
 """
 
 from __future__ import annotations
