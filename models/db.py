@@ -5,12 +5,15 @@ Nothing is built at import time; callers ask for an engine with the URL they hol
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
-from sqlalchemy import Engine, create_engine, event
+from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
@@ -85,14 +88,47 @@ def keep_loaded(session: Session, model: type, ids: Iterable[int] | None = None)
 
 
 def insert_ignoring_conflicts(session: Session, table: type, rows: list[dict]) -> int:
-    """INSERT … ON CONFLICT DO NOTHING on SQLite and PostgreSQL; returns rows actually inserted."""
+    """INSERT … ON CONFLICT DO NOTHING of ``rows`` (all with the same keys) on SQLite and
+    PostgreSQL (one statement; SQLite: one per thousand rows); returns how many were inserted."""
     if not rows:
         return 0
+    target = table.__table__  # type: ignore[attr-defined]
+    if is_postgres(session.get_bind()):  # type: ignore[arg-type]
+        return _insert_recordset(session, target.name, rows)
+    # RETURNING counts what was really inserted (rowcount is not reliable for this statement).
+    statement = dialect_insert(session, target).on_conflict_do_nothing()
+    returned = session.execute(statement.returning(*target.primary_key.columns), rows)
+    return len(returned.all())
+
+
+def _insert_recordset(session: Session, table: str, rows: list[dict]) -> int:
+    """PostgreSQL: the rows travel as one JSON parameter and are inserted from
+    ``json_populate_recordset`` (one statement whatever their number, nothing for the driver to
+    expand; instants as naive UTC, as ``UTCDateTime`` stores them)."""
+    names = ", ".join(f'"{name}"' for name in rows[0])
+    statement = text(
+        f'INSERT INTO "{table}" ({names}) SELECT {names} FROM '
+        f'json_populate_recordset(NULL::"{table}", CAST(:rows AS json)) '
+        "ON CONFLICT DO NOTHING RETURNING 1"
+    )
+    payload = json.dumps(rows, default=_json_value, ensure_ascii=False)
+    return len(session.execute(statement, {"rows": payload}).all())
+
+
+def _json_value(value: object) -> str:
+    if isinstance(value, datetime):
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given to a UTC column")
+        return value.astimezone(UTC).replace(tzinfo=None).isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    raise TypeError(f"{type(value).__name__} cannot be stored by insert_ignoring_conflicts")
+
+
+def dialect_insert(session: Session, target: Any) -> Any:
+    """The dialect's INSERT construct (it has ``on_conflict_do_nothing``) for ``target``."""
     if is_postgres(session.get_bind()):  # type: ignore[arg-type]
         from sqlalchemy.dialects.postgresql import insert
     else:
         from sqlalchemy.dialects.sqlite import insert
-    keys = list(table.__table__.primary_key.columns)  # type: ignore[attr-defined]
-    # RETURNING counts what was really inserted (rowcount is not reliable for this statement).
-    statement = insert(table).values(rows).on_conflict_do_nothing().returning(*keys)
-    return len(session.exec(statement).all())  # type: ignore[call-overload]
+    return insert(target)

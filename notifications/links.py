@@ -21,6 +21,7 @@ import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+from functools import lru_cache
 from urllib.parse import quote
 
 _PURPOSE = b"kehoach/action-link/v1"
@@ -68,6 +69,7 @@ class LinkClaims:
     jti: str  # token id for single-use bookkeeping
 
 
+@lru_cache(maxsize=4)  # the same secret signs every link of a sweep
 def _key(secret: str | bytes) -> bytes:
     raw = secret.encode("utf-8") if isinstance(secret, str) else secret
     if not raw:

@@ -7,8 +7,10 @@ ignoring conflicts, so recomputing is harmless.
 
 from __future__ import annotations
 
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
+from typing import Any
 
+from sqlalchemy import bindparam, update
 from sqlmodel import Session, col, delete
 
 from config.settings import Settings, get_settings
@@ -72,7 +74,7 @@ def reschedule(session: Session, task: Task, now: datetime) -> int:
     return insert_ignoring_conflicts(session, TaskAlarm, rows)
 
 
-def _row(task: Task, kind: str, step: int, fire_at: datetime, expires_at: datetime | None) -> dict:
+def _row(task: Any, kind: str, step: int, fire_at: datetime, expires_at: datetime | None) -> dict:
     return {
         "task_id": task.id,
         "kind": kind,
@@ -89,32 +91,72 @@ def escalation_policy(plan: Plan, settings: Settings) -> EscalationPolicy:
     return EscalationPolicy.from_days([int(d) for d in days.split(",")])
 
 
-def after_overdue_alarm(
-    session: Session, task: Task, plan: Plan, alarm: TaskAlarm, now: datetime
+def freeze_policy(task: Any, plan: Plan, policies: dict[int, dict], settings: Settings) -> None:
+    """An overdue notice fires: the escalation policy in force now becomes the task's, unless it
+    has one (noted in ``policies`` by task id; ``after_overdue_alarms`` stores it)."""
+    if task.escalation_policy is None and task.id not in policies:
+        policies[task.id] = escalation_policy(plan, settings).to_dict()
+
+
+def after_overdue_alarms(
+    session: Session, fired: list[tuple[Any, Plan]], now: datetime, policies: dict[int, dict]
 ) -> None:
-    """An overdue notice fires: freeze the escalation policy (the one in force now), schedule
-    its steps, and the next overdue notice after ``now``."""
-    assert task.due is not None
+    """Overdue notices fired for these (task, plan): store the policies frozen for them (see
+    ``freeze_policy``), schedule each ladder's steps and the next overdue notice after ``now``;
+    two statements for the whole list."""
+    if not fired:
+        return
     settings = get_settings()
     calendar, at = _calendar(settings), send_time(settings)
-    if task.escalation_policy is None:
-        task.escalation_policy = escalation_policy(plan, settings).to_dict()
-        session.add(task)
-    policy = EscalationPolicy.from_dict(task.escalation_policy)
+    until = local_date(now + OVERDUE_HORIZON)
+    rows: list[dict] = []
+    ladders: dict[tuple, list[tuple[str, int, datetime]]] = {}  # same deadline, same ladder
+    for task, _plan in fired:
+        assert task.due is not None
+        policy = task.escalation_policy or policies[task.id]
+        key = (task.due, repr(policy))
+        if key not in ladders:
+            ladders[key] = _ladder(task.due, policy, settings, calendar, at, until, now)
+        rows += [_row(task, kind, step, send_at, None) for kind, step, send_at in ladders[key]]
+    frozen = [
+        {"task_id": task.id, "policy": policies[task.id]}
+        for task, _plan in fired
+        if task.escalation_policy is None
+    ]
+    if frozen:
+        table = Task.__table__  # type: ignore[attr-defined]
+        session.execute(
+            update(table)
+            .where(table.c.id == bindparam("task_id"))
+            .values(escalation_policy=bindparam("policy")),
+            frozen,
+        )
+    insert_ignoring_conflicts(session, TaskAlarm, rows)
+
+
+def _ladder(
+    due: date,
+    policy: dict,
+    settings: Settings,
+    calendar: WorkCalendar,
+    at: time,
+    until: date,
+    now: datetime,
+) -> list[tuple[str, int, datetime]]:
+    """(kind, step, instant) of the escalation steps and the next overdue notice after ``now``."""
     # Step 0 (the body itself) is the overdue notice; the later steps climb the ladder.
-    rows = [
-        _row(task, "escalation", s.step, s.send_at, None)
-        for s in escalation_times(task.due, policy, calendar, at)
+    steps = [
+        ("escalation", s.step, s.send_at)
+        for s in escalation_times(due, EscalationPolicy.from_dict(policy), calendar, at)
         if s.step >= 1
     ]
-    until = local_date(now + OVERDUE_HORIZON)
     later = [
         o
         for o in overdue_times(
-            task.due, settings.overdue_repeat_days, calendar, at, until=until, first_after=1
+            due, settings.overdue_repeat_days, calendar, at, until=until, first_after=1
         )
         if o.send_at > now
     ]
     if later:
-        rows.append(_row(task, later[0].kind, 0, later[0].send_at, None))
-    insert_ignoring_conflicts(session, TaskAlarm, rows)
+        steps.append((later[0].kind, 0, later[0].send_at))
+    return steps

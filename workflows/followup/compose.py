@@ -9,7 +9,7 @@ silent skip.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
@@ -20,7 +20,8 @@ from models.agencies import Agency
 from models.delivery import MessageStatus, Notice, OutboxMessage
 from notifications.render import RenderedEmail, render
 from workflows.followup.mail_context import notice_context, recipient_name
-from workflows.followup.notices import unsent_by_recipient
+from workflows.followup.notices import mark_composed, unsent_by_recipient
+from workflows.followup.sweep_loads import load_for_composing
 
 RETRY_BUDGET = timedelta(days=3)
 
@@ -34,12 +35,20 @@ class ComposeCounts:
 def compose_all(
     session: Session, settings: Settings, now: datetime, counts: ComposeCounts, preview: list[str]
 ) -> None:
-    for recipient, notices in unsent_by_recipient(session).items():
+    grouped = unsent_by_recipient(session)
+    sends = load_for_composing(session, grouped)
+    composed: list[tuple[OutboxMessage, list[Notice]]] = []
+    for recipient, notices in grouped.items():
         reminders = [n for n in notices if n.kind != "escalation"]
         if reminders:
-            _compose(session, settings, now, recipient, reminders, counts, preview)
+            composed.append(
+                _compose(session, settings, now, recipient, reminders, counts, preview, sends)
+            )
         for notice in (n for n in notices if n.kind == "escalation"):
-            _compose(session, settings, now, recipient, [notice], counts, preview)
+            composed.append(
+                _compose(session, settings, now, recipient, [notice], counts, preview, sends)
+            )
+    mark_composed(session, composed)
 
 
 def _compose(
@@ -50,7 +59,8 @@ def _compose(
     notices: list[Notice],
     counts: ComposeCounts,
     preview: list[str],
-) -> None:
+    sends: Mapping[int, Sequence[tuple[Notice, OutboxMessage]]],
+) -> tuple[OutboxMessage, list[Notice]]:
     kind = "escalation_notice" if notices[0].kind == "escalation" else "reminder_digest"
     ids = ",".join(str(n.id) for n in notices)
     row = queue_message(
@@ -62,16 +72,13 @@ def _compose(
         kind=kind,
         recipient=recipient,
         agency_id=notices[0].agency_id,
-        make_context=lambda: notice_context(session, settings, now, kind, notices),
+        make_context=lambda: notice_context(session, settings, now, kind, notices, sends),
         expires_at=_earliest_expiry(notices),
     )
     if row.status == MessageStatus.FAILED_PERMANENT:
         counts.missing_address += 1
-    session.flush()
-    for notice in notices:
-        notice.message_id = row.id
-        session.add(notice)
     counts.messages += 1
+    return row, notices
 
 
 def queue_message(

@@ -7,18 +7,20 @@ left, the status, and a note when the deadline falls on a day off ("Chủ nhật
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, datetime, timedelta
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session
 
 from config.settings import Settings
 from models.agencies import Agency
-from models.delivery import MessageStatus, Notice, OutboxMessage
+from models.delivery import Notice, OutboxMessage
 from models.plans import Plan
 from models.tasks import Task
 from notifications import contexts as c
 from notifications.links import LinkAction, action_url, make_token
 from workflows.followup.status_view import status_label
+from workflows.followup.sweep_loads import previous_sends_by_task
 from workflows.rules.calendar import WorkCalendar, shared_calendar
 from workflows.rules.reminders import deadline_day_off
 from workflows.rules.timefmt import local_date
@@ -38,10 +40,15 @@ def dashboard_url(settings: Settings) -> str:
 
 
 def notice_context(
-    session: Session, settings: Settings, now: datetime, kind: str, notices: list[Notice]
+    session: Session,
+    settings: Settings,
+    now: datetime,
+    kind: str,
+    notices: list[Notice],
+    sends: Mapping[int, Sequence[tuple[Notice, OutboxMessage]]] | None = None,
 ) -> c.ReminderDigest | c.EscalationNotice:
     """The context of a reminder digest (``notices`` of one recipient) or of an escalation
-    (one notice)."""
+    (one notice); ``sends``: what was sent about each task (``sweep_loads``), else queried."""
     today = local_date(now)
     calendar = shared_calendar(settings.holidays_path)
     first = notices[0]
@@ -58,13 +65,14 @@ def notice_context(
     task = session.get(Task, first.task_id)
     assert task is not None
     lead = session.get(Agency, task.lead_id) if task.lead_id else None
+    sent = previous_sends_by_task(session, [task.id]) if sends is None else sends
     return c.EscalationNotice(
         addressee=addressee,
         as_of=today,
         item=items[0],
         owner_name=lead.name if lead else "—",
         step=first.step,
-        previous_sends=previous_sends(session, task),
+        previous_sends=previous_sends(sent.get(task.id, ())),
         sender_name=_sender(session, first),
         dashboard_url=dashboard_url(settings),
     )
@@ -155,17 +163,11 @@ def task_item(
     )
 
 
-def previous_sends(session: Session, task: Task) -> tuple[c.PreviousSend, ...]:
-    """What was already sent about this task (shown in escalations as proof of chasing)."""
-    rows = session.exec(
-        select(Notice, OutboxMessage)
-        .join(OutboxMessage, col(Notice.message_id) == col(OutboxMessage.id))
-        .where(Notice.task_id == task.id, OutboxMessage.status == MessageStatus.SENT)
-        .order_by(col(OutboxMessage.sent_at))
-    ).all()
+def previous_sends(sent: Iterable[tuple[Notice, OutboxMessage]]) -> tuple[c.PreviousSend, ...]:
+    """What was already sent about a task (shown in escalations as proof of chasing)."""
     return tuple(
         c.PreviousSend(sent_on=local_date(m.sent_at), description=_describe(n), to_name=m.recipient)
-        for n, m in rows
+        for n, m in sent
         if m.sent_at is not None
     )
 

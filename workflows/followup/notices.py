@@ -1,7 +1,8 @@
 """Turn due alarms into ledger notices, one per (task, kind, step, deadline version, recipient).
 
-Alarms are marked fired in the same transaction as their notices are inserted (conflicts
-ignored), so a sweep that runs twice, crashes halfway or races another writes each notice once.
+Alarms are claimed (marked fired) in the same transaction as their notices are inserted
+(conflicts ignored), so a sweep that runs twice, crashes halfway or races another writes each
+notice once; sweeps running at once claim different batches (see ``sweep_loads``).
 """
 
 from __future__ import annotations
@@ -9,21 +10,25 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
-from sqlmodel import Session, col, select
+from sqlalchemy import bindparam, insert, inspect, select, update
+from sqlmodel import Session
 
-from models.db import insert_ignoring_conflicts, keep_loaded
-from models.delivery import Notice, TaskAlarm
+from config.settings import get_settings
+from models.db import insert_ignoring_conflicts
+from models.delivery import Notice, OutboxMessage
 from models.plans import Plan
-from models.tasks import Task
 from models.types import PlanStatus, TaskStatus
 from workflows.followup import recipients as who
-from workflows.followup.alarms import after_overdue_alarm
+from workflows.followup.alarms import after_overdue_alarms, freeze_policy
+from workflows.followup.sweep_loads import FiringWorld, claim_due_alarms, load_firing_world
 from workflows.rules.escalation import EscalationPolicy
 from workflows.rules.reminders import is_superseded
 
-BATCH = 500
+BATCH = 2000  # alarms per claim: few statements per sweep, yet several batches to share
 OPEN = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS)
+NOTICES = Notice.__table__  # type: ignore[attr-defined]
 
 
 @dataclass
@@ -34,32 +39,68 @@ class FireCounts:
     superseded: int = 0
 
 
-def fire_due_alarms(session: Session, now: datetime, counts: FireCounts) -> bool:
+def fire_due_alarms(
+    session: Session, now: datetime, counts: FireCounts, *, wait: bool = False
+) -> bool:
     """Fire one batch of due alarms; returns True if it fired any (firing an overdue alarm
-    can schedule escalation steps that are already due, so the caller loops until none)."""
-    alarms = session.exec(
-        select(TaskAlarm)
-        .where(col(TaskAlarm.fired) == False, col(TaskAlarm.fire_at) <= now)  # noqa: E712
-        .order_by(col(TaskAlarm.fire_at))
-        .limit(BATCH)
-    ).all()
-    keep_loaded(session, Task, {a.task_id for a in alarms})  # one query, not one per alarm
+    can schedule escalation steps that are already due, so the caller loops until none).
+    ``wait``: the caller commits each batch (see ``sweep_loads.claim_due_alarms``).
+
+    A handful of statements per batch, whatever its size: claim the alarms, load their tasks,
+    plans, bodies and partners, insert the notices, freeze policies and add follow-up alarms.
+    """
+    alarms = claim_due_alarms(session, now, BATCH, wait=wait)
+    if not alarms:
+        return False
+    world = load_firing_world(session, alarms)
+    settings = get_settings()
     rows: list[dict] = []
+    overdue: list[tuple[Any, Plan]] = []
+    policies: dict[int, dict] = {}  # escalation policies frozen in this batch, by task id
     for alarm, stale in _latest_per_task(alarms):
-        alarm.fired = True
-        session.add(alarm)
         counts.alarms += 1
         if stale:
             counts.superseded += 1
             continue
-        rows += _fire(session, alarm, now, counts)
+        task = world.tasks.get(alarm.task_id)
+        plan = world.plans.get(task.plan_id) if task else None
+        if (
+            task is None
+            or plan is None
+            or plan.status != PlanStatus.PUBLISHED
+            or task.status not in OPEN
+            or task.deadline_version != alarm.deadline_version
+        ):
+            counts.skipped += 1  # done, dropped or re-dated since: this alarm no longer applies
+            continue
+        if is_superseded(alarm, now):
+            counts.superseded += 1  # a before-deadline reminder that comes too late
+            continue
+        if alarm.kind.startswith("overdue"):
+            freeze_policy(task, plan, policies, settings)
+            overdue.append((task, plan))
+        rows += [
+            {
+                "task_id": task.id,
+                "kind": alarm.kind,
+                "step": alarm.step,
+                "deadline_version": alarm.deadline_version,
+                "recipient": r.ledger_key,
+                "agency_id": r.agency_id,
+                "role": r.role,
+                "created_at": now,
+                "expires_at": alarm.expires_at,
+            }
+            for r in _recipients(session, world, task, plan, alarm, policies)
+        ]
+    after_overdue_alarms(session, overdue, now, policies)
     counts.notices += insert_ignoring_conflicts(session, Notice, rows)
-    return bool(alarms)
+    return True
 
 
-def _latest_per_task(alarms: list[TaskAlarm]) -> list[tuple[TaskAlarm, bool]]:
+def _latest_per_task(alarms: list[Any]) -> list[tuple[Any, bool]]:
     """After a gap, several reminders of one task may be due: only the latest is worth sending."""
-    latest: dict[tuple[int, str], TaskAlarm] = {}
+    latest: dict[tuple[int, str], Any] = {}
     for alarm in alarms:
         key = (alarm.task_id, _series(alarm))
         if key not in latest or alarm.fire_at >= latest[key].fire_at:
@@ -68,7 +109,7 @@ def _latest_per_task(alarms: list[TaskAlarm]) -> list[tuple[TaskAlarm, bool]]:
     return [(a, id(a) not in chosen) for a in alarms]
 
 
-def _series(alarm: TaskAlarm) -> str:
+def _series(alarm: Any) -> str:
     """Alarms of one series replace each other: the reminders ahead of the deadline (before-N
     and due-day), the overdue notices, and each escalation step on its own."""
     if alarm.kind == "escalation":
@@ -76,56 +117,58 @@ def _series(alarm: TaskAlarm) -> str:
     return "overdue" if alarm.kind.startswith("overdue") else "ahead"
 
 
-def _fire(session: Session, alarm: TaskAlarm, now: datetime, counts: FireCounts) -> list[dict]:
-    """The notice rows one alarm asks for (none when it no longer applies)."""
-    task = session.get(Task, alarm.task_id)
-    plan = session.get(Plan, task.plan_id) if task else None
-    if (
-        task is None
-        or plan is None
-        or plan.status != PlanStatus.PUBLISHED
-        or task.status not in OPEN
-        or task.deadline_version != alarm.deadline_version
-    ):
-        counts.skipped += 1  # done, dropped or re-dated since: this alarm no longer applies
-        return []
-    if is_superseded(alarm, now):
-        counts.superseded += 1  # a before-deadline reminder that comes too late
-        return []
-    if alarm.kind.startswith("overdue"):
-        after_overdue_alarm(session, task, plan, alarm, now)
-    targets = _recipients(session, task, plan, alarm)
-    return [
-        {
-            "task_id": task.id,
-            "kind": alarm.kind,
-            "step": alarm.step,
-            "deadline_version": alarm.deadline_version,
-            "recipient": r.ledger_key,
-            "agency_id": r.agency_id,
-            "role": r.role,
-            "created_at": now,
-            "expires_at": alarm.expires_at,
-        }
-        for r in targets
-    ]
-
-
-def _recipients(session: Session, task: Task, plan: Plan, alarm: TaskAlarm) -> list[who.Recipient]:
+def _recipients(
+    session: Session,
+    world: FiringWorld,
+    task: Any,
+    plan: Plan,
+    alarm: Any,
+    policies: dict[int, dict],
+) -> list[who.Recipient]:
     if alarm.kind == "escalation":
-        policy = EscalationPolicy.from_dict(task.escalation_policy or {})
-        return who.for_role(session, task, plan, policy.rungs[alarm.step].recipient_role)
-    body = who.for_role(session, task, plan, "body")
+        policy = EscalationPolicy.from_dict(task.escalation_policy or policies.get(task.id) or {})
+        return world.for_role(session, task, plan, policy.rungs[alarm.step].recipient_role)
+    body = world.for_role(session, task, plan, "body")
     if alarm.kind.startswith("overdue"):
         return body  # overdue work is the lead's to answer for
-    return body + who.partners(session, task)
+    return body + world.partners(task)
 
 
-def unsent_by_recipient(session: Session) -> dict[str, list[Notice]]:
-    """Notices not yet in a message, grouped by recipient (missing addresses included)."""
-    grouped: dict[str, list[Notice]] = defaultdict(list)
-    for notice in session.exec(
-        select(Notice).where(col(Notice.message_id).is_(None)).order_by(col(Notice.id))
-    ).all():
+def unsent_by_recipient(session: Session) -> dict[str, list[Any]]:
+    """Notices not yet in a message (as rows, not ORM objects), grouped by recipient (missing
+    addresses included)."""
+    grouped: dict[str, list[Any]] = defaultdict(list)
+    for notice in session.execute(
+        select(NOTICES).where(NOTICES.c.message_id.is_(None)).order_by(NOTICES.c.id)
+    ):
         grouped[notice.recipient].append(notice)
     return grouped
+
+
+def mark_composed(session: Session, composed: list[tuple[OutboxMessage, list[Any]]]) -> None:
+    """Write the composed outbox rows not yet flushed (one executemany INSERT) and point their
+    notices at them (one executemany UPDATE)."""
+    table = OutboxMessage.__table__  # type: ignore[attr-defined]
+    pending = [row for row, _ in composed if inspect(row).pending]
+    for row in pending:
+        session.expunge(row)  # written below in one statement, not one INSERT per row
+    if pending:
+        values = [
+            {c.key: getattr(row, c.key) for c in table.columns if c.key != "id"} for row in pending
+        ]
+        session.execute(insert(table), values)
+        ids = dict(
+            session.execute(
+                select(table.c.key, table.c.id).where(table.c.key.in_([r.key for r in pending]))
+            ).all()
+        )
+        for row in pending:
+            row.id = ids[row.key]
+    links = [{"notice": n.id, "message": row.id} for row, notices in composed for n in notices]
+    if links:
+        session.execute(
+            update(NOTICES)
+            .where(NOTICES.c.id == bindparam("notice"))
+            .values(message_id=bindparam("message")),
+            links,
+        )

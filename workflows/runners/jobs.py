@@ -113,7 +113,7 @@ def sweep(
             _record_finish(engine, run, report.counts)
         return report
     with Session(engine, expire_on_commit=False) as session:
-        _compose(session, settings, at, report)
+        _compose(session, settings, at, report, commit=not dry_run)
         if dry_run:
             session.rollback()
             return report
@@ -157,10 +157,33 @@ def _working_day(settings: Any, at: datetime) -> bool:
     return shared_calendar(settings.holidays_path).is_working_day(local_date(at))
 
 
-def _compose(session: Session, settings: Any, at: datetime, report: SweepReport) -> None:
+def _compose(
+    session: Session, settings: Any, at: datetime, report: SweepReport, *, commit: bool
+) -> None:
+    fire_due(session, at, report, commit=commit)
+    compose_due(session, settings, at, report)
+
+
+def fire_due(session: Session, at: datetime, report: SweepReport, *, commit: bool) -> None:
+    """Turn every due alarm into ledger notices, batch by batch; each batch is committed when
+    ``commit`` (so several sweeping processes split the due set), else only flushed."""
+    from workflows.followup.notices import FireCounts, fire_due_alarms
+
+    fired = FireCounts()
+    while fire_due_alarms(session, at, fired, wait=commit):
+        session.commit() if commit else session.flush()
+    report.counts.update(
+        alarms=fired.alarms,
+        notices=fired.notices,
+        skipped=fired.skipped,
+        superseded=fired.superseded,
+    )
+
+
+def compose_due(session: Session, settings: Any, at: datetime, report: SweepReport) -> None:
+    """Compose the unsent notices, weekly digests, milestone and problem reports."""
     from workflows.followup.compose import ComposeCounts, compose_all
     from workflows.followup.milestones import compose_milestones
-    from workflows.followup.notices import FireCounts, fire_due_alarms
     from workflows.followup.problems import compose_problems
     from workflows.followup.weekly import compose_weekly
 
@@ -172,15 +195,6 @@ def _compose(session: Session, settings: Any, at: datetime, report: SweepReport)
     # map holds rows weakly; see keep_loaded).
     keep_loaded(session, Agency)
     keep_loaded(session, Plan)
-    fired = FireCounts()
-    while fire_due_alarms(session, at, fired):
-        session.flush()
-    report.counts.update(
-        alarms=fired.alarms,
-        notices=fired.notices,
-        skipped=fired.skipped,
-        superseded=fired.superseded,
-    )
     composed = ComposeCounts()
     compose_all(session, settings, at, composed, report.lines)
     report.counts["weekly_digests"] = compose_weekly(session, settings, at, report.lines)
