@@ -14,7 +14,7 @@ from models.tasks import TaskEvent
 from workflows.outbox_view import STATUS_LABELS as MAIL_LABELS
 from workflows.rules.timefmt import dmy
 from workflows.status_view import STORED_STATUS_LABELS
-from workflows.task_history import KIND_LABELS
+from workflows.task_history import KIND_LABELS, notice_label
 
 
 @dataclass(frozen=True)
@@ -102,7 +102,7 @@ def task_history(session: Session, task_id: int, limit: int = 200) -> list[Histo
             HistoryLine(
                 notice.created_at,
                 "hệ thống nhắc việc",
-                f"Thư {notice.kind}",
+                f"Thư: {notice_label(notice.kind, notice.step)}",
                 f"gửi {notice.recipient}: {state}",
             )
         )

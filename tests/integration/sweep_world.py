@@ -146,7 +146,7 @@ def build_world(
     return World(registry, outcome.plan_id, engine)
 
 
-CHASING = ("reminder_digest", "escalation_notice", "delivery_problems")
+CHASING = ("reminder_digest", "delivery_problems")
 
 
 def kind_of(mail) -> str:
