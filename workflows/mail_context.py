@@ -65,6 +65,8 @@ def leadership_name(issuer: str | None) -> str:
         return "Lãnh đạo cơ quan ban hành kế hoạch"
     name = " ".join(issuer.split())
     folded = name.lower()
+    if folded.startswith(("ban thường trực", "ban thường vụ", "thường trực", "lãnh đạo")):
+        return name  # the issuer is the leadership itself ("Ban Thường trực Ủy ban MTTQ…")
     for words, title in _LEADERSHIP:
         if any(w in folded for w in words):
             return f"{title} {name}"
