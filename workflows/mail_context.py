@@ -163,7 +163,11 @@ def _change(session: Session, notice: Notice, today: date, calendar: WorkCalenda
     plan = session.get(Plan, task.plan_id)
     assert plan is not None
     item = task_item(task, plan, today, "lead", calendar)
-    return c.Change(item, notice_label(notice.kind), describe_change(event.detail if event else {}))
+    detail = describe_change(event.detail if event else {})
+    if notice.kind == f"{CHANGE_PREFIX}unassigned":
+        lead = session.get(Agency, task.lead_id) if task.lead_id else None
+        detail = f"cơ quan chủ trì hiện nay: {lead.name if lead else 'chưa có'}"
+    return c.Change(item, notice_label(notice.kind), detail)
 
 
 def describe_change(detail: dict) -> str:
@@ -177,7 +181,7 @@ def describe_change(detail: dict) -> str:
     for key, label in (("reason", "lý do"), ("note", "ý kiến")):
         if detail.get(key):
             parts.append(f"{label}: {detail[key]}")
-    return "; ".join(parts) or "xem chi tiết trên hệ thống"
+    return "; ".join(parts) or "xem chi tiết trên hệ thống"  # a reassignment to this body
 
 
 def _dmy(value: str | None) -> str:

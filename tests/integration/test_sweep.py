@@ -332,3 +332,80 @@ def test_a_coordinator_leading_overdue_work_is_not_asked_to_direct_itself(
     climbed = [(d, text_of(m)) for d, m in sent if m.rcpt_tos == (LEADER_MAIL,)]
     assert climbed[0][0] == coord_day
     assert f"   - Báo cáo vượt cấp lần 2; cơ quan chủ trì: {COORD}" in climbed[0][1].splitlines()
+
+
+def test_the_lead_hears_a_refused_extension_and_a_new_deadline_in_its_next_digest(
+    engine, smtp_server, monkeypatch
+):
+    from workflows.corrections import set_due
+
+    configure_mail(monkeypatch, smtp_server)
+    world = build_world(
+        engine, duty("T1", REPORT, date(2022, 6, 20)), duty("T2", CREDIT, date(2022, 8, 31))
+    )
+    at = parse_instant("2022-06-10T15:00")  # a Friday afternoon, after the morning's sweep
+    report, credit = world.task_id(REPORT), world.task_id(CREDIT)
+    with Session(engine) as session:
+        ext = request_extension(session, report, date(2022, 7, 15), "Chờ số liệu", "ld", at)
+        session.commit()
+        decide_extension(session, ext.id, False, "vp", at, note="Không đủ căn cứ")
+        set_due(session, credit, date(2022, 9, 15), at)
+        session.commit()
+    world.sweep_at("2022-06-13T08:05")
+    world.sweep_at("2022-06-13T08:05")
+    (told,) = mail_to(smtp_server, LEAD_MAIL)
+    # The first sweep also brings the report's 7-day reminder (due since 09/06): one message.
+    assert str(told.message["Subject"]) == "[Nhắc việc] 1 nhiệm vụ sắp đến hạn, 2 thay đổi"
+    lines = text_of(told).splitlines()
+    assert f"1. Đề nghị gia hạn không được chấp thuận: {REPORT}" in lines
+    assert "   - thời hạn đề nghị: 15/07/2022; ý kiến: Không đủ căn cứ" in lines
+    assert f"2. Thời hạn được điều chỉnh: {CREDIT}" in lines
+    assert "   - thời hạn: 31/08/2022 → 15/09/2022; lý do: điều phối sửa hạn" in lines
+    assert mail_to(smtp_server, PARTNER_MAIL) == [] and mail_to(smtp_server, COORD_MAIL) == []
+
+
+def test_a_reassigned_task_is_told_to_the_new_lead_and_the_old_one(
+    engine, smtp_server, monkeypatch
+):
+    from workflows.corrections import reassign
+
+    configure_mail(monkeypatch, smtp_server)
+    world = build_world(engine, duty("T1", CREDIT, date(2022, 8, 31)))
+    with Session(engine) as session:
+        reassign(
+            session,
+            world.registry,
+            world.task_id(CREDIT),
+            PARTNER,
+            parse_instant("2022-06-10T15:00"),
+        )
+        session.commit()
+    world.sweep_at("2022-06-13T08:05")
+    (old,) = mail_to(smtp_server, LEAD_MAIL)
+    (new,) = mail_to(smtp_server, PARTNER_MAIL)
+    assert f"1. Nhiệm vụ chuyển sang cơ quan khác chủ trì: {CREDIT}" in text_of(old).splitlines()
+    assert f"   - cơ quan chủ trì hiện nay: {PARTNER}" in text_of(old).splitlines()
+    assert f"1. Nhiệm vụ được giao cho quý cơ quan chủ trì: {CREDIT}" in text_of(new).splitlines()
+
+
+def test_the_sender_is_shown_by_its_configured_name(engine, smtp_server, monkeypatch):
+    from config.settings import reset_settings
+
+    configure_mail(monkeypatch, smtp_server)
+    world = build_world(
+        engine, duty("T1", REPORT, date(2022, 6, 20)), duty("T2", CREDIT, date(2022, 6, 21))
+    )
+    world.sweep_at("2022-06-20T08:05")
+    monkeypatch.setenv("KEHOACH_MAIL_FROM_NAME", "Văn phòng HĐND và UBND huyện Thử Nghiệm")
+    reset_settings()
+    world.sweep_at("2022-06-21T08:05")
+    first, second = mail_to(smtp_server, LEAD_MAIL)
+    # (Python's address parser keeps the folding space between two encoded words of a display
+    # name, which RFC 2047 decoders drop: compare the words.)
+    names = [" ".join(m.message["From"].addresses[0].display_name.split()) for m in (first, second)]
+    assert names == [
+        "Hệ thống theo dõi thực hiện kế hoạch",
+        "Văn phòng HĐND và UBND huyện Thử Nghiệm",
+    ]
+    lines = text_of(first).splitlines()
+    assert lines[lines.index("Trân trọng.") + 1] == COORD  # the coordinator signs
