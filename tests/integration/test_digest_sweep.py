@@ -16,16 +16,11 @@ from datetime import date, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from models.agencies import Agency
 from models.tasks import Task
 from tests.conftest import PLANS
-from tests.integration.sweep_world import configure_mail, kind_of
+from tests.integration.sweep_world import configure_mail, kind_of, publish_document
 from workflows.clock import parse_instant
-from workflows.corrections import publish
-from workflows.extraction import extract_file
-from workflows.importing import import_plan
 from workflows.jobs import sweep
-from workflows.registry import load_registry
 
 PLAN = PLANS / "more" / "luongminh-MTTQ-xa-16-KH-MTTQ-BTT-2025-cong-tac-bau-cu.txt"
 LEADERSHIP = "lanhdao@luongminh.gov.vn"
@@ -43,33 +38,11 @@ GROUP_WORDS = {  # a group heading → how the subject counts it
 }
 
 
-def address_of(agency: Agency) -> str:
-    return f"coquan{agency.id}@luongminh.gov.vn"
-
-
 def publish_plan(engine) -> list[date]:
-    """Import the plan through the normal path, give every body an address, publish."""
-    registry = load_registry()
-    extraction = extract_file(PLAN, registry)
-    start = parse_instant("2025-11-03T09:00")
-    with Session(engine, expire_on_commit=False) as session:
-        outcome = import_plan(
-            session,
-            extraction.plan,
-            registry,
-            source_name=PLAN.name,
-            source_sha256=extraction.sha256,
-            now=start,
-        )
-        for agency in session.exec(select(Agency)).all():
-            agency.email = address_of(agency)
-            agency.head_email = f"thutruong{agency.id}@luongminh.gov.vn"
-            session.add(agency)
-        plan = publish(session, outcome.plan_id, start, force=True)
-        plan.leadership_emails = LEADERSHIP
-        session.add(plan)
-        session.commit()
-        tasks = session.exec(select(Task).where(Task.plan_id == outcome.plan_id)).all()
+    """The plan published through the normal path; its deadlines."""
+    plan_id = publish_document(engine, PLAN, "2025-11-03T09:00", "luongminh.gov.vn", LEADERSHIP)
+    with Session(engine) as session:
+        tasks = session.exec(select(Task).where(Task.plan_id == plan_id)).all()
         return sorted({t.due for t in tasks if t.due is not None})
 
 

@@ -14,13 +14,9 @@ from sqlmodel import Session, select
 from config.settings import reset_settings
 from models.agencies import Agency
 from tests.conftest import PLANS
-from tests.integration.sweep_world import configure_mail, kind_of
+from tests.integration.sweep_world import configure_mail, kind_of, publish_document
 from workflows.clock import parse_instant
-from workflows.corrections import publish
-from workflows.extraction import extract_file
-from workflows.importing import import_plan
 from workflows.jobs import sweep
-from workflows.registry import load_registry
 
 PLAN = PLANS / "tu-mo-rong-2022-giam-ngheo.txt"
 
@@ -33,26 +29,8 @@ def address_of(agency: Agency) -> str:
 def test_a_real_plan_swept_every_morning_of_its_year(engine, smtp_server, monkeypatch):
     configure_mail(monkeypatch, smtp_server)
     reset_settings()
-    registry = load_registry()
-    extraction = extract_file(PLAN, registry)
-    start = parse_instant("2022-03-01T09:00")
-    with Session(engine, expire_on_commit=False) as session:
-        outcome = import_plan(
-            session,
-            extraction.plan,
-            registry,
-            source_name=PLAN.name,
-            source_sha256=extraction.sha256,
-            now=start,
-        )
-        for agency in session.exec(select(Agency)).all():
-            agency.email = address_of(agency)
-            agency.head_email = f"thutruong{agency.id}@tumorong.gov.vn"
-            session.add(agency)
-        plan = publish(session, outcome.plan_id, start, force=True)
-        plan.leadership_emails = "chutich@tumorong.gov.vn"
-        session.add(plan)
-        session.commit()
+    publish_document(engine, PLAN, "2022-03-01T09:00", "tumorong.gov.vn", "chutich@tumorong.gov.vn")
+    with Session(engine) as session:
         agencies = {a.name: a for a in session.exec(select(Agency)).all()}
 
     ldtbxh = next(a for n, a in agencies.items() if n.startswith("Phòng Lao động"))
