@@ -166,8 +166,14 @@ class ReminderDigest:
         return tuple(words)
 
     @property
-    def only_supervised(self) -> bool:
-        return not self.changes and all(e.supervised for e in self.entries)
+    def tag(self) -> str:
+        """The subject's first words: a report of others' overdue work, news of changes only,
+        or a reminder."""
+        if not self.entries:
+            return "Thông báo"
+        if not self.changes and all(e.supervised for e in self.entries):
+            return "Báo cáo quá hạn"
+        return "Nhắc việc"
 
 
 @dataclass(frozen=True)

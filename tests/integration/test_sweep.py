@@ -222,7 +222,7 @@ def test_an_approved_extension_stops_the_escalation(engine, smtp_server, monkeyp
     # The lead hears of the decision the next morning, and nothing else until September.
     ((day, (told,)),) = arrived.items()
     assert (day, told.rcpt_tos) == (date(2022, 6, 23), (LEAD_MAIL,))
-    assert str(told.message["Subject"]) == "[Nhắc việc] 1 thay đổi về nhiệm vụ"
+    assert str(told.message["Subject"]) == "[Thông báo] 1 thay đổi về nhiệm vụ"
     lines = text_of(told).splitlines()
     assert f"1. Đề nghị gia hạn được chấp thuận: {CREDIT}" in lines
     assert "   - thời hạn: 20/06/2022 → 30/09/2022" in lines

@@ -252,3 +252,11 @@ def test_a_task_item_takes_its_day_off_note_from_the_calendar_and_its_table() ->
     assert shown(date(2024, 5, 4)).deadline_note is None  # a make-up Saturday is worked
     assert shown(date(2024, 6, 21)).deadline_note is None
     assert shown(None).deadline_note is None
+
+
+def test_news_of_changes_alone_is_not_called_a_reminder() -> None:
+    changes_only = replace(s.mixed_digest(), entries=())
+    email = render("reminder_digest", changes_only)
+    assert email.subject == "[Thông báo] 1 thay đổi về nhiệm vụ"
+    assert "I. THAY ĐỔI VỀ NHIỆM VỤ (1)" in email.text.splitlines()
+    assert "Đề nghị quý cơ quan" not in email.text  # nothing to ask of the body
