@@ -18,6 +18,7 @@ from models.plans import Plan
 from models.tasks import Task, TaskEvent
 from notifications import contexts as c
 from notifications.links import LinkAction, action_url, make_token
+from workflows.parsing.text import fold
 from workflows.rules.calendar import WorkCalendar, shared_calendar
 from workflows.rules.reminders import deadline_day_off
 from workflows.rules.timefmt import local_date
@@ -32,23 +33,13 @@ _LINKS = (
     (LinkAction.EXTENSION, "Đề nghị gia hạn"),
 )
 # Who leads an issuing body, by the kind of body (first match wins); "Lãnh đạo" otherwise.
+# Compared folded: case and tone-mark placement ("Huyện uỷ", "Huyện ủy") do not matter.
 _LEADERSHIP = (
     (("mặt trận tổ quốc", "mttq"), "Ban Thường trực"),
-    (
-        (
-            "tỉnh ủy",
-            "tỉnh uỷ",
-            "huyện ủy",
-            "huyện uỷ",
-            "thành ủy",
-            "thành uỷ",
-            "đảng ủy",
-            "đảng uỷ",
-        ),
-        "Ban Thường vụ",
-    ),
+    (("tỉnh ủy", "huyện ủy", "thành ủy", "đảng ủy"), "Ban Thường vụ"),
     (("hội đồng nhân dân", "hđnd"), "Thường trực"),
 )
+_ALREADY_LEADERSHIP = ("ban thường trực", "ban thường vụ", "thường trực", "lãnh đạo")
 # When several roles share one address, the greeting names the body, then its head.
 _ROLE_ORDER = ("body", "partner", "coordinator", "head", "leader")
 
@@ -64,11 +55,11 @@ def leadership_name(issuer: str | None) -> str:
     if not issuer or not issuer.strip():
         return "Lãnh đạo cơ quan ban hành kế hoạch"
     name = " ".join(issuer.split())
-    folded = name.lower()
-    if folded.startswith(("ban thường trực", "ban thường vụ", "thường trực", "lãnh đạo")):
+    folded = fold(name)
+    if folded.startswith(tuple(fold(w) for w in _ALREADY_LEADERSHIP)):
         return name  # the issuer is the leadership itself ("Ban Thường trực Ủy ban MTTQ…")
     for words, title in _LEADERSHIP:
-        if any(w in folded for w in words):
+        if any(fold(w) in folded for w in words):
             return f"{title} {name}"
     return f"Lãnh đạo {name}"
 

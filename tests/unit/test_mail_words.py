@@ -41,6 +41,7 @@ def test_every_notice_has_one_name_in_words(kind: str, step: int, words: str) ->
         ("Ủy ban nhân dân huyện Tu Mơ Rông", "Lãnh đạo Ủy ban nhân dân huyện Tu Mơ Rông"),
         ("UBND xã Đăk Tơ Lung", "Lãnh đạo UBND xã Đăk Tơ Lung"),
         ("Huyện ủy Ngọc Hồi", "Ban Thường vụ Huyện ủy Ngọc Hồi"),
+        ("HUYỆN UỶ NGỌC HỒI", "Ban Thường vụ HUYỆN UỶ NGỌC HỒI"),  # another tone placement
         ("Hội đồng nhân dân tỉnh Kon Tum", "Thường trực Hội đồng nhân dân tỉnh Kon Tum"),
         ("Sở Công Thương  tỉnh Lào Cai", "Lãnh đạo Sở Công Thương tỉnh Lào Cai"),
         (None, "Lãnh đạo cơ quan ban hành kế hoạch"),
