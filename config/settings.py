@@ -31,6 +31,10 @@ class Settings(BaseSettings):
     smtp_password: str | None = None
     smtp_timeout: float = 30.0
     mail_from: str = Field(default="", description="Sender address; must be set to send")
+    mail_from_name: str = Field(
+        default="Hệ thống theo dõi thực hiện kế hoạch",
+        description="Sender's display name (the From header)",
+    )
     base_url: str = "http://127.0.0.1:8080"
     secret_key: str = Field(default="", description="Signs action links; must be set to send")
 

@@ -54,6 +54,7 @@ class TaskItem:
     links: tuple[ActionLink, ...] = ()
     # When the deadline falls on a day off: "Chủ nhật — ngày nghỉ", "nghỉ Tết Nguyên Đán".
     deadline_note: str | None = None
+    lead_name: str | None = None  # shown where the reader is not the lead (quarterly reports)
 
     @property
     def is_overdue(self) -> bool:
@@ -65,41 +66,114 @@ class TaskItem:
 
 
 @dataclass(frozen=True)
-class ReminderDigest:
-    """One email per body per run listing every item that is due to be reminded."""
-
-    addressee: Addressee
-    as_of: date
-    items: tuple[TaskItem, ...]
-    sender_name: str  # the coordinating body signing the email
-    dashboard_url: str
-
-    def __post_init__(self) -> None:
-        if not self.items:
-            raise ValueError("ReminderDigest needs at least one item")
-
-
-@dataclass(frozen=True)
 class PreviousSend:
-    """An email already sent about the task, shown in an escalation as proof of chasing."""
+    """An email already sent about the task, shown beside an escalated task as proof of chasing."""
 
     sent_on: date
-    description: str  # "Nhắc hạn (còn 3 ngày)", "Thông báo quá hạn lần 1"
+    description: str  # "Nhắc trước hạn 3 ngày làm việc", "Thông báo quá hạn lần 1"
     to_name: str
 
 
 @dataclass(frozen=True)
-class EscalationNotice:
-    """Sent to a superior (leader or coordinator) when the owning body has not acted."""
+class DigestEntry:
+    """One task in a digest and why it is there (``notice``: "Thông báo quá hạn lần 2").
+
+    ``owner_name`` is set when the task is another body's and the recipient is asked to
+    direct it (an escalation); the entry then lists what was already sent about it.
+    """
+
+    item: TaskItem
+    notice: str
+    owner_name: str | None = None
+    previous_sends: tuple[PreviousSend, ...] = ()
+
+    @property
+    def supervised(self) -> bool:
+        return self.owner_name is not None
+
+
+@dataclass(frozen=True)
+class Change:
+    """What the coordinator decided about a task, told to the body concerned."""
+
+    item: TaskItem
+    what: str  # "Đề nghị gia hạn được chấp thuận"
+    detail: str  # "thời hạn mới 30/09/2022"
+
+
+@dataclass(frozen=True)
+class ReminderDigest:
+    """The one message a recipient gets in a sweep about tasks to chase: its own overdue work,
+    other bodies' overdue work it is asked to direct, what is due today, what is coming up,
+    and what changed. Groups are decided by the facts on ``as_of``, not by the notice kind."""
 
     addressee: Addressee
     as_of: date
-    item: TaskItem
-    owner_name: str  # the lead body (chủ trì) that owns the overdue task
-    step: int  # escalation step, 1-based
-    previous_sends: tuple[PreviousSend, ...]
-    sender_name: str
+    entries: tuple[DigestEntry, ...]
+    sender_name: str  # the coordinating body signing the email
     dashboard_url: str
+    changes: tuple[Change, ...] = ()
+
+    def __post_init__(self) -> None:
+        if not self.entries and not self.changes:
+            raise ValueError("ReminderDigest needs at least one entry or change")
+
+    @property
+    def overdue(self) -> tuple[DigestEntry, ...]:
+        return tuple(e for e in self.entries if not e.supervised and e.item.is_overdue)
+
+    @property
+    def supervised(self) -> tuple[DigestEntry, ...]:
+        return tuple(e for e in self.entries if e.supervised)
+
+    @property
+    def due_today(self) -> tuple[DigestEntry, ...]:
+        return tuple(e for e in self.entries if not e.supervised and e.item.days_left == 0)
+
+    @property
+    def upcoming(self) -> tuple[DigestEntry, ...]:
+        return tuple(
+            e
+            for e in self.entries
+            if not e.supervised and (e.item.days_left is None or e.item.days_left > 0)
+        )
+
+    @property
+    def groups(self) -> tuple[tuple[str, tuple[DigestEntry, ...]], ...]:
+        """The non-empty groups, in reading order, each with its heading."""
+        named = (
+            ("Nhiệm vụ quá hạn", self.overdue),
+            ("Nhiệm vụ quá hạn của cơ quan khác, đề nghị chỉ đạo", self.supervised),
+            ("Nhiệm vụ đến hạn hôm nay", self.due_today),
+            ("Nhiệm vụ sắp đến hạn", self.upcoming),
+        )
+        return tuple((title, entries) for title, entries in named if entries)
+
+    @property
+    def counts(self) -> tuple[str, ...]:
+        """The subject's count of each group: "3 nhiệm vụ quá hạn", "2 sắp đến hạn"."""
+        parts = [
+            (len(self.overdue), "quá hạn"),
+            (len(self.supervised), "quá hạn cần chỉ đạo"),
+            (len(self.due_today), "đến hạn hôm nay"),
+            (len(self.upcoming), "sắp đến hạn"),
+        ]
+        words = [f"{n} {label}" for n, label in parts if n]
+        if words:
+            words[0] = words[0].replace(" ", " nhiệm vụ ", 1)
+        if self.changes:
+            words.append(f"{len(self.changes)} thay đổi" + ("" if words else " về nhiệm vụ"))
+        return tuple(words)
+
+    @property
+    def tag(self) -> str:
+        """The subject's first words: a report of others' overdue work, news of changes only,
+        or a reminder."""
+        if not self.entries:
+            return "Thông báo"
+        if not self.changes and all(e.supervised for e in self.entries):
+            return "Báo cáo quá hạn"
+        return "Nhắc việc"
 
 
 @dataclass(frozen=True)
@@ -132,9 +206,11 @@ class BodyRow:
     done_late: int
     open: int
     overdue: int
+    next_quarter: int = 0  # tasks of this body due in the following quarter
 
     @property
     def total(self) -> int:
+        """Tasks due in the quarter (the next quarter's are counted apart)."""
         return self.done_on_time + self.done_late + self.open + self.overdue
 
 
@@ -168,6 +244,7 @@ class MilestoneReport:
             done_late=sum(r.done_late for r in self.rows),
             open=sum(r.open for r in self.rows),
             overdue=sum(r.overdue for r in self.rows),
+            next_quarter=sum(r.next_quarter for r in self.rows),
         )
 
     @property

@@ -25,13 +25,11 @@ from notifications import contexts as c
 # kind -> context type; the kind is also the template folder name.
 KINDS: dict[str, type] = {
     "reminder_digest": c.ReminderDigest,
-    "escalation_notice": c.EscalationNotice,
     "weekly_digest": c.WeeklyDigest,
     "milestone_report": c.MilestoneReport,
     "delivery_problems": c.DeliveryProblems,
 }
 
-_ROMAN = {1: "I", 2: "II", 3: "III", 4: "IV"}
 _KIND_LABELS = {"action": "Nhiệm vụ", "report": "Báo cáo", "milestone": "Sơ kết, tổng kết"}
 _ROLE_LABELS = {"lead": "Chủ trì", "partner": "Phối hợp"}
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029\s]+")
@@ -72,7 +70,12 @@ def vn_date(value: date) -> str:
 
 def quarter_label(quarter: int, year: int) -> str:
     """``quarter_label(1, 2024) == "Quý I/2024"``."""
-    return f"Quý {_ROMAN[quarter]}/{year}"
+    return f"Quý {roman(quarter)}/{year}"
+
+
+def roman(number: int) -> str:
+    """Section numbers of a mail: 1 → "I" … 5 → "V"."""
+    return ("I", "II", "III", "IV", "V", "VI")[number - 1]
 
 
 def kind_label(kind: str) -> str:
@@ -115,6 +118,7 @@ def environment() -> Environment:
     )
     env.filters.update(
         one_line=one_line,
+        roman=roman,
         vn_date=vn_date,
         kind_label=kind_label,
         role_label=role_label,

@@ -57,21 +57,64 @@ def overdue_item(text: str = "Hoàn thành rà soát hộ nghèo, hộ cận ngh
     return item(task_id=9, text=text, deadline=date(2024, 3, 15), days_left=-10, kind="action")
 
 
+def entry(task_item: c.TaskItem, notice: str = "Nhắc trước hạn 3 ngày làm việc") -> c.DigestEntry:
+    return c.DigestEntry(task_item, notice)
+
+
 def reminder_digest(*items: c.TaskItem) -> c.ReminderDigest:
+    """A body's digest: by default one task coming up and one due today (as partner)."""
     chosen = items or (
         item(),
         item(task_id=8, text="Phân bổ kinh phí", deadline=AS_OF, days_left=0, role="partner"),
     )
-    return c.ReminderDigest(LEAD, AS_OF, tuple(chosen), SENDER, DASHBOARD)
+    entries = tuple(entry(i, _notice_for(i)) for i in chosen)
+    return c.ReminderDigest(LEAD, AS_OF, entries, SENDER, DASHBOARD)
 
 
-def escalation_notice() -> c.EscalationNotice:
-    sends = (
-        c.PreviousSend(date(2024, 3, 12), "Nhắc hạn (còn 3 ngày)", LEAD.name),
-        c.PreviousSend(date(2024, 3, 16), "Thông báo quá hạn lần 1", LEAD.name),
-        c.PreviousSend(date(2024, 3, 19), "Thông báo quá hạn lần 2", LEAD.name),
+def _notice_for(task_item: c.TaskItem) -> str:
+    if task_item.is_overdue:
+        return "Thông báo quá hạn lần 1"
+    if task_item.days_left == 0:
+        return "Nhắc đến hạn hôm nay"
+    return "Nhắc trước hạn 3 ngày làm việc"
+
+
+SENDS = (
+    c.PreviousSend(date(2024, 3, 12), "Nhắc trước hạn 3 ngày làm việc", "ptckh@dakto.gov.vn"),
+    c.PreviousSend(date(2024, 3, 18), "Thông báo quá hạn lần 1", "ptckh@dakto.gov.vn"),
+    c.PreviousSend(date(2024, 3, 21), "Thông báo quá hạn lần 2", "ptckh@dakto.gov.vn"),
+)
+
+
+def escalated(task_item: c.TaskItem, step: int = 1) -> c.DigestEntry:
+    """Another body's overdue task, put before the recipient to direct."""
+    return c.DigestEntry(task_item, f"Báo cáo vượt cấp lần {step}", LEAD.name, SENDS)
+
+
+def leader_digest(count: int = 3) -> c.ReminderDigest:
+    """What the leadership receives in a sweep where ``count`` tasks climbed to it."""
+    entries = tuple(
+        escalated(overdue_item(f"Nhiệm vụ quá hạn số {n}"), step=3) for n in range(1, count + 1)
     )
-    return c.EscalationNotice(LEADER, AS_OF, overdue_item(), LEAD.name, 1, sends, SENDER, DASHBOARD)
+    return c.ReminderDigest(LEADER, AS_OF, entries, SENDER, DASHBOARD)
+
+
+def mixed_digest() -> c.ReminderDigest:
+    """Every group at once: own overdue, another body's overdue, due today, coming up, a
+    change told back."""
+    today = item(task_id=8, text="Phân bổ kinh phí", deadline=AS_OF, days_left=0)
+    change = c.Change(
+        item(task_id=12, text="Tổng hợp danh sách hộ nghèo", deadline=date(2024, 4, 30)),
+        "Đề nghị gia hạn được chấp thuận",
+        "thời hạn: 29/03/2024 → 30/04/2024",
+    )
+    entries = (
+        entry(item(), "Nhắc trước hạn 3 ngày làm việc"),
+        entry(today, "Nhắc đến hạn hôm nay"),
+        entry(overdue_item(), "Thông báo quá hạn lần 2"),
+        escalated(overdue_item("Báo cáo công tác cải cách hành chính quý I"), step=2),
+    )
+    return c.ReminderDigest(COORDINATOR, AS_OF, entries, SENDER, DASHBOARD, (change,))
 
 
 def weekly_digest() -> c.WeeklyDigest:
@@ -89,7 +132,7 @@ def weekly_digest() -> c.WeeklyDigest:
 
 def milestone_report() -> c.MilestoneReport:
     rows = (
-        c.BodyRow(LEAD.name, done_on_time=3, done_late=1, open=2, overdue=1),
+        c.BodyRow(LEAD.name, done_on_time=3, done_late=1, open=2, overdue=1, next_quarter=1),
         c.BodyRow(PARTNER.name, done_on_time=2, done_late=0, open=1, overdue=2),
     )
     upcoming = item(task_id=20, text="Tổng kết năm", deadline=date(2024, 6, 30), days_left=97)
@@ -118,7 +161,6 @@ def delivery_problems() -> c.DeliveryProblems:
 
 SAMPLES = {
     "reminder_digest": reminder_digest,
-    "escalation_notice": escalation_notice,
     "weekly_digest": weekly_digest,
     "milestone_report": milestone_report,
     "delivery_problems": delivery_problems,

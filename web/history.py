@@ -13,7 +13,7 @@ from models.delivery import Notice, OutboxMessage
 from models.tasks import TaskEvent
 from workflows.delivery.outbox_view import STATUS_LABELS as MAIL_LABELS
 from workflows.followup.status_view import STORED_STATUS_LABELS
-from workflows.records.task_history import KIND_LABELS
+from workflows.records.task_history import KIND_LABELS, notice_label
 from workflows.rules.timefmt import dmy
 
 
@@ -102,7 +102,7 @@ def task_history(session: Session, task_id: int, limit: int = 200) -> list[Histo
             HistoryLine(
                 notice.created_at,
                 "hệ thống nhắc việc",
-                f"Thư {notice.kind}",
+                f"Thư: {notice_label(notice.kind, notice.step)}",
                 f"gửi {notice.recipient}: {state}",
             )
         )

@@ -8,17 +8,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session, select
 
 from config.settings import reset_settings
+from models.agencies import Agency
 from models.tasks import Task
 from workflows.followup import contacts
 from workflows.parsing.result import Body, ExtractedPlan, ExtractedTask
 from workflows.plans import corrections
+from workflows.plans.extraction import extract_file
 from workflows.plans.importing import import_plan
-from workflows.registry.registry import Registry
+from workflows.registry.registry import Registry, load_registry
 from workflows.runners.clock import parse_instant
 from workflows.runners.jobs import SweepReport, sweep
 
@@ -147,7 +150,7 @@ def build_world(
     return World(registry, outcome.plan_id, engine)
 
 
-CHASING = ("reminder_digest", "escalation_notice", "delivery_problems")
+CHASING = ("reminder_digest", "delivery_problems")
 
 
 def kind_of(mail) -> str:
@@ -162,3 +165,30 @@ def mail_to(server, address: str, kinds: tuple[str, ...] = CHASING) -> list:
 
 def local_send_day(received) -> datetime:
     return received.message["Date"].datetime
+
+
+def publish_document(engine, path: Path, published_at: str, domain: str, leadership: str) -> int:
+    """A real plan document imported through the normal path (read, parse, store), every body
+    given an address (``coquan<id>@domain``, its head ``thutruong<id>@domain``), published
+    with ``leadership`` as its leadership address; returns the plan's id."""
+    registry = load_registry()
+    extraction = extract_file(path, registry)
+    start = parse_instant(published_at)
+    with Session(engine, expire_on_commit=False) as session:
+        outcome = import_plan(
+            session,
+            extraction.plan,
+            registry,
+            source_name=path.name,
+            source_sha256=extraction.sha256,
+            now=start,
+        )
+        for agency in session.exec(select(Agency)).all():
+            agency.email = f"coquan{agency.id}@{domain}"
+            agency.head_email = f"thutruong{agency.id}@{domain}"
+            session.add(agency)
+        plan = corrections.publish(session, outcome.plan_id, start, force=True)
+        plan.leadership_emails = leadership
+        session.add(plan)
+        session.commit()
+    return outcome.plan_id

@@ -6,6 +6,9 @@ from __future__ import annotations
 
 from datetime import date
 
+from sqlmodel import Session
+
+from models.types import TaskStatus
 from tests.integration.sweep_world import (
     COORD_MAIL,
     LEAD_HEAD,
@@ -17,6 +20,8 @@ from tests.integration.sweep_world import (
     kind_of,
     mail_to,
 )
+from workflows.followup.updates import update_status
+from workflows.runners.clock import parse_instant
 
 SUNDAY_DUTY = "Báo cáo sơ kết công tác giảm nghèo 6 tháng"
 HOLIDAY_DUTY = "Tổng hợp danh sách hộ cận nghèo phát sinh"
@@ -47,7 +52,7 @@ def test_a_sunday_deadline_is_reminded_on_friday_and_shown_as_a_day_off(
     (friday,) = [m for m in sent if kind_of(m) == "reminder_digest"]
     assert friday.rcpt_tos == (LEAD_MAIL,)
     assert "Thời hạn: 19/06/2022 (Chủ nhật — ngày nghỉ) (còn 2 ngày)" in _text(friday)
-    assert "19/06/2022<br><small>(Chủ nhật — ngày nghỉ)</small>" in _html(friday)
+    assert "19/06/2022</strong> (Chủ nhật — ngày nghỉ)" in _html(friday)
     # Saturday and the deadline Sunday itself: nothing goes out.
     assert _new_mail(smtp_server, world, "2022-06-18T08:05") == []
     assert _new_mail(smtp_server, world, "2022-06-19T08:05") == []
@@ -57,7 +62,16 @@ def test_a_holiday_deadline_is_named_in_the_quarterly_weekly_and_escalation_mail
     engine, smtp_server, monkeypatch
 ):
     configure_mail(monkeypatch, smtp_server)
-    world = build_world(engine, duty("T1", HOLIDAY_DUTY, date(2022, 9, 2)))  # Quốc khánh
+    early = "Báo cáo sơ kết quý II"  # done in time: Q2 had something due, so it is reported
+    world = build_world(
+        engine,
+        duty("T1", HOLIDAY_DUTY, date(2022, 9, 2)),  # Quốc khánh
+        duty("T2", early, date(2022, 6, 15)),
+    )
+    with Session(engine) as session:
+        at = parse_instant("2022-06-10T10:00")
+        update_status(session, world.task_id(early), TaskStatus.DONE, "ld", at)
+        session.commit()
     note = "Thời hạn: 02/09/2022 (nghỉ Quốc khánh)"
 
     # Q2 ends: the report lists what falls due next quarter.
@@ -71,7 +85,7 @@ def test_a_holiday_deadline_is_named_in_the_quarterly_weekly_and_escalation_mail
     assert {"weekly_digest", "reminder_digest"} <= set(monday)
     for mail in (monday["weekly_digest"], monday["reminder_digest"]):
         assert f"{note} (còn 4 ngày)" in _text(mail)
-        assert "(nghỉ Quốc khánh)</small>" in _html(mail)
+        assert "02/09/2022</strong> (nghỉ Quốc khánh)" in _html(mail)
 
     # Nothing on the two days off, though the deadline is one of them.
     assert _new_mail(smtp_server, world, "2022-09-01T08:05") == []
@@ -83,6 +97,6 @@ def test_a_holiday_deadline_is_named_in_the_quarterly_weekly_and_escalation_mail
     assert all(f"{note} (quá hạn 3 ngày)" in _text(m) for m in monday.values())
     # Three working days later the ladder reaches the body's head: so does the escalation.
     sent = _new_mail(smtp_server, world, "2022-09-08T08:05")
-    (escalation,) = [m for m in sent if kind_of(m) == "escalation_notice"]
+    (escalation,) = [m for m in sent if "Báo cáo vượt cấp lần 1" in _text(m)]
     assert escalation.rcpt_tos == (LEAD_HEAD,)
     assert f"{note} (quá hạn 6 ngày)" in _text(escalation)

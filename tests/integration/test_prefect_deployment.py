@@ -197,7 +197,7 @@ def test_a_deployed_sweep_run_by_a_worker_sends_the_reminder_once(
         (first,) = run_deployments(prefect, worker_env, tmp_path, "kehoach-sweep")
         (mail,) = [m for m in smtp_server.received[before:] if LEAD_MAIL in m.rcpt_tos]
         subject = str(mail.message["Subject"])
-        assert subject.startswith("[Nhắc việc] Thời hạn") and REPORT in subject
+        assert subject.startswith("[Nhắc việc] 1 nhiệm vụ ") and REPORT in subject
         assert "Kính gửi" in mail.message.get_body(("plain",)).get_content()
         assert any(m.startswith("Lượt nhắc việc đã chạy") for m in prefect.logs(first))
         (run,) = sweeps(engine)

@@ -57,7 +57,7 @@ def unix(text: str) -> str:
 
 
 def test_a_vietnamese_email_arrives_intact(smtp_server: ScriptedSMTPServer) -> None:
-    rendered = render("escalation_notice", s.escalation_notice())
+    rendered = render("reminder_digest", s.mixed_digest())
     [outcome] = send(smtp_server, email("k1", rendered=rendered))
     assert outcome.status is Outcome.SENT and outcome.code == 250
     [got] = smtp_server.received

@@ -12,6 +12,7 @@ from config.settings import get_settings
 from models.delivery import MessageStatus, MilestoneSnapshot, OutboxMessage
 from models.types import TaskStatus
 from tests.integration.sweep_world import (
+    COORD,
     COORD_MAIL,
     LEAD,
     LEAD_HEAD,
@@ -41,7 +42,7 @@ def sweep_days(
     first: date,
     last: date,
     at: str = "08:05",
-    kinds: tuple[str, ...] = ("reminder_digest", "escalation_notice"),
+    kinds: tuple[str, ...] = ("reminder_digest",),
 ) -> dict[date, list]:
     """Sweep every day from ``first`` to ``last`` and note which mail of ``kinds`` arrived
     on which day (weekly digests and quarterly reports are tested on their own)."""
@@ -107,7 +108,8 @@ def test_after_a_gap_only_the_nearest_reminder_of_a_task_goes(engine, smtp_serve
     world = build_world(engine, duty("T1", REPORT, date(2022, 6, 20)))
     report = world.sweep_at("2022-06-20T08:05")  # the first sweep ever, on the deadline day
     (mail,) = mail_to(smtp_server, LEAD_MAIL)
-    assert str(mail.message["Subject"]).startswith("[Nhắc việc] Thời hạn")  # one item, not two
+    subject = str(mail.message["Subject"])
+    assert subject == f"[Nhắc việc] 1 nhiệm vụ đến hạn hôm nay: {REPORT}"  # one item, not two
     assert mail.message.get_body(("plain",)).get_content().count(REPORT) == 1
     assert (report.counts["notices"], report.counts["superseded"]) == (1, 3)
 
@@ -160,35 +162,42 @@ def test_overdue_work_climbs_the_escalation_ladder_on_its_working_days(
     )
     sent = [(day, mail) for day, mails in sorted(arrived.items()) for mail in mails]
     # Step 0: the body's own overdue notice, the first mail after the deadline.
-    assert (sent[0][0], sent[0][1].rcpt_tos, kind_of(sent[0][1])) == (
-        body_day,
-        (LEAD_MAIL,),
-        "reminder_digest",
-    )
-    escalations = [(day, mail) for day, mail in sent if kind_of(mail) == "escalation_notice"]
+    assert (sent[0][0], sent[0][1].rcpt_tos) == (body_day, (LEAD_MAIL,))
+    assert "- Thông báo quá hạn lần 1" in text_of(sent[0][1])
+    escalations = [(day, mail) for day, mail in sent if "Báo cáo vượt cấp" in text_of(mail)]
     assert [(day, mail.rcpt_tos) for day, mail in escalations] == [
         (head_day, (LEAD_HEAD,)),
         (coord_day, (COORD_MAIL,)),
         (leader_day, (LEADER_MAIL,)),
     ]
+    greetings = [text_of(mail).splitlines()[0] for _, mail in escalations]
+    assert greetings == [
+        f"Kính gửi: Thủ trưởng {LEAD}",
+        f"Kính gửi: {COORD}",
+        "Kính gửi: Lãnh đạo Ủy ban nhân dân huyện Thử Nghiệm",  # the plan's issuer's
+    ]
     for step, (day, mail) in enumerate(escalations, start=1):
-        text = mail.message.get_body(("plain",)).get_content()
+        text = text_of(mail)
         days_overdue = (day - deadline).days
-        assert (
-            f"tính đến ngày {day:%d/%m/%Y}, nhiệm vụ dưới đây do {LEAD} chủ trì đã quá thời "
-            f"hạn {days_overdue} ngày và chưa được báo cáo hoàn thành (báo cáo cấp {step})."
-        ) in " ".join(text.split())
-        # What went before it, on earlier days, each listed with its day and recipient
-        # ("quá thời hạn N ngày" above counts calendar days since the deadline).
-        assert "Các lần đã nhắc, thông báo:" in text.splitlines()
-        sends = (SENT_LINE.fullmatch(line) for line in text.splitlines())
+        assert str(mail.message["Subject"]) == (
+            f"[Báo cáo quá hạn] 1 nhiệm vụ quá hạn cần chỉ đạo: {CREDIT}"
+        )
+        assert f"   - Báo cáo vượt cấp lần {step}; cơ quan chủ trì: {LEAD}" in text.splitlines()
+        assert f"(quá hạn {days_overdue} ngày)" in text
+        # What went before it, on earlier days, each listed with its day and recipient.
+        assert "   - Các lần đã nhắc, thông báo:" in text.splitlines()
+        sends = (SENT_LINE.fullmatch(line.strip()) for line in text.splitlines())
         listed = [found.groups() for found in sends if found]
         earlier = [(d, m) for d, m in sent if d < day]
         assert [(d, to) for d, _, to in listed] == [
             (f"{d:%d/%m/%Y}", m.rcpt_tos[0]) for d, m in earlier
         ]
-        kinds = ["vượt cấp" if kind_of(m) == "escalation_notice" else "quá hạn" for _, m in earlier]
+        kinds = ["vượt cấp" if m.rcpt_tos[0] != LEAD_MAIL else "quá hạn" for _, m in earlier]
         assert all(k in what for k, (_, what, _) in zip(kinds, listed, strict=True))
+
+
+def text_of(mail) -> str:
+    return mail.message.get_body(("plain",)).get_content()
 
 
 def test_an_approved_extension_stops_the_escalation(engine, smtp_server, monkeypatch):
@@ -210,7 +219,13 @@ def test_an_approved_extension_stops_the_escalation(engine, smtp_server, monkeyp
     arrived = sweep_days(world, smtp_server, date(2022, 6, 23), date(2022, 7, 31))
     assert mail_to(smtp_server, LEAD_HEAD) == []
     assert mail_to(smtp_server, LEADER_MAIL) == []
-    assert arrived == {} or all(d >= date(2022, 9, 1) for d in arrived)
+    # The lead hears of the decision the next morning, and nothing else until September.
+    ((day, (told,)),) = arrived.items()
+    assert (day, told.rcpt_tos) == (date(2022, 6, 23), (LEAD_MAIL,))
+    assert str(told.message["Subject"]) == "[Thông báo] 1 thay đổi về nhiệm vụ"
+    lines = text_of(told).splitlines()
+    assert f"1. Đề nghị gia hạn được chấp thuận: {CREDIT}" in lines
+    assert "   - thời hạn: 20/06/2022 → 30/09/2022" in lines
 
 
 def test_a_missing_address_is_shown_to_the_coordinator(engine, smtp_server, monkeypatch):
@@ -299,3 +314,98 @@ def test_a_task_text_cannot_inject_headers_into_the_reminder(engine, smtp_server
     headers = mail.raw.split(b"\r\n\r\n", 1)[0]
     assert mail.message["Bcc"] is None and b"Bcc" not in headers
     assert all("example.com" not in r for m in smtp_server.received for r in m.rcpt_tos)
+
+
+def test_a_coordinator_leading_overdue_work_is_not_asked_to_direct_itself(
+    engine, smtp_server, monkeypatch
+):
+    configure_mail(monkeypatch, smtp_server)
+    deadline = date(2022, 6, 20)
+    world = build_world(engine, duty("T1", CREDIT, deadline, lead=COORD))
+    arrived = sweep_days(world, smtp_server, date(2022, 6, 21), date(2022, 7, 20))
+    calendar = load_calendar()
+    coord_day = calendar.add_working_days(calendar.next_working_day(deadline), 7)
+    sent = [(day, mail) for day, mails in sorted(arrived.items()) for mail in mails]
+    to_coordinator = [text_of(m) for _, m in sent if m.rcpt_tos == (COORD_MAIL,)]
+    assert to_coordinator and all("Báo cáo vượt cấp" not in t for t in to_coordinator)
+    # The coordinator's step (2) goes up to the leadership instead, on its own day.
+    climbed = [(d, text_of(m)) for d, m in sent if m.rcpt_tos == (LEADER_MAIL,)]
+    assert climbed[0][0] == coord_day
+    assert f"   - Báo cáo vượt cấp lần 2; cơ quan chủ trì: {COORD}" in climbed[0][1].splitlines()
+
+
+def test_the_lead_hears_a_refused_extension_and_a_new_deadline_in_its_next_digest(
+    engine, smtp_server, monkeypatch
+):
+    from workflows.plans.corrections import set_due
+
+    configure_mail(monkeypatch, smtp_server)
+    world = build_world(
+        engine, duty("T1", REPORT, date(2022, 6, 20)), duty("T2", CREDIT, date(2022, 8, 31))
+    )
+    at = parse_instant("2022-06-10T15:00")  # a Friday afternoon, after the morning's sweep
+    report, credit = world.task_id(REPORT), world.task_id(CREDIT)
+    with Session(engine) as session:
+        ext = request_extension(session, report, date(2022, 7, 15), "Chờ số liệu", "ld", at)
+        session.commit()
+        decide_extension(session, ext.id, False, "vp", at, note="Không đủ căn cứ")
+        set_due(session, credit, date(2022, 9, 15), at)
+        session.commit()
+    world.sweep_at("2022-06-13T08:05")
+    world.sweep_at("2022-06-13T08:05")
+    (told,) = mail_to(smtp_server, LEAD_MAIL)
+    # The first sweep also brings the report's 7-day reminder (due since 09/06): one message.
+    assert str(told.message["Subject"]) == "[Nhắc việc] 1 nhiệm vụ sắp đến hạn, 2 thay đổi"
+    lines = text_of(told).splitlines()
+    assert f"1. Đề nghị gia hạn không được chấp thuận: {REPORT}" in lines
+    assert "   - thời hạn đề nghị: 15/07/2022; ý kiến: Không đủ căn cứ" in lines
+    assert f"2. Thời hạn được điều chỉnh: {CREDIT}" in lines
+    assert "   - thời hạn: 31/08/2022 → 15/09/2022; lý do: điều phối sửa hạn" in lines
+    assert mail_to(smtp_server, PARTNER_MAIL) == [] and mail_to(smtp_server, COORD_MAIL) == []
+
+
+def test_a_reassigned_task_is_told_to_the_new_lead_and_the_old_one(
+    engine, smtp_server, monkeypatch
+):
+    from workflows.plans.corrections import reassign
+
+    configure_mail(monkeypatch, smtp_server)
+    world = build_world(engine, duty("T1", CREDIT, date(2022, 8, 31)))
+    with Session(engine) as session:
+        reassign(
+            session,
+            world.registry,
+            world.task_id(CREDIT),
+            PARTNER,
+            parse_instant("2022-06-10T15:00"),
+        )
+        session.commit()
+    world.sweep_at("2022-06-13T08:05")
+    (old,) = mail_to(smtp_server, LEAD_MAIL)
+    (new,) = mail_to(smtp_server, PARTNER_MAIL)
+    assert f"1. Nhiệm vụ chuyển sang cơ quan khác chủ trì: {CREDIT}" in text_of(old).splitlines()
+    assert f"   - cơ quan chủ trì hiện nay: {PARTNER}" in text_of(old).splitlines()
+    assert f"1. Nhiệm vụ được giao cho quý cơ quan chủ trì: {CREDIT}" in text_of(new).splitlines()
+
+
+def test_the_sender_is_shown_by_its_configured_name(engine, smtp_server, monkeypatch):
+    from config.settings import reset_settings
+
+    configure_mail(monkeypatch, smtp_server)
+    world = build_world(
+        engine, duty("T1", REPORT, date(2022, 6, 20)), duty("T2", CREDIT, date(2022, 6, 21))
+    )
+    world.sweep_at("2022-06-20T08:05")
+    monkeypatch.setenv("KEHOACH_MAIL_FROM_NAME", "Văn phòng HĐND và UBND huyện Thử Nghiệm")
+    reset_settings()
+    world.sweep_at("2022-06-21T08:05")
+    first, second = mail_to(smtp_server, LEAD_MAIL)
+    # (Python's address parser keeps the folding space between two encoded words of a display
+    # name, which RFC 2047 decoders drop: compare the words.)
+    names = [" ".join(m.message["From"].addresses[0].display_name.split()) for m in (first, second)]
+    assert names == [
+        "Hệ thống theo dõi thực hiện kế hoạch",
+        "Văn phòng HĐND và UBND huyện Thử Nghiệm",
+    ]
+    lines = text_of(first).splitlines()
+    assert lines[lines.index("Trân trọng.") + 1] == COORD  # the coordinator signs

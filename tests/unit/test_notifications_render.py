@@ -50,7 +50,7 @@ def test_a_missing_field_fails_rendering_instead_of_leaving_a_blank() -> None:
 
 def test_a_context_of_the_wrong_type_is_refused_with_a_clear_message() -> None:
     with pytest.raises(RenderError, match="needs a ReminderDigest"):
-        render("reminder_digest", s.escalation_notice())
+        render("reminder_digest", s.weekly_digest())
     with pytest.raises(RenderError, match="unknown email kind"):
         render("birthday_card", s.reminder_digest(s.overdue_item()))
 
@@ -75,7 +75,7 @@ def test_user_text_in_a_subject_is_flattened_to_one_safe_line() -> None:
     email = render("reminder_digest", s.reminder_digest(s.overdue_item(text)))
     assert "\r" not in email.subject and "\n" not in email.subject and "\x00" not in email.subject
     assert "=?" not in email.subject
-    prefix = "[Nhắc việc] Thời hạn 15/03/2024: Nộp báo cáo Bcc: evil@example.com"
+    prefix = "[Nhắc việc] 1 nhiệm vụ quá hạn: Nộp báo cáo Bcc: evil@example.com"
     assert email.subject.startswith(prefix)
 
 
@@ -122,15 +122,70 @@ def test_a_digest_lists_every_item_with_its_action_links() -> None:
     email = render("reminder_digest", digest)
     assert "1. Việc một" in email.text and "2. Việc hai" in email.text
     assert email.text.count("Đề nghị gia hạn: https://") == 2
-    assert email.subject == "[Nhắc việc] 2 nhiệm vụ sắp đến hạn - Phòng Tài chính - Kế hoạch"
+    assert email.subject == "[Nhắc việc] 2 nhiệm vụ sắp đến hạn"
 
 
-def test_the_escalation_lists_what_was_already_sent_and_who_owns_the_task() -> None:
-    email = render("escalation_notice", s.escalation_notice())
-    assert "do Phòng Tài chính - Kế hoạch chủ trì đã quá thời hạn 10 ngày" in email.text
-    sent = "- Ngày 16/03/2024: Thông báo quá hạn lần 1, gửi Phòng Tài chính - Kế hoạch"
-    assert sent in email.text
-    assert email.html.count("<li>") == 3
+def test_an_escalated_task_names_its_lead_body_and_what_was_already_sent() -> None:
+    email = render("reminder_digest", s.leader_digest(1))
+    assert "- Báo cáo vượt cấp lần 3; cơ quan chủ trì: Phòng Tài chính - Kế hoạch" in email.text
+    sent = "     - Ngày 18/03/2024: Thông báo quá hạn lần 1, gửi ptckh@dakto.gov.vn"
+    assert sent in email.text.splitlines()
+    assert "ngày 21/03/2024: Thông báo quá hạn lần 2" in email.html
+
+
+def test_the_subject_counts_each_group_and_never_calls_overdue_work_coming_up() -> None:
+    overdue = s.reminder_digest(s.overdue_item("Một"), s.overdue_item("Hai"), s.item())
+    assert render("reminder_digest", overdue).subject == (
+        "[Nhắc việc] 2 nhiệm vụ quá hạn, 1 sắp đến hạn"
+    )
+    only_overdue = render("reminder_digest", s.reminder_digest(s.overdue_item("Một")))
+    assert "sắp đến hạn" not in only_overdue.subject + only_overdue.text
+    assert only_overdue.subject == "[Nhắc việc] 1 nhiệm vụ quá hạn: Một"
+    every = render("reminder_digest", s.mixed_digest()).subject
+    assert every == (
+        "[Nhắc việc] 1 nhiệm vụ quá hạn, 1 quá hạn cần chỉ đạo, 1 đến hạn hôm nay, "
+        "1 sắp đến hạn, 1 thay đổi"
+    )
+
+
+def test_a_digest_reads_overdue_first_then_due_today_then_coming_up_then_changes() -> None:
+    text = render("reminder_digest", s.mixed_digest()).text
+    headings = [
+        "I. NHIỆM VỤ QUÁ HẠN (1)",
+        "II. NHIỆM VỤ QUÁ HẠN CỦA CƠ QUAN KHÁC, ĐỀ NGHỊ CHỈ ĐẠO (1)",
+        "III. NHIỆM VỤ ĐẾN HẠN HÔM NAY (1)",
+        "IV. NHIỆM VỤ SẮP ĐẾN HẠN (1)",
+        "V. THAY ĐỔI VỀ NHIỆM VỤ (1)",
+    ]
+    lines = text.splitlines()
+    assert [lines.index(h) for h in headings] == sorted(lines.index(h) for h in headings)
+    assert "1. Đề nghị gia hạn được chấp thuận: Tổng hợp danh sách hộ nghèo" in lines
+    assert "   - thời hạn: 29/03/2024 → 30/04/2024" in lines
+
+
+def test_a_digest_only_of_others_overdue_work_is_a_report_asking_to_direct_it() -> None:
+    email = render("reminder_digest", s.leader_digest(11))
+    assert email.subject == "[Báo cáo quá hạn] 11 nhiệm vụ quá hạn cần chỉ đạo"
+    assert "Kính đề nghị Chủ tịch UBND huyện xem xét, chỉ đạo" in email.text
+    assert "quý cơ quan" not in email.text  # nothing of its own to do
+
+
+def test_the_quarterly_report_names_the_plan_once_and_counts_next_quarter_per_body() -> None:
+    email = render("milestone_report", s.milestone_report())
+    assert email.text.count("48/KH-UBND") == 1 and email.html.count("48/KH-UBND") == 1
+    assert (
+        "1. Phòng Tài chính - Kế hoạch: đúng hạn 3; trễ hạn 1; đang thực hiện 2; quá hạn 1; "
+        "quý sau 1"
+    ) in email.text
+    assert "Quý sau</th>" in email.html and "Quý II/2024" in email.text
+
+
+def test_the_quarterly_report_asks_for_action_only_when_something_is_overdue() -> None:
+    asks = "khẩn trương hoàn thành"
+    assert asks in render("milestone_report", s.milestone_report()).text
+    calm = replace(s.milestone_report(), rows=(c.BodyRow("Phòng Y tế", 3, 1, 2, 0),))
+    email = render("milestone_report", calm)
+    assert asks not in email.text and asks not in email.html
 
 
 def test_the_weekly_digest_puts_overdue_work_first() -> None:
@@ -159,11 +214,11 @@ def test_templates_are_written_in_composed_unicode() -> None:
 def _listing(kind: str, item: c.TaskItem) -> object:
     """The sample email of ``kind`` listing ``item`` (alone)."""
     sample = s.SAMPLES[kind]()
-    if kind in ("reminder_digest", "weekly_digest"):
+    if kind == "reminder_digest":
+        return replace(sample, entries=(s.entry(item),))
+    if kind == "weekly_digest":
         return replace(sample, items=(item,))
-    if kind == "milestone_report":
-        return replace(sample, next_quarter_items=(item,))
-    return replace(sample, item=item)
+    return replace(sample, next_quarter_items=(item,))
 
 
 @pytest.mark.parametrize("kind", sorted(set(KINDS) - {"delivery_problems"}))
@@ -171,7 +226,7 @@ def test_every_task_list_shows_a_deadline_on_a_day_off_as_such(kind: str) -> Non
     sunday = s.item(deadline=date(2024, 3, 31), days_left=6, deadline_note="Chủ nhật — ngày nghỉ")
     email = render(kind, _listing(kind, sunday))
     assert "Thời hạn: 31/03/2024 (Chủ nhật — ngày nghỉ) (còn 6 ngày)" in email.text
-    assert "31/03/2024<br><small>(Chủ nhật — ngày nghỉ)</small>" in email.html
+    assert "31/03/2024</strong> (Chủ nhật — ngày nghỉ)" in email.html
     working_day = render(kind, _listing(kind, s.item())).text
     assert "Thời hạn: 28/03/2024 (còn 3 ngày)" in working_day and "ngày nghỉ" not in working_day
 
@@ -197,3 +252,11 @@ def test_a_task_item_takes_its_day_off_note_from_the_calendar_and_its_table() ->
     assert shown(date(2024, 5, 4)).deadline_note is None  # a make-up Saturday is worked
     assert shown(date(2024, 6, 21)).deadline_note is None
     assert shown(None).deadline_note is None
+
+
+def test_news_of_changes_alone_is_not_called_a_reminder() -> None:
+    changes_only = replace(s.mixed_digest(), entries=())
+    email = render("reminder_digest", changes_only)
+    assert email.subject == "[Thông báo] 1 thay đổi về nhiệm vụ"
+    assert "I. THAY ĐỔI VỀ NHIỆM VỤ (1)" in email.text.splitlines()
+    assert "Đề nghị quý cơ quan" not in email.text  # nothing to ask of the body

@@ -21,38 +21,18 @@ from models.db import engine_for
 from models.plans import Plan, PlanWarning
 from models.tasks import Task, TaskPartner
 from models.types import PlanStatus, TaskStatus
+from tests.chromium import ARGS, CHROMIUM, NEEDS_CHROMIUM, sync_playwright
 from tests.web.expected import overdue_by_lead, scorecards, task_rows
 from tests.web.icsparse import parse
 from tests.web.world import EMAILS, NOW, PASSWORD, World
 from web.app import create_app
 from web.server import serving
 
-CHROMIUM = Path("/usr/bin/chromium")
 SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 PLANS = Path(__file__).parent.parent / "data" / "plans"
 TODAY = date(2024, 5, 15)  # the web tests' clock (KEHOACH_NOW)
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
-try:
-    from playwright.sync_api import sync_playwright
-except ImportError:  # pragma: no cover - depends on the machine
-    sync_playwright = None
-
-pytestmark = [
-    pytest.mark.slow,
-    pytest.mark.skipif(sync_playwright is None, reason="the playwright package is not installed"),
-    pytest.mark.skipif(
-        not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"
-    ),
-]
+pytestmark = NEEDS_CHROMIUM
 
 
 @pytest.fixture

@@ -18,6 +18,7 @@ from email.message import EmailMessage
 from sqlalchemy import Engine, or_, update
 from sqlmodel import col, select
 
+from config.settings import get_settings
 from models.agencies import Agency
 from models.db import is_postgres, session_scope
 from models.delivery import DeliveryAttempt, MessageStatus, OutboxMessage
@@ -30,7 +31,6 @@ from workflows.rules.reminders import is_superseded
 LEASE = timedelta(minutes=10)
 FIRST_RETRY = timedelta(minutes=5)
 MAX_RETRY_GAP = timedelta(hours=6)
-SENDER_NAME = "Hệ thống theo dõi kế hoạch kehoach"
 
 
 @dataclass
@@ -84,7 +84,7 @@ def to_email(row: OutboxMessage, config: SmtpConfig, now: datetime) -> EmailMess
     rendered = RenderedEmail(subject=row.subject, text=row.body_text, html=row.body_html)
     return build_message(
         rendered,
-        sender=Mailbox(config.sender, SENDER_NAME),
+        sender=Mailbox(config.sender, get_settings().mail_from_name),
         recipients=[Mailbox(row.recipient)],
         idempotency_key=row.key,
         now=now,

@@ -1,4 +1,8 @@
-"""Compose ledger notices into emails: one digest per recipient per run, escalations apart.
+"""Compose ledger notices into emails: one digest per recipient per sweep.
+
+Everything that chases a recipient in one sweep (reminders before the deadline, overdue
+notices, escalations about other bodies' overdue work, decisions told back) is one
+``reminder_digest``; periodic reports (weekly, quarterly, delivery problems) are composed apart.
 
 Rendering is pure (notifications.render) and the contexts come from ``mail_context``; this
 module turns them into outbox rows. A notice whose recipient has no usable address still gets
@@ -18,6 +22,8 @@ from sqlmodel import Session
 from config.settings import Settings
 from models.agencies import Agency
 from models.delivery import MessageStatus, Notice, OutboxMessage
+from models.plans import Plan
+from models.tasks import Task
 from notifications.render import RenderedEmail, render
 from workflows.followup.mail_context import notice_context, recipient_name
 from workflows.followup.notices import mark_composed, unsent_by_recipient
@@ -37,17 +43,10 @@ def compose_all(
 ) -> None:
     grouped = unsent_by_recipient(session)
     sends = load_for_composing(session, grouped)
-    composed: list[tuple[OutboxMessage, list[Notice]]] = []
-    for recipient, notices in grouped.items():
-        reminders = [n for n in notices if n.kind != "escalation"]
-        if reminders:
-            composed.append(
-                _compose(session, settings, now, recipient, reminders, counts, preview, sends)
-            )
-        for notice in (n for n in notices if n.kind == "escalation"):
-            composed.append(
-                _compose(session, settings, now, recipient, [notice], counts, preview, sends)
-            )
+    composed = [
+        _compose(session, settings, now, recipient, notices, counts, preview, sends)
+        for recipient, notices in grouped.items()
+    ]
     mark_composed(session, composed)
 
 
@@ -61,7 +60,7 @@ def _compose(
     preview: list[str],
     sends: Mapping[int, Sequence[tuple[Notice, OutboxMessage]]],
 ) -> tuple[OutboxMessage, list[Notice]]:
-    kind = "escalation_notice" if notices[0].kind == "escalation" else "reminder_digest"
+    kind = "reminder_digest"
     ids = ",".join(str(n.id) for n in notices)
     row = queue_message(
         session,
@@ -72,13 +71,22 @@ def _compose(
         kind=kind,
         recipient=recipient,
         agency_id=notices[0].agency_id,
-        make_context=lambda: notice_context(session, settings, now, kind, notices, sends),
+        make_context=lambda: notice_context(session, settings, now, notices, sends),
         expires_at=_earliest_expiry(notices),
+        who=_who(session, notices[0]),
     )
     if row.status == MessageStatus.FAILED_PERMANENT:
         counts.missing_address += 1
     counts.messages += 1
     return row, notices
+
+
+def _who(session: Session, notice: Notice) -> str:
+    """Whom a notice's message addresses, as the sweep report names one without an address."""
+    agency = session.get(Agency, notice.agency_id) if notice.agency_id else None
+    task = session.get(Task, notice.task_id)
+    plan = session.get(Plan, task.plan_id) if task else None
+    return recipient_name(agency, notice.role, plan)
 
 
 def queue_message(
@@ -94,9 +102,11 @@ def queue_message(
     make_context: Callable[[], object],
     plan_id: int | None = None,
     expires_at: datetime | None = None,
+    who: str | None = None,
 ) -> OutboxMessage:
     """Render email ``kind`` (see ``render_safely``), add its outbox row (see ``new_message``)
-    to the session and its line to the sweep's ``preview``."""
+    to the session and its line to the sweep's ``preview`` (``who`` names the addressee of a
+    message without an address)."""
     row = new_message(
         settings,
         now,
@@ -109,20 +119,20 @@ def queue_message(
         expires_at=expires_at,
     )
     session.add(row)
-    preview.append(preview_line(session, row))
+    preview.append(preview_line(session, row, who))
     return row
 
 
-def preview_line(session: Session, row: OutboxMessage) -> str:
+def preview_line(session: Session, row: OutboxMessage, who: str | None = None) -> str:
     """How a sweep's report shows a queued message; one without an address names its body."""
     if not row.recipient.startswith("missing:"):
         return f"  → {row.recipient}: {row.subject}"
-    role = row.recipient.split(":")[1]
-    agency = session.get(Agency, row.agency_id) if row.agency_id else None
-    if agency is None and role != "leader":
-        who = "(không rõ cơ quan)"
-    else:
-        who = recipient_name(agency, role)
+    if who is None:
+        agency = session.get(Agency, row.agency_id) if row.agency_id else None
+        role = row.recipient.split(":")[1]
+        plan = session.get(Plan, row.plan_id) if row.plan_id else None
+        known = agency is not None or role == "leader"
+        who = recipient_name(agency, role, plan) if known else "(không rõ cơ quan)"
     return f"  ! chưa có địa chỉ thư: {who} — {row.subject}"
 
 

@@ -1,5 +1,6 @@
 """Quarterly milestone reports: a dated snapshot per plan per quarter, emailed to the
-coordinator and leadership. The snapshot is frozen when taken; later edits do not change it."""
+coordinator and leadership. The snapshot is frozen when taken; later edits do not change it.
+A quarter in which the plan had nothing due gets no report (the snapshot is still kept)."""
 
 from __future__ import annotations
 
@@ -18,12 +19,15 @@ from models.types import PlanStatus, TaskStatus
 from notifications import contexts as c
 from workflows.followup import recipients as who
 from workflows.followup.compose import queue_message
-from workflows.followup.mail_context import LEADERSHIP, SYSTEM_SENDER, dashboard_url
+from workflows.followup.mail_context import coordinator_name, dashboard_url, recipient_name
 from workflows.followup.status_view import category, status_label
 from workflows.rules.calendar import WorkCalendar, shared_calendar
 from workflows.rules.quarters import Quarter
 from workflows.rules.reminders import deadline_day_off
 from workflows.rules.timefmt import local_date
+
+NO_LEAD = "(chưa có chủ trì)"
+FIGURES = ("done_on_time", "done_late", "open", "overdue", "next_quarter")
 
 
 def quarter_key(quarter: Quarter) -> str:
@@ -44,10 +48,17 @@ def compose_milestones(
     for plan in session.exec(select(Plan).where(Plan.status == PlanStatus.PUBLISHED)).all():
         if plan.id in done or not _overlaps(plan, ended):
             continue
-        if take_snapshot(session, plan, ended, now) is None:
+        snapshot = take_snapshot(session, plan, ended, now)
+        if snapshot is None:
             continue  # already taken: the report went out then
-        made += send_report(session, settings, plan, ended, now, preview)
+        if had_anything_due(snapshot.data):
+            made += send_report(session, settings, plan, ended, now, preview)
     return made
+
+
+def had_anything_due(data: dict) -> bool:
+    """Whether a snapshot's quarter had any task due (the next quarter's do not count)."""
+    return any(r[k] for r in data["rows"] for k in FIGURES if k != "next_quarter")
 
 
 def _overlaps(plan: Plan, quarter: Quarter) -> bool:
@@ -73,9 +84,11 @@ def quarter_rows(session: Session, plan: Plan, quarter: Quarter, today: date) ->
     following = quarter.next()
     for task in tasks:
         assert task.due is not None
+        lead = names.get(task.lead_id, NO_LEAD)
         if quarter.start <= task.due <= quarter.end:
-            per_body[names.get(task.lead_id, "(chưa có chủ trì)")][category(task, today)] += 1
+            per_body[lead][category(task, today)] += 1
         elif following.start <= task.due <= following.end:
+            per_body[lead]["next_quarter"] += 1
             upcoming.append(
                 {
                     "task_id": task.id,
@@ -83,17 +96,18 @@ def quarter_rows(session: Session, plan: Plan, quarter: Quarter, today: date) ->
                     "due": task.due.isoformat(),
                     "kind": task.kind,
                     "status": status_label(task, today),
+                    "lead": lead,
                 }
             )
     rows = [
-        {"agency": name, **{k: counts[k] for k in ("done_on_time", "done_late", "open", "overdue")}}
+        {"agency": name, **{k: counts[k] for k in FIGURES}}
         for name, counts in sorted(per_body.items())
     ]
     return {
         "quarter": quarter_key(quarter),
         "as_of": today.isoformat(),
         "rows": rows,
-        "next_quarter": upcoming,
+        "next_quarter": sorted(upcoming, key=lambda e: (e["due"], e["task_id"])),
     }
 
 
@@ -163,15 +177,22 @@ def report_context(
     calendar = shared_calendar(settings.holidays_path)
     agency = session.get(Agency, target.agency_id) if target.agency_id else None
     rows = tuple(
-        c.BodyRow(r["agency"], r["done_on_time"], r["done_late"], r["open"], r["overdue"])
+        c.BodyRow(
+            r["agency"],
+            r["done_on_time"],
+            r["done_late"],
+            r["open"],
+            r["overdue"],
+            r.get("next_quarter", 0),
+        )
         for r in data["rows"]
     )
     as_of = date.fromisoformat(data["as_of"])
     upcoming = tuple(_upcoming(plan, i, as_of, calendar) for i in data["next_quarter"])
     return c.MilestoneReport(
-        addressee=c.Addressee(agency.id or 0, agency.name)
-        if agency
-        else c.Addressee(0, LEADERSHIP),
+        addressee=c.Addressee(
+            (agency.id or 0) if agency else 0, recipient_name(agency, target.role, plan)
+        ),
         as_of=as_of,
         plan_number=plan.number,
         plan_title=plan.title or "",
@@ -179,7 +200,7 @@ def report_context(
         quarter=quarter.number,
         rows=rows,
         next_quarter_items=upcoming,
-        sender_name=SYSTEM_SENDER,
+        sender_name=coordinator_name(session, plan),
         dashboard_url=dashboard_url(settings),
     )
 
@@ -197,6 +218,7 @@ def _upcoming(plan: Plan, entry: dict, as_of: date, calendar: WorkCalendar) -> c
         kind=entry["kind"],
         status_label=entry["status"],
         deadline_note=deadline_day_off(due, calendar),
+        lead_name=entry.get("lead"),
     )
 
 
@@ -209,12 +231,12 @@ def on_demand(session: Session, plan_id: int, quarter: Quarter | None, now: date
     data = quarter_rows(session, plan, quarter, local_date(now))
     lines = [
         f"Tiến độ {quarter.label} — kế hoạch #{plan.id} {plan.number or ''}",
-        f"{'Cơ quan chủ trì':<60} đúng hạn  quá hạn  đang làm  trễ hạn",
+        f"{'Cơ quan chủ trì':<60} đúng hạn  trễ hạn  đang làm  quá hạn  quý sau",
     ]
     for r in data["rows"]:
         lines.append(
             f"{r['agency'][:60]:<60} {r['done_on_time']:>8} {r['done_late']:>8} "
-            f"{r['open']:>9} {r['overdue']:>8}"
+            f"{r['open']:>9} {r['overdue']:>8} {r.get('next_quarter', 0):>8}"
         )
     lines.append(f"Đến hạn quý sau: {len(data['next_quarter'])} nhiệm vụ")
     return "\n".join(lines)

@@ -2,6 +2,11 @@
 
 Status follows the taxonomy Vietnamese task tracking uses (see ``workflows.rules.status``);
 completion freezes whether the task was late, judged against the deadline in force.
+
+The body concerned hears back about what the coordinator decided (an extension approved or
+refused, its deadline changed, the task given to it or taken from it) in its digest of the
+next sweep (``tell``): one message a sweep however many decisions, sent by the outbox like
+every other mail, never from inside a web request.
 """
 
 from __future__ import annotations
@@ -10,12 +15,16 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
+from models.agencies import Agency
+from models.delivery import Notice
 from models.followup import DeadlineChange, Extension, ExtensionStatus
-from models.tasks import Task
-from models.types import TaskStatus
+from models.plans import Plan
+from models.tasks import Task, TaskEvent
+from models.types import PlanStatus, TaskStatus
 from workflows.followup.alarms import reschedule
+from workflows.followup.recipients import agency_recipient
 from workflows.records.lookups import CorrectionError, get_task
-from workflows.records.task_history import record
+from workflows.records.task_history import CHANGE_PREFIX, record
 from workflows.rules.status import completed_late
 from workflows.rules.timefmt import local_date
 
@@ -80,9 +89,17 @@ def update_status(
 
 
 def change_deadline(
-    session: Session, task: Task, new_due: date | None, reason: str, actor: str, now: datetime
+    session: Session,
+    task: Task,
+    new_due: date | None,
+    reason: str,
+    actor: str,
+    now: datetime,
+    *,
+    told: bool = True,
 ) -> Task:
-    """A new deadline in force: a new version (so new reminders), history kept, alarms redone."""
+    """A new deadline in force: a new version (so new reminders), history kept, alarms redone;
+    the lead body is told (unless ``told`` is False: the caller tells it why)."""
     session.add(
         DeadlineChange(
             task_id=task.id,
@@ -94,7 +111,11 @@ def change_deadline(
             at=now,
         )
     )
-    record(session, task, now, actor, "deadline", {"due": [task.due, new_due], "reason": reason})
+    event = record(
+        session, task, now, actor, "deadline", {"due": [task.due, new_due], "reason": reason}
+    )
+    if told:
+        tell(session, task, event, "deadline", task.lead_id, now)
     task.due = new_due
     task.deadline_version += 1
     task.escalation_policy = None  # a new deadline starts a new overdue episode
@@ -149,10 +170,54 @@ def decide_extension(
     extension.decided_by, extension.decided_at, extension.decision_note = actor, now, note
     session.add(extension)
     task = get_task(session, extension.task_id)
-    record(session, task, now, actor, "extension_" + extension.status, {"note": note})
+    kind = "extension_" + extension.status
+    due = [task.due, extension.requested_due] if approve else extension.requested_due
+    event = record(session, task, now, actor, kind, {"due": due, "note": note})
+    tell(session, task, event, kind, task.lead_id, now)
     if approve:
-        change_deadline(session, task, extension.requested_due, "gia hạn được duyệt", actor, now)
+        reason = "gia hạn được duyệt"
+        change_deadline(session, task, extension.requested_due, reason, actor, now, told=False)
     return extension
+
+
+def tell(
+    session: Session,
+    task: Task,
+    event: TaskEvent,
+    change: str,
+    agency_id: int | None,
+    now: datetime,
+) -> None:
+    """Put ``event`` in the next digest of body ``agency_id`` (nothing for a draft plan, or no
+    body). The notice's ``step`` holds the event's id: each decision is told once."""
+    plan = session.get(Plan, task.plan_id)
+    if agency_id is None or plan is None or plan.status != PlanStatus.PUBLISHED:
+        return
+    session.flush()  # the event's id
+    assert event.id is not None
+    recipient = agency_recipient(session.get(Agency, agency_id), "body")
+    session.add(
+        Notice(
+            task_id=task.id,  # type: ignore[arg-type]
+            kind=CHANGE_PREFIX + change,
+            step=event.id,
+            deadline_version=task.deadline_version,
+            recipient=recipient.ledger_key,
+            agency_id=agency_id,
+            role="body",
+            created_at=now,
+        )
+    )
+
+
+def tell_reassigned(
+    session: Session, task: Task, event: TaskEvent, old_lead_id: int | None, now: datetime
+) -> None:
+    """A task given to another lead: the new lead and the old one both hear it."""
+    if old_lead_id == task.lead_id:
+        return
+    tell(session, task, event, "assigned", task.lead_id, now)
+    tell(session, task, event, "unassigned", old_lead_id, now)
 
 
 def pending_extensions(session: Session, plan_id: int | None = None) -> list[Extension]:

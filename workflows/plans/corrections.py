@@ -13,7 +13,7 @@ from models.agencies import Agency, AgencyAlias
 from models.plans import Plan
 from models.tasks import Task, TaskPartner
 from models.types import PlanStatus, TaskStatus
-from workflows.followup.updates import change_deadline
+from workflows.followup.updates import change_deadline, tell_reassigned
 from workflows.plans.identity import task_identity
 from workflows.plans.scheduling import activate_plan
 from workflows.records.lookups import CorrectionError, get_plan, get_task
@@ -27,8 +27,9 @@ ACTOR = "điều phối"
 def reassign(session: Session, registry: Registry, task_id: int, lead: str, now: datetime) -> Task:
     task = get_task(session, task_id)
     agency = find_agency(session, lead, registry)
-    record(session, task, now, ACTOR, "corrected", {"lead_id": [task.lead_id, agency.id]})
-    task.lead_id, task.edited = agency.id, True
+    event = record(session, task, now, ACTOR, "corrected", {"lead_id": [task.lead_id, agency.id]})
+    old_lead_id, task.lead_id, task.edited = task.lead_id, agency.id, True
+    tell_reassigned(session, task, event, old_lead_id, now)
     session.add(task)
     return task
 

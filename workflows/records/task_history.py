@@ -12,9 +12,11 @@ from models.tasks import Task, TaskEvent
 
 def record(
     session: Session, task: Task, at: datetime, actor: str, kind: str, detail: dict[str, Any]
-) -> None:
+) -> TaskEvent:
     assert task.id is not None
-    session.add(TaskEvent(task_id=task.id, at=at, actor=actor, kind=kind, detail=_plain(detail)))
+    event = TaskEvent(task_id=task.id, at=at, actor=actor, kind=kind, detail=_plain(detail))
+    session.add(event)
+    return event
 
 
 def _plain(value: Any) -> Any:
@@ -44,4 +46,36 @@ KIND_LABELS = {
     "extension_approved": "Gia hạn được duyệt",
     "extension_refused": "Gia hạn bị từ chối",
     "evidence": "Thêm minh chứng",
+}
+
+
+def notice_label(kind: str, step: int = 0) -> str:
+    """What a ledger notice is called everywhere (mails, task history, web): one numbering.
+
+    ``before-7`` → "Nhắc trước hạn 7 ngày làm việc", ``due-day`` → "Nhắc đến hạn hôm nay",
+    ``overdue-2`` → "Thông báo quá hạn lần 2", an escalation of step 1 → "Báo cáo vượt cấp
+    lần 1" (step 0 of the ladder is the body's own overdue notice), and a change told to a
+    body (``change:<event>``) by its history label.
+    """
+    if kind.startswith("before-"):
+        return f"Nhắc trước hạn {kind.removeprefix('before-')} ngày làm việc"
+    if kind == "due-day":
+        return "Nhắc đến hạn hôm nay"
+    if kind.startswith("overdue-"):
+        return f"Thông báo quá hạn lần {kind.removeprefix('overdue-')}"
+    if kind == "escalation":
+        return f"Báo cáo vượt cấp lần {step}"
+    if kind.startswith(CHANGE_PREFIX):
+        return CHANGE_LABELS.get(kind.removeprefix(CHANGE_PREFIX), kind)
+    return kind
+
+
+# Notices that tell a body what the coordinator decided about its task (see followup.tell).
+CHANGE_PREFIX = "change:"
+CHANGE_LABELS = {
+    "extension_approved": "Đề nghị gia hạn được chấp thuận",
+    "extension_refused": "Đề nghị gia hạn không được chấp thuận",
+    "deadline": "Thời hạn được điều chỉnh",
+    "assigned": "Nhiệm vụ được giao cho quý cơ quan chủ trì",
+    "unassigned": "Nhiệm vụ chuyển sang cơ quan khác chủ trì",
 }
