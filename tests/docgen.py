@@ -297,3 +297,55 @@ def make_not_a_zip_docx(path: Path, *, kind: str = "text") -> Path:
     else:
         path.write_bytes("Đây là văn bản thường, không phải tệp Word.\n".encode())
     return path
+
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_PKG_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Target="word/document.xml" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/officeDocument"/></Relationships>'
+)
+_WORD_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.document.main+xml"/>'
+    '<Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.numbering+xml"/>'
+    '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.styles+xml"/></Types>'
+)
+_DOC_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Target="numbering.xml" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/numbering"/>'
+    '<Relationship Id="rId2" Target="styles.xml" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/styles"/></Relationships>'
+)
+
+
+def make_word_docx(path: Path, body: str, *, numbering: str = "", styles: str = "") -> Path:
+    """A .docx from raw WordprocessingML, as Word writes it: ``body`` is the inside of
+    ``w:body``, ``numbering`` the inside of ``w:numbering``, ``styles`` of ``w:styles``."""
+
+    def part(root: str, inner: str) -> str:
+        return (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            f'<w:{root} xmlns:w="{_W_NS}" '
+            'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+            f"{inner}</w:{root}>"
+        )
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _WORD_TYPES)
+        archive.writestr("_rels/.rels", _PKG_RELS)
+        archive.writestr("word/_rels/document.xml.rels", _DOC_RELS)
+        archive.writestr("word/document.xml", part("document", f"<w:body>{body}</w:body>"))
+        archive.writestr("word/numbering.xml", part("numbering", numbering))
+        archive.writestr("word/styles.xml", part("styles", styles))
+    return path

@@ -106,8 +106,10 @@ def test_table_rows_read_back_as_pipe_lines(tmp_path: Path) -> None:
     duties = max(tables, key=lambda table: len(table.rows))
     assert duties.width == 7 and len(duties.rows) > 30
     lines = read_document(render_docx(source, tmp_path / "plan.docx")).split("\n")
+    # Bodies on separate lines of a lead or partner cell come back joined by "; ".
+    read_rows = {line.replace("; ", " ") for line in lines}
     for row in duties.row_lines():
-        assert unicodedata.normalize("NFC", row) in lines
+        assert unicodedata.normalize("NFC", row).replace("; ", " ") in read_rows
     header = next(line for line in lines if "Cơ quan chủ trì" in line)
     assert header == (
         "| **TT** | **Nhiệm vụ** | **Cơ quan chủ trì** | **Cơ quan phối hợp** | "

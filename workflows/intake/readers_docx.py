@@ -1,22 +1,40 @@
 """Word .docx: body text in reading order, one paragraph per line, one table row per line.
 
-Paragraphs and tables are read interleaved, as they appear in the body. A table row becomes
-``| cell | cell |``; a cell's own line breaks become spaces. A horizontally merged cell is one
-``w:tc`` and so appears once per row; a vertically merged cell repeats the text of the cell
-it continues (a body spanning several task rows then names each row's body). Headers,
-footers, footnotes and deleted (tracked) text are not part of the body and are left out.
+Paragraphs and tables are read interleaved, as they appear in the body, as Word shows them:
+a paragraph starts with its auto-number ("1.", "a)", "-", rendered from numbering.xml, see
+:mod:`workflows.intake.docx_numbering`); field codes give their results, not their
+instructions; a soft line break (``w:br``) starts a new line.
+
+A table row becomes ``| cell | cell |``. A cell's paragraphs (and soft breaks) are joined
+with a space in the columns the parser reads as text (the header names the content or the
+time, see :func:`workflows.parsing.tables.column_role`) and in tables without such a header;
+in the other columns (lead, partners, persons…) with "; " where a new item starts (a capital,
+a digit or a dash after a word) and a space where the text runs on (a lower-case start, a
+comma or dash before it): bodies written one per paragraph stay separate names, as the
+parser splits them at ";". A horizontally merged cell is one ``w:tc``
+and so appears once per row; a vertically merged cell repeats the text of the cell it
+continues (a body spanning several task rows then names each row's body).
+
+A layout table (the letterhead laid out as a two-column table, the "Nơi nhận | signature"
+block: at most three columns, with a letterhead or signature mark) is read column by
+column, one paragraph per line and a blank line after each column, as the letterhead
+appears in a text plan. Headers, footers, footnotes and deleted (tracked) text are not part
+of the body and are left out.
 """
 
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Iterator
 
 import docx
 from lxml import etree
 
+from workflows.intake.docx_numbering import Numbering, load_numbering
 from workflows.intake.errors import explain, fail
 from workflows.intake.zipcheck import check_docx_zip
+from workflows.parsing.tables import column_role
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -65,79 +83,184 @@ _TEXT = {
 }
 
 
+# A letterhead or signature block: national motto, "Số:", "Nơi nhận", "TM."/"KT." signers.
+_LAYOUT_MARK = re.compile(
+    r"CỘNG\s+H[OÒ][AÀ]|Nơi\s+nhận|^(?:TM|KT|TL|Q|TUQ)\.|^Số\s*:", re.IGNORECASE | re.MULTILINE
+)
+_LAYOUT_MAX_COLUMNS = 3
+# A new item in a cell starts with a capital, a digit or a list mark…
+_ITEM_START = re.compile(r"[\W_]*[^\W\d_a-zđ]|\d|[-+•*]")
+# …unless the text before it asks for more ("Sở A,", "gồm:", "Sở Lao động –").
+_RUNS_ON = re.compile(r"[,:;(–\-&/]$|\s(?:và|với|của)$")
+
+
 def read_docx(data: bytes, filename: str) -> str:
     """Body text of a .docx; the zip is vetted before python-docx inflates anything."""
     check_docx_zip(data, filename)
     try:
         document = docx.Document(io.BytesIO(data))
         body = document.element.body
+        numbering = load_numbering(_numbering_xml(document), document.styles.element)
     except Exception as exc:  # python-docx raises KeyError, ValueError, lxml errors...
         raise fail("corrupt", filename, f"cấu trúc Word .docx bị hỏng ({explain(exc)}).") from exc
     if body is None:
         raise fail("corrupt", filename, "tệp Word không có phần thân (w:body).")
-    return "\n".join(_blocks(body))
+    return "\n".join(_Body(numbering).blocks(body))
 
 
-def _blocks(container: etree._Element) -> Iterator[str]:
-    """Lines of the paragraphs and tables under ``container``, in document order."""
-    for child in container:
-        tag = child.tag
-        if tag == _w("p"):
-            yield from _paragraph_lines(child)
-        elif tag == _w("tbl"):
-            yield from (_row_line(cells) for cells in _rows(child) if any(cells))
-        elif tag in _TRANSPARENT:
-            yield from _blocks(child)
+def _numbering_xml(document: object) -> etree._Element | None:
+    try:
+        return document.part.numbering_part.element  # type: ignore[attr-defined]
+    except (KeyError, NotImplementedError):
+        return None  # a document without lists
 
 
-def _paragraph_lines(p: etree._Element) -> Iterator[str]:
-    parts: list[str] = []
-    boxes: list[str] = []
-    _collect(p, parts, boxes)
-    yield "".join(parts)
-    # Text boxes anchored in the paragraph follow it, each of their paragraphs on a line.
-    yield from boxes
-
-
-def _collect(element: etree._Element, parts: list[str], boxes: list[str]) -> None:
-    for child in element:
-        tag = child.tag
-        if not isinstance(tag, str) or tag in _SKIPPED:
+def join_cell_lines(lines: list[str]) -> str:
+    """One cell's lines as one line: "; " between items, a space where the text runs on."""
+    out = ""
+    for line in lines:
+        line = " ".join(line.split())
+        if not line:
             continue
-        if tag in _TEXT:
-            fixed = _TEXT[tag]
-            parts.append((child.text or "") if fixed is None else fixed)
-        elif tag == _w("txbxContent"):
-            boxes.extend(_blocks(child))
-        elif tag not in (_w("p"), _w("tbl")):
-            _collect(child, parts, boxes)
+        if out:
+            new_item = _ITEM_START.match(line) and not _RUNS_ON.search(out)
+            out += ("; " if new_item else " ") + line
+        else:
+            out = line
+    return out
 
 
-def _row_line(cells: list[str]) -> str:
-    return "| " + " | ".join(cells) + " |"
+class _Body:
+    """Walks the body; holds the list counters, which run in document order."""
 
+    def __init__(self, numbering: Numbering) -> None:
+        self.numbering = numbering
 
-def _rows(tbl: etree._Element) -> Iterator[list[str]]:
-    """Cell texts of each row; see the module docstring for merged cells."""
-    above: dict[int, str] = {}
-    for tr in _children(tbl, "tr"):
-        cells: list[str] = []
-        column = _int_attr(tr.find(f"{_w('trPr')}/{_w('gridBefore')}"), 0)
-        current: dict[int, str] = {}
-        for tc in _children(tr, "tc"):
-            props = tc.find(_w("tcPr"))
-            span = max(1, min(_int_attr(_prop(props, "gridSpan"), 1), 64))
-            if _merge_value(_prop(props, "hMerge")) == "continue":
-                column += span  # legacy horizontal merge: the first cell already holds it
+    def blocks(self, container: etree._Element) -> Iterator[str]:
+        """Lines of the paragraphs and tables under ``container``, in document order."""
+        for child in container:
+            tag = child.tag
+            if tag == _w("p"):
+                yield from self.paragraph_lines(child)
+            elif tag == _w("tbl"):
+                yield from self.table_lines(child)
+            elif tag in _TRANSPARENT:
+                yield from self.blocks(child)
+
+    def paragraph_lines(self, p: etree._Element) -> Iterator[str]:
+        parts: list[str] = []
+        boxes: list[str] = []
+        self.collect(p, parts, boxes)
+        text = "".join(parts)
+        number = self.numbering.prefix(p)
+        if number:  # Word shows it even on an empty paragraph (a table's TT column)
+            text = f"{number} {text.lstrip()}".rstrip()
+        yield text
+        # Text boxes anchored in the paragraph follow it, each of their paragraphs on a line.
+        yield from boxes
+
+    def collect(self, element: etree._Element, parts: list[str], boxes: list[str]) -> None:
+        for child in element:
+            tag = child.tag
+            if not isinstance(tag, str) or tag in _SKIPPED:
                 continue
-            vmerge = _prop(props, "vMerge")
-            text = above.get(column, "") if _merge_value(vmerge) == "continue" else _cell(tc)
-            for k in range(column, column + span):
-                current[k] = text
-            cells.append(text)
-            column += span
-        above = current
-        yield cells
+            if tag in _TEXT:
+                fixed = _TEXT[tag]
+                parts.append((child.text or "") if fixed is None else fixed)
+            elif tag == _w("txbxContent"):
+                boxes.extend(self.blocks(child))
+            elif tag not in (_w("p"), _w("tbl")):
+                self.collect(child, parts, boxes)
+
+    def table_lines(self, tbl: etree._Element) -> Iterator[str]:
+        rows = list(self.rows(tbl))
+        if _is_layout(rows):
+            yield from _columns(rows)
+            return
+        runs_on = _text_columns(rows)
+        for cells in rows:
+            joined = [
+                " ".join(" ".join(cell).split()) if runs_on[k] else join_cell_lines(cell)
+                for k, cell in enumerate(cells)
+            ]
+            if any(joined):
+                yield "| " + " | ".join(joined) + " |"
+
+    def rows(self, tbl: etree._Element) -> Iterator[list[list[str]]]:
+        """The lines of each cell of each row; see the module docstring for merged cells."""
+        above: dict[int, list[str]] = {}
+        for tr in _children(tbl, "tr"):
+            cells: list[list[str]] = []
+            column = _int_attr(tr.find(f"{_w('trPr')}/{_w('gridBefore')}"), 0)
+            current: dict[int, list[str]] = {}
+            for tc in _children(tr, "tc"):
+                props = tc.find(_w("tcPr"))
+                span = max(1, min(_int_attr(_prop(props, "gridSpan"), 1), 64))
+                if _merge_value(_prop(props, "hMerge")) == "continue":
+                    column += span  # legacy horizontal merge: the first cell already holds it
+                    continue
+                vmerge = _prop(props, "vMerge")
+                if _merge_value(vmerge) == "continue":
+                    lines = above.get(column, [])
+                else:
+                    lines = self.cell_lines(tc)
+                for k in range(column, column + span):
+                    current[k] = lines
+                cells.append(lines)
+                column += span
+            above = current
+            yield cells
+
+    def cell_lines(self, tc: etree._Element) -> list[str]:
+        lines: list[str] = []
+        for child in tc:
+            if child.tag == _w("tbl"):
+                lines.extend(" ".join(map(join_cell_lines, cells)) for cells in self.rows(child))
+            elif child.tag != _w("tcPr"):
+                lines.extend(self.cell_blocks(child))
+        return [piece for line in lines for piece in line.split("\n") if piece.strip()]
+
+    def cell_blocks(self, element: etree._Element) -> Iterator[str]:
+        if element.tag == _w("p"):
+            yield from self.paragraph_lines(element)
+        elif element.tag in _TRANSPARENT:
+            for child in element:
+                if child.tag == _w("tbl"):
+                    yield from (" ".join(map(join_cell_lines, c)) for c in self.rows(child))
+                else:
+                    yield from self.cell_blocks(child)
+
+
+def _text_columns(rows: list[list[list[str]]]) -> list[bool]:
+    """Per cell position: True where paragraphs run on as text (content, time, unknown)."""
+    width = max((len(row) for row in rows), default=0)
+    for row in rows[:3]:
+        roles = [column_role(" ".join(cell)) for cell in row]
+        if "content" in roles:
+            return [k >= len(roles) or roles[k] in ("content", "due", "tt") for k in range(width)]
+    return [True] * width
+
+
+def _is_layout(rows: list[list[list[str]]]) -> bool:
+    filled = max((sum(1 for cell in row if cell) for row in rows), default=0)
+    if filled > _LAYOUT_MAX_COLUMNS:
+        return False
+    text = "\n".join(line.strip() for row in rows for cell in row for line in cell)
+    return bool(_LAYOUT_MARK.search(text))
+
+
+def _columns(rows: list[list[list[str]]]) -> Iterator[str]:
+    """A layout table column by column, a blank line after each (merged cells once)."""
+    width = max(len(row) for row in rows)
+    for k in range(width):
+        seen: list[list[str]] = []
+        for row in rows:
+            if k < len(row) and row[k] and not any(row[k] is s for s in seen):
+                seen.append(row[k])
+        lines = [line.strip() for cell in seen for line in cell if line.strip()]
+        if lines:
+            yield from lines
+            yield ""
 
 
 def _children(parent: etree._Element, name: str) -> Iterator[etree._Element]:
@@ -147,27 +270,6 @@ def _children(parent: etree._Element, name: str) -> Iterator[etree._Element]:
             yield child
         elif child.tag in (_w("sdt"), _w("sdtContent"), _w("customXml")):
             yield from _children(child, name)
-
-
-def _cell(tc: etree._Element) -> str:
-    pieces: list[str] = []
-    for child in tc:
-        if child.tag == _w("tbl"):
-            pieces.extend(" ".join(cells) for cells in _rows(child))
-        elif child.tag != _w("tcPr"):
-            pieces.extend(_blocks_of(child))
-    return " ".join(" ".join(pieces).split())
-
-
-def _blocks_of(element: etree._Element) -> Iterator[str]:
-    if element.tag == _w("p"):
-        yield from _paragraph_lines(element)
-    elif element.tag in _TRANSPARENT:
-        for child in element:
-            if child.tag == _w("tbl"):
-                yield from (" ".join(cells) for cells in _rows(child))
-            else:
-                yield from _blocks_of(child)
 
 
 def _prop(props: etree._Element | None, name: str) -> etree._Element | None:
