@@ -13,6 +13,9 @@ from __future__ import annotations
 
 import io
 import random
+import shutil
+import subprocess
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -128,6 +131,7 @@ def render_docx(
 
 def _add_table(document: docx.document.Document, table: Table) -> None:
     word_table = document.add_table(rows=len(table.rows), cols=table.width)
+    word_table.style = "Table Grid"  # ruled, as plans' tables are (and their PDFs show)
     for row, word_row in zip(table.rows, word_table.rows, strict=True):
         cells = word_row.cells  # once per row: table.cell(r, c) rescans the whole table
         for lines, cell in zip(row, cells, strict=False):
@@ -348,4 +352,101 @@ def make_word_docx(path: Path, body: str, *, numbering: str = "", styles: str = 
         archive.writestr("word/document.xml", part("document", f"<w:body>{body}</w:body>"))
         archive.writestr("word/numbering.xml", part("numbering", numbering))
         archive.writestr("word/styles.xml", part("styles", styles))
+    return path
+
+
+class ToolMissing(RuntimeError):
+    """A Debian tool a rendering needs (soffice, pdftoppm, img2pdf) is not installed."""
+
+
+def _tool(name: str, package: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise ToolMissing(f"{name} is not installed (apt-get install {package})")
+    return found
+
+
+def office_convert(sources: list[Path], to: str, outdir: Path) -> list[Path]:
+    """Convert files with LibreOffice (``soffice --headless --convert-to``), all in one run.
+
+    ``to`` is a LibreOffice filter spec ("pdf", "docx", "doc", "html"); each output is
+    ``outdir / (source stem + "." + extension)``. A private profile directory lets several
+    conversions run at once on one machine.
+    """
+    soffice = _tool("soffice", "libreoffice-writer-nogui")
+    outdir.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="kehoach-lo-") as profile:
+        subprocess.run(
+            [
+                soffice,
+                f"-env:UserInstallation=file://{profile}",
+                "--headless",
+                "--convert-to",
+                to,
+                "--outdir",
+                str(outdir),
+                *map(str, sources),
+            ],
+            capture_output=True,
+            timeout=600,
+            check=True,
+        )
+    extension = to.split(":")[0]
+    outputs = [outdir / f"{source.stem}.{extension}" for source in sources]
+    missing = [p.name for p in outputs if not p.is_file()]
+    if missing:
+        raise RuntimeError(f"soffice made no {missing}")
+    return outputs
+
+
+def render_lo_pdf(text: str, path: Path) -> Path:
+    """``text`` as Word would print it: rendered to .docx, then to PDF by LibreOffice."""
+    with tempfile.TemporaryDirectory(prefix="kehoach-docx-") as tmp:
+        source = render_docx(text, Path(tmp) / (path.name.split(".")[0] + ".docx"))
+        (made,) = office_convert([source], "pdf", Path(tmp))
+        shutil.move(made, path)
+    return path
+
+
+def rasterise_pdf(source: Path, path: Path, *, dpi: int = 200) -> Path:
+    """A scanned copy of ``source``: its pages as images only (pdftoppm, then img2pdf), with
+    no text layer left."""
+    pdftoppm = _tool("pdftoppm", "poppler-utils")
+    img2pdf = _tool("img2pdf", "img2pdf")
+    with tempfile.TemporaryDirectory(prefix="kehoach-scan-") as tmp:
+        subprocess.run(
+            [pdftoppm, "-r", str(dpi), "-gray", "-png", str(source), f"{tmp}/page"],
+            capture_output=True,
+            timeout=600,
+            check=True,
+        )
+        pages = sorted(Path(tmp).glob("page*.png"))
+        subprocess.run(
+            [img2pdf, *map(str, pages), "-o", str(path)],
+            capture_output=True,
+            timeout=600,
+            check=True,
+        )
+    return path
+
+
+def strip_to_unicode(source: Path, path: Path) -> Path:
+    """A copy of ``source`` whose fonts lost their /ToUnicode maps: its text layer then reads
+    as glyph codes or mojibake, as with the old fonts of some office PDFs."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    reader = PdfReader(str(source))
+    writer = PdfWriter()
+    for page in reader.pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for ref in fonts.values():
+            font = ref.get_object()
+            if NameObject("/ToUnicode") in font:
+                del font[NameObject("/ToUnicode")]
+            for descendant in font.get("/DescendantFonts", []):
+                descendant.get_object().pop(NameObject("/ToUnicode"), None)
+        writer.add_page(page)
+    with path.open("wb") as handle:
+        writer.write(handle)
     return path

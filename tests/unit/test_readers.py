@@ -192,10 +192,20 @@ def test_a_docx_without_text_is_refused_as_empty(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("with_image", [True, False], ids=["image", "blank"])
-def test_a_pdf_without_text_layer_is_a_scan(with_image: bool, tmp_path: Path) -> None:
-    error = _refusal(make_scanned_pdf(tmp_path / "scan.pdf", with_image=with_image))
-    assert error.code == "scanned_pdf"
+def test_a_scan_without_tesseract_says_how_to_install_it(
+    with_image: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workflows.intake.ocr import tesseract_languages
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract on this PATH
+    tesseract_languages.cache_clear()
+    try:
+        error = _refusal(make_scanned_pdf(tmp_path / "scan.pdf", with_image=with_image))
+    finally:
+        tesseract_languages.cache_clear()
+    assert error.code == "ocr_unavailable"
     assert "OCR" in error.message and "2 trang" in error.message
+    assert "apt-get install tesseract-ocr tesseract-ocr-vie" in error.message
 
 
 @pytest.mark.parametrize(

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from tests.docgen import make_word_docx
+from workflows.intake.cells import join_cell_lines
 from workflows.intake.readers import read_document
-from workflows.intake.readers_docx import join_cell_lines
 
 CORPUS = Path(__file__).parents[1] / "data" / "plans" / "corpus"
 

@@ -18,15 +18,25 @@ from workflows.intake.encoding import decode_text
 from workflows.intake.errors import DocumentError, explain, fail
 from workflows.intake.readers_docx import read_docx
 from workflows.intake.readers_pdf import read_pdf
+from workflows.intake.reading import Progress, Reading
 
-__all__ = ["DEFAULT_MAX_BYTES", "DocumentError", "read_document", "read_document_bytes"]
+__all__ = [
+    "DEFAULT_MAX_BYTES",
+    "DocumentError",
+    "Progress",
+    "Reading",
+    "read_bytes_full",
+    "read_document",
+    "read_document_bytes",
+    "read_document_full",
+]
 
 DEFAULT_MAX_BYTES = 20 * 2**20
 _CHUNK = 2**20
 _NEWLINES = re.compile(r"\r\n?|[\u2028\u2029]")
 
 
-def _read_text(data: bytes, filename: str) -> str:
+def _read_text(data: bytes, filename: str, reading: Reading) -> str:
     """A .txt must not be a renamed PDF or .docx: say so rather than print binary as text."""
     if data.startswith(b"%PDF-"):
         raise fail("unsupported_type", filename, "nội dung là tệp PDF: hãy đổi đuôi thành .pdf.")
@@ -34,13 +44,19 @@ def _read_text(data: bytes, filename: str) -> str:
         raise fail(
             "unsupported_type", filename, "nội dung là gói ZIP (có thể là .docx): hãy đổi đuôi."
         )
+    del reading
     return decode_text(data, filename)
 
 
-_READERS: dict[str, Callable[[bytes, str], str]] = {
+def _read_docx(data: bytes, filename: str, reading: Reading) -> str:
+    del reading
+    return read_docx(data, filename)
+
+
+_READERS: dict[str, Callable[[bytes, str, Reading], str]] = {
     ".txt": _read_text,
     ".md": _read_text,
-    ".docx": read_docx,
+    ".docx": _read_docx,
     ".pdf": read_pdf,
 }
 _OLD_FORMATS = {
@@ -54,6 +70,13 @@ _OLD_FORMATS = {
 
 def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """NFC text of the document at ``path``; raises only :class:`DocumentError`."""
+    return read_document_full(path, max_bytes=max_bytes).text
+
+
+def read_document_full(
+    path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES, progress: Progress | None = None
+) -> Reading:
+    """The document at ``path`` read, with warnings (OCR) and ``progress`` reported."""
     path = Path(path)
     name = path.name or str(path)
     _reader_for(name)  # refuse an unknown type before touching the disk
@@ -65,11 +88,22 @@ def read_document(path: Path, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
         raise fail("unreadable", name, f"đây là thư mục, không phải tệp ({path}).") from exc
     except OSError as exc:
         raise fail("unreadable", name, f"không đọc được tệp ({explain(exc)}).") from exc
-    return read_document_bytes(data, name, max_bytes=max_bytes)
+    return read_bytes_full(data, name, max_bytes=max_bytes, progress=progress)
 
 
 def read_document_bytes(data: bytes, filename: str, *, max_bytes: int = DEFAULT_MAX_BYTES) -> str:
     """NFC text of a document given as bytes; ``filename`` gives the type and the messages."""
+    return read_bytes_full(data, filename, max_bytes=max_bytes).text
+
+
+def read_bytes_full(
+    data: bytes,
+    filename: str,
+    *,
+    max_bytes: int = DEFAULT_MAX_BYTES,
+    progress: Progress | None = None,
+) -> Reading:
+    """A document given as bytes, read with warnings and progress (see :class:`Reading`)."""
     reader = _reader_for(filename)
     if len(data) > max_bytes:
         raise fail(
@@ -79,8 +113,9 @@ def read_document_bytes(data: bytes, filename: str, *, max_bytes: int = DEFAULT_
         )
     if not data.strip():
         raise fail("empty", filename, "tệp rỗng, không có nội dung.")
+    reading = Reading(progress=progress)
     try:
-        text = reader(data, filename)
+        text = reader(data, filename, reading)
     except DocumentError:
         raise
     except Exception as exc:  # the promise: nothing but DocumentError escapes
@@ -88,7 +123,8 @@ def read_document_bytes(data: bytes, filename: str, *, max_bytes: int = DEFAULT_
     text = unicodedata.normalize("NFC", _NEWLINES.sub("\n", text))
     if not text.strip():
         raise fail("empty", filename, "tệp không có chữ nào (chỉ có khoảng trắng).")
-    return text
+    reading.text = text
+    return reading
 
 
 def _read_at_most(path: Path, limit: int) -> bytes:

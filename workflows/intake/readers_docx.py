@@ -5,36 +5,25 @@ a paragraph starts with its auto-number ("1.", "a)", "-", rendered from numberin
 :mod:`workflows.intake.docx_numbering`); field codes give their results, not their
 instructions; a soft line break (``w:br``) starts a new line.
 
-A table row becomes ``| cell | cell |``. A cell's paragraphs (and soft breaks) are joined
-with a space in the columns the parser reads as text (the header names the content or the
-time, see :func:`workflows.parsing.tables.column_role`) and in tables without such a header;
-in the other columns (lead, partners, persons…) with "; " where a new item starts (a capital,
-a digit or a dash after a word) and a space where the text runs on (a lower-case start, a
-comma or dash before it): bodies written one per paragraph stay separate names, as the
-parser splits them at ";". A horizontally merged cell is one ``w:tc``
-and so appears once per row; a vertically merged cell repeats the text of the cell it
-continues (a body spanning several task rows then names each row's body).
-
-A layout table (the letterhead laid out as a two-column table, the "Nơi nhận | signature"
-block: at most three columns, with a letterhead or signature mark) is read column by
-column, one paragraph per line and a blank line after each column, as the letterhead
-appears in a text plan. Headers, footers, footnotes and deleted (tracked) text are not part
-of the body and are left out.
+Tables become text as :mod:`workflows.intake.cells` says (one line per row, or a letterhead
+table column by column); a horizontally merged cell is one ``w:tc`` and so appears once per
+row; a vertically merged cell repeats the text of the cell it continues (a body spanning
+several task rows then names each row's body). Headers, footers, footnotes and deleted
+(tracked) text are not part of the body and are left out.
 """
 
 from __future__ import annotations
 
 import io
-import re
 from collections.abc import Iterator
 
 import docx
 from lxml import etree
 
+from workflows.intake.cells import join_cell_lines, table_lines
 from workflows.intake.docx_numbering import Numbering, load_numbering
 from workflows.intake.errors import explain, fail
 from workflows.intake.zipcheck import check_docx_zip
-from workflows.parsing.tables import column_role
 
 _W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 _MC = "http://schemas.openxmlformats.org/markup-compatibility/2006"
@@ -83,17 +72,6 @@ _TEXT = {
 }
 
 
-# A letterhead or signature block: national motto, "Số:", "Nơi nhận", "TM."/"KT." signers.
-_LAYOUT_MARK = re.compile(
-    r"CỘNG\s+H[OÒ][AÀ]|Nơi\s+nhận|^(?:TM|KT|TL|Q|TUQ)\.|^Số\s*:", re.IGNORECASE | re.MULTILINE
-)
-_LAYOUT_MAX_COLUMNS = 3
-# A new item in a cell starts with a capital, a digit or a list mark…
-_ITEM_START = re.compile(r"[\W_]*[^\W\d_a-zđ]|\d|[-+•*]")
-# …unless the text before it asks for more ("Sở A,", "gồm:", "Sở Lao động –").
-_RUNS_ON = re.compile(r"[,:;(–\-&/]$|\s(?:và|với|của)$")
-
-
 def read_docx(data: bytes, filename: str) -> str:
     """Body text of a .docx; the zip is vetted before python-docx inflates anything."""
     check_docx_zip(data, filename)
@@ -113,21 +91,6 @@ def _numbering_xml(document: object) -> etree._Element | None:
         return document.part.numbering_part.element  # type: ignore[attr-defined]
     except (KeyError, NotImplementedError):
         return None  # a document without lists
-
-
-def join_cell_lines(lines: list[str]) -> str:
-    """One cell's lines as one line: "; " between items, a space where the text runs on."""
-    out = ""
-    for line in lines:
-        line = " ".join(line.split())
-        if not line:
-            continue
-        if out:
-            new_item = _ITEM_START.match(line) and not _RUNS_ON.search(out)
-            out += ("; " if new_item else " ") + line
-        else:
-            out = line
-    return out
 
 
 class _Body:
@@ -173,18 +136,7 @@ class _Body:
                 self.collect(child, parts, boxes)
 
     def table_lines(self, tbl: etree._Element) -> Iterator[str]:
-        rows = list(self.rows(tbl))
-        if _is_layout(rows):
-            yield from _columns(rows)
-            return
-        runs_on = _text_columns(rows)
-        for cells in rows:
-            joined = [
-                " ".join(" ".join(cell).split()) if runs_on[k] else join_cell_lines(cell)
-                for k, cell in enumerate(cells)
-            ]
-            if any(joined):
-                yield "| " + " | ".join(joined) + " |"
+        yield from table_lines(list(self.rows(tbl)))
 
     def rows(self, tbl: etree._Element) -> Iterator[list[list[str]]]:
         """The lines of each cell of each row; see the module docstring for merged cells."""
@@ -229,38 +181,6 @@ class _Body:
                     yield from (" ".join(map(join_cell_lines, c)) for c in self.rows(child))
                 else:
                     yield from self.cell_blocks(child)
-
-
-def _text_columns(rows: list[list[list[str]]]) -> list[bool]:
-    """Per cell position: True where paragraphs run on as text (content, time, unknown)."""
-    width = max((len(row) for row in rows), default=0)
-    for row in rows[:3]:
-        roles = [column_role(" ".join(cell)) for cell in row]
-        if "content" in roles:
-            return [k >= len(roles) or roles[k] in ("content", "due", "tt") for k in range(width)]
-    return [True] * width
-
-
-def _is_layout(rows: list[list[list[str]]]) -> bool:
-    filled = max((sum(1 for cell in row if cell) for row in rows), default=0)
-    if filled > _LAYOUT_MAX_COLUMNS:
-        return False
-    text = "\n".join(line.strip() for row in rows for cell in row for line in cell)
-    return bool(_LAYOUT_MARK.search(text))
-
-
-def _columns(rows: list[list[list[str]]]) -> Iterator[str]:
-    """A layout table column by column, a blank line after each (merged cells once)."""
-    width = max(len(row) for row in rows)
-    for k in range(width):
-        seen: list[list[str]] = []
-        for row in rows:
-            if k < len(row) and row[k] and not any(row[k] is s for s in seen):
-                seen.append(row[k])
-        lines = [line.strip() for cell in seen for line in cell if line.strip()]
-        if lines:
-            yield from lines
-            yield ""
 
 
 def _children(parent: etree._Element, name: str) -> Iterator[etree._Element]:
