@@ -367,36 +367,12 @@ def _tool(name: str, package: str) -> str:
 
 
 def office_convert(sources: list[Path], to: str, outdir: Path) -> list[Path]:
-    """Convert files with LibreOffice (``soffice --headless --convert-to``), all in one run.
+    """Convert files with LibreOffice in one run (see :func:`workflows.intake.office.convert`):
+    ``to`` is "pdf", "docx", "doc", "html"…; outputs are ``outdir / (stem + extension)``."""
+    from workflows.intake.office import convert
 
-    ``to`` is a LibreOffice filter spec ("pdf", "docx", "doc", "html"); each output is
-    ``outdir / (source stem + "." + extension)``. A private profile directory lets several
-    conversions run at once on one machine.
-    """
-    soffice = _tool("soffice", "libreoffice-writer-nogui")
-    outdir.mkdir(parents=True, exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="kehoach-lo-") as profile:
-        subprocess.run(
-            [
-                soffice,
-                f"-env:UserInstallation=file://{profile}",
-                "--headless",
-                "--convert-to",
-                to,
-                "--outdir",
-                str(outdir),
-                *map(str, sources),
-            ],
-            capture_output=True,
-            timeout=600,
-            check=True,
-        )
-    extension = to.split(":")[0]
-    outputs = [outdir / f"{source.stem}.{extension}" for source in sources]
-    missing = [p.name for p in outputs if not p.is_file()]
-    if missing:
-        raise RuntimeError(f"soffice made no {missing}")
-    return outputs
+    _tool("soffice", "libreoffice-writer-nogui")
+    return convert(sources, to, outdir)
 
 
 def render_lo_pdf(text: str, path: Path) -> Path:

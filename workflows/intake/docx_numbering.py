@@ -98,7 +98,7 @@ def _render(levels: dict[int, Level], level: int, counters: dict[int, int]) -> s
     for k in range(level + 1):
         fmt = "decimal" if own.legal and k < level else levels.get(k, own).fmt
         value = counters.get(k, levels.get(k, own).start)
-        text = text.replace(f"%{k + 1}", _format(value, fmt))
+        text = text.replace(f"%{k + 1}", format_number(value, fmt))
     return text.strip()
 
 
@@ -110,7 +110,8 @@ def _bullet(symbol: str, level: int) -> str:
     return "-" if level == 0 else "+"
 
 
-def _format(value: int, fmt: str) -> str:
+def format_number(value: int, fmt: str) -> str:
+    """``value`` in a numbering format of Word (decimal, lowerLetter, upperRoman…)."""
     if fmt in ("lowerLetter", "upperLetter"):
         letters = "abcdefghijklmnopqrstuvwxyz"
         letter = letters[(value - 1) % 26] * ((value - 1) // 26 + 1)

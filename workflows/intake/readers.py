@@ -1,4 +1,5 @@
-"""Reading plan documents (.txt, .docx, .pdf) into NFC text: the only I/O of intake.
+"""Reading plan documents (.txt, .docx, .pdf, Word .htm, legacy .doc) into NFC text: the only
+I/O of intake.
 
     text = read_document(Path("ke-hoach.docx"))
 
@@ -16,7 +17,9 @@ from pathlib import Path
 
 from workflows.intake.encoding import decode_text
 from workflows.intake.errors import DocumentError, explain, fail
+from workflows.intake.readers_doc import read_doc
 from workflows.intake.readers_docx import read_docx
+from workflows.intake.readers_html import read_html
 from workflows.intake.readers_pdf import read_pdf
 from workflows.intake.reading import Progress, Reading
 
@@ -48,19 +51,26 @@ def _read_text(data: bytes, filename: str, reading: Reading) -> str:
     return decode_text(data, filename)
 
 
-def _read_docx(data: bytes, filename: str, reading: Reading) -> str:
-    del reading
-    return read_docx(data, filename)
+def _text_only(read: Callable[[bytes, str], str]) -> Callable[[bytes, str, Reading], str]:
+    """A reader with nothing to report besides the text."""
+
+    def reader(data: bytes, filename: str, reading: Reading) -> str:
+        del reading
+        return read(data, filename)
+
+    return reader
 
 
 _READERS: dict[str, Callable[[bytes, str, Reading], str]] = {
     ".txt": _read_text,
     ".md": _read_text,
-    ".docx": _read_docx,
+    ".docx": _text_only(read_docx),
     ".pdf": read_pdf,
+    ".htm": _text_only(read_html),
+    ".html": _text_only(read_html),
+    ".doc": _text_only(read_doc),
 }
 _OLD_FORMATS = {
-    ".doc": "Word 97-2003 (.doc): hãy mở bằng Word và lưu lại dạng .docx",
     ".rtf": "RTF: hãy mở bằng Word và lưu lại dạng .docx",
     ".odt": "OpenDocument (.odt): hãy lưu lại dạng .docx",
     ".xlsx": "bảng tính Excel: kế hoạch cần ở dạng .docx, .pdf hoặc .txt",
@@ -152,5 +162,5 @@ def _reader_for(filename: str) -> Callable[[bytes, str], str]:
     raise fail(
         "unsupported_type",
         filename,
-        f"loại tệp {shown} không được hỗ trợ: chỉ nhận .docx, .pdf hoặc .txt.",
+        f"loại tệp {shown} không được hỗ trợ: chỉ nhận .docx, .doc, .pdf, .htm hoặc .txt.",
     )
