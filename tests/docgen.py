@@ -21,6 +21,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import docx
+from docx.shared import Pt
 from fpdf import FPDF
 
 Cell = list[str]  # the source lines of one cell
@@ -115,6 +116,10 @@ def render_docx(
 ) -> Path:
     """Write ``text`` as a .docx: one paragraph per line, flattened tables as Word tables."""
     document = docx.Document()
+    # One paragraph per source line, and a source line is often a wrap of a longer paragraph:
+    # no space between paragraphs, so that only blank source lines leave a gap when printed.
+    normal = document.styles["Normal"].paragraph_format
+    normal.space_after = normal.space_before = Pt(0)
     for block in split_blocks(text):
         if isinstance(block, Table):
             _add_table(document, block)
