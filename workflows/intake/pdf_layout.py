@@ -28,6 +28,8 @@ _MIN_COLUMN_GAP = 16.0
 # A baseline step this much wider than a wrapped line's leaves a blank line.
 _PARAGRAPH_GAP = 1.12
 _PARAGRAPH_MIN = 2.0  # points
+_SPACE = 3.0  # points: a space between words
+_CELL_PADDING = 2.0  # points between a cell's text and its right rule
 _MARGIN = 0.09  # page-number lines live in the top and bottom 9 % of the page
 _PAGE_NUMBER = re.compile(r"(?:Trang\s*)?[-–]?\s*\d{1,3}\s*[-–]?(?:\s*/\s*\d{1,3})?", re.I)
 
@@ -59,6 +61,8 @@ class TableBlock:
     top: float
     bottom: float
     rows: list[Row]
+    starts: list[list[float]] = field(default_factory=list)  # each cell's left edge
+    left: float = 0.0  # the table's left edge
 
 
 def page_blocks(page: Any) -> list[Line | TableBlock]:
@@ -229,19 +233,70 @@ def _table_block(table: Any, words: list[dict[str, Any]]) -> TableBlock:
             for c in range(c0, c1):
                 grid[(r, c)] = (cell, c0)
     rows: list[Row] = []
+    starts: list[list[float]] = []
     for r in range(len(rows_at)):
         row: Row = []
+        row_starts: list[float] = []
         for c in range(len(columns)):
             if (r, c) not in grid:
                 row.append([])
+                row_starts.append(columns[c][0])
                 continue
             cell, c0 = grid[(r, c)]
             if c0 == c:  # a cell merged across columns appears once, where it starts
                 row.append(texts[cell])
+                row_starts.append(columns[c][0])
         if any(row):
             rows.append(row)
+            starts.append(row_starts)
     top, bottom = float(table.bbox[1]), float(table.bbox[3])
-    return TableBlock(top, bottom, rows)
+    return TableBlock(top, bottom, rows, starts, float(table.bbox[0]))
+
+
+def join_page_tables(pages: list[list[Line | TableBlock]]) -> None:
+    """A table running on from one page to the next is one table; a row cut by the page
+    break (its part on the next page has an empty first cell) is one row again."""
+    last: Line | TableBlock | None = None
+    for page in pages:
+        first = page[0] if page else None
+        if (
+            isinstance(last, TableBlock)
+            and isinstance(first, TableBlock)
+            and abs(last.left - first.left) <= 3
+            and last.rows
+            and first.rows
+        ):
+            rows, starts = first.rows, first.starts
+            if _cut_by_the_page(last, rows[0], starts[0]):
+                _append_row(last, rows[0], starts[0])
+                rows, starts = rows[1:], starts[1:]
+            last.rows.extend(rows)
+            last.starts.extend(starts)
+            del page[0]  # a page holding only this table is now empty: the table runs on
+        if page:
+            last = page[-1]
+
+
+def _cut_by_the_page(table: TableBlock, row: Row, starts: list[float]) -> bool:
+    """A row at the top of a page is the rest of the row above when its first cell is empty
+    (no number of its own) or, laid out like that row, runs on in lower case."""
+    if not row[0]:
+        return True
+    above = table.starts[-1]
+    same = len(above) == len(starts) and all(
+        abs(a - b) < 3 for a, b in zip(above, starts, strict=True)
+    )
+    return same and row[0][0].lstrip("*_ ")[:1].islower()
+
+
+def _append_row(table: TableBlock, row: Row, starts: list[float]) -> None:
+    """Add the cells of ``row`` to the table's last row, column by column."""
+    target, target_starts = table.rows[-1], table.starts[-1]
+    merged = [list(cell) for cell in target]  # spanned cells are shared: copy before adding
+    for cell, column in zip(row, starts, strict=True):
+        k = max((n for n, x in enumerate(target_starts) if x <= column + 3), default=0)
+        merged[k].extend(cell)
+    table.rows[-1] = merged
 
 
 def _bands(edges: list[float]) -> list[tuple[float, float]]:
@@ -263,5 +318,19 @@ def _span(low: float, high: float, bands: list[tuple[float, float]]) -> tuple[in
 
 
 def _cell_text(cell: tuple[float, ...], words: list[dict[str, Any]]) -> Cell:
+    """A cell's paragraphs: printed lines joined where the line is only a wrap (the next
+    line's first word would not have fitted at the end of it), kept apart where the writer
+    broke the line (a body per line, a new item)."""
     inside = [w for w in words if _inside(w, (cell[0], cell[1], cell[2], cell[3]))]
-    return [line.text for line in group_lines(inside)]
+    paragraphs: list[str] = []
+    end = 0.0
+    for line in group_lines(inside):
+        first = line.segments[0]
+        word = first.text.split(" ")[0]
+        width = (first.x1 - first.x0) * len(word) / max(len(first.text), 1)
+        if paragraphs and end + _SPACE + width > cell[2] - _CELL_PADDING:
+            paragraphs[-1] += " " + line.text
+        else:
+            paragraphs.append(line.text)
+        end = line.segments[-1].x1
+    return paragraphs

@@ -20,7 +20,14 @@ from pdfplumber.utils.exceptions import PdfminerException
 
 from workflows.intake.errors import DocumentError, explain, fail
 from workflows.intake.ocr import OcrPage, ocr_image, render_page, require_ocr
-from workflows.intake.pdf_layout import Line, TableBlock, flow, page_blocks, wrap_pitch
+from workflows.intake.pdf_layout import (
+    Line,
+    TableBlock,
+    flow,
+    join_page_tables,
+    page_blocks,
+    wrap_pitch,
+)
 from workflows.intake.reading import Reading
 from workflows.intake.text_quality import judge
 
@@ -49,6 +56,7 @@ def read_pdf(data: bytes, filename: str, reading: Reading) -> str:
         raise fail("empty", filename, "tệp PDF không có trang nào.")
     bad = {n: why for n, (blocks, why) in enumerate(layers, start=1) if why}
     by_ocr = _ocr_pages(data, filename, bad, len(layers), reading) if bad else {}
+    join_page_tables([blocks for blocks, _ in layers])
     pitch = wrap_pitch([blocks for blocks, why in layers if not why])
     lines: list[str] = []
     for number, (blocks, _) in enumerate(layers, start=1):
