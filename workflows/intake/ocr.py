@@ -1,9 +1,10 @@
 """OCR of PDF pages: Tesseract with its Vietnamese data, run page by page as a subprocess.
 
 A page is rendered to a grey image at 300 dpi (pypdfium2) and read by ``tesseract`` in TSV
-mode: words with their block, paragraph and line numbers and a confidence. Lines come back
-in Tesseract's reading order, a blank line between paragraphs. Dates and numbers read with
-low confidence are listed so that a reviewer checks them against the paper.
+mode: words with their boxes and a confidence. The words come back with boxes in PDF points,
+so that the page is laid out by the same rules as a text layer
+(:func:`workflows.intake.pdf_layout.word_lines`). Dates and numbers read with low confidence
+are listed so that a reviewer checks them against the paper.
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ _NUMERIC = re.compile(r"\d")
 
 @dataclass
 class OcrPage:
-    lines: list[str]
+    words: list[dict[str, Any]]  # x0, x1, top, bottom (PDF points) and text, as pdfplumber's
     doubtful: list[str] = field(default_factory=list)  # dates/numbers read with low confidence
     confidence: float = 0.0  # mean word confidence
 
@@ -104,31 +105,28 @@ def ocr_image(png: bytes, filename: str, page_number: int) -> OcrPage:
 
 
 def parse_tsv(tsv: str) -> OcrPage:
-    """Lines (a blank line between paragraphs) and doubtful numbers from Tesseract's TSV."""
-    lines: list[str] = []
+    """Words with their boxes (in points) and the doubtful numbers, from Tesseract's TSV."""
+    scale = 72 / DPI
+    words: list[dict[str, Any]] = []
     doubtful: list[str] = []
     confidences: list[float] = []
-    current: tuple[int, int, int] | None = None
-    paragraph: tuple[int, int] | None = None
-    words: list[str] = []
     for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
         text = (row.get("text") or "").strip()
         if row.get("level") != "5" or not text:
             continue
-        key = (int(row["block_num"]), int(row["par_num"]), int(row["line_num"]))
-        if key != current:
-            if words:
-                lines.append(" ".join(words))
-            words = []
-            if paragraph is not None and key[:2] != paragraph:
-                lines.append("")
-            current, paragraph = key, key[:2]
-        words.append(text)
+        left, top = int(row["left"]) * scale, int(row["top"]) * scale
+        words.append(
+            {
+                "text": text,
+                "x0": left,
+                "x1": left + int(row["width"]) * scale,
+                "top": top,
+                "bottom": top + int(row["height"]) * scale,
+            }
+        )
         confidence = float(row.get("conf") or 0)
         confidences.append(confidence)
         if _NUMERIC.search(text) and confidence < _SURE:
             doubtful.append(text)
-    if words:
-        lines.append(" ".join(words))
     mean = sum(confidences) / len(confidences) if confidences else 0.0
-    return OcrPage(lines, doubtful, mean)
+    return OcrPage(words, doubtful, mean)

@@ -71,11 +71,17 @@ def page_blocks(page: Any) -> list[Line | TableBlock]:
     words = page.extract_words(keep_blank_chars=False, use_text_flow=False)
     boxes = [t.bbox for t in tables]
     free = [w for w in words if not any(_inside(w, box) for box in boxes)]
-    height = float(page.height)
-    lines = [line for line in group_lines(free) if not _is_page_number(line, height)]
-    blocks: list[Line | TableBlock] = [*lines, *(_table_block(t, words) for t in tables)]
+    blocks: list[Line | TableBlock] = [
+        *word_lines(free, float(page.height)),
+        *(_table_block(t, words) for t in tables),
+    ]
     blocks.sort(key=lambda b: b.top)
     return blocks
+
+
+def word_lines(words: list[dict[str, Any]], height: float) -> list[Line]:
+    """The lines of a page's words (from the text layer, or from OCR), page numbers left out."""
+    return [line for line in group_lines(words) if not _is_page_number(line, height)]
 
 
 def wrap_pitch(pages: list[list[Line | TableBlock]]) -> float:

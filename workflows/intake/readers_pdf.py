@@ -26,6 +26,7 @@ from workflows.intake.pdf_layout import (
     flow,
     join_page_tables,
     page_blocks,
+    word_lines,
     wrap_pitch,
 )
 from workflows.intake.reading import Reading
@@ -56,12 +57,10 @@ def read_pdf(data: bytes, filename: str, reading: Reading) -> str:
         raise fail("empty", filename, "tệp PDF không có trang nào.")
     bad = {n: why for n, (blocks, why) in enumerate(layers, start=1) if why}
     by_ocr = _ocr_pages(data, filename, bad, len(layers), reading) if bad else {}
-    join_page_tables([blocks for blocks, _ in layers])
-    pitch = wrap_pitch([blocks for blocks, why in layers if not why])
-    lines: list[str] = []
-    for number, (blocks, _) in enumerate(layers, start=1):
-        lines.extend(by_ocr[number] if number in by_ocr else flow(blocks, pitch))
-    text = "\n".join(lines).replace("\x00", "")
+    pages = [by_ocr.get(n, blocks) for n, (blocks, _) in enumerate(layers, start=1)]
+    join_page_tables(pages)
+    pitch = wrap_pitch(pages)
+    text = "\n".join(line for blocks in pages for line in flow(blocks, pitch)).replace("\x00", "")
     if by_ocr and not text.strip():
         raise fail(
             "scanned_pdf",
@@ -118,7 +117,7 @@ def _ocr_pages(
     bad: dict[int, str],
     page_count: int,
     reading: Reading,
-) -> dict[int, list[str]]:
+) -> dict[int, list[Line | TableBlock]]:
     """The lines of the ``bad`` pages, read by OCR; warnings and progress go to ``reading``."""
     first = min(bad)
     scanned = all(why.startswith("không có lớp chữ") for why in bad.values())
@@ -131,13 +130,13 @@ def _ocr_pages(
         pdf = pypdfium2.PdfDocument(data, password="")
     except Exception as exc:
         raise fail("corrupt", filename, f"không dựng được ảnh trang PDF ({explain(exc)}).") from exc
-    pages: dict[int, list[str]] = {}
+    pages: dict[int, list[Line | TableBlock]] = {}
     doubtful: list[str] = []
     try:
         for done, number in enumerate(sorted(bad), start=1):
             reading.advance(done - 1, len(bad), "OCR")
-            result = _ocr_one(pdf, number, filename)
-            pages[number] = result.lines
+            result, height = _ocr_one(pdf, number, filename)
+            pages[number] = list(word_lines(result.words, height))
             doubtful.extend(f"trang {number}: «{w}»" for w in result.doubtful)
         reading.advance(len(bad), len(bad), "OCR")
     finally:
@@ -157,8 +156,10 @@ def _ocr_pages(
     return pages
 
 
-def _ocr_one(pdf: Any, number: int, filename: str) -> OcrPage:
+def _ocr_one(pdf: Any, number: int, filename: str) -> tuple[OcrPage, float]:
+    """The OCR of page ``number`` and the page's height in points."""
     try:
+        height = float(pdf[number - 1].get_height())
         png = render_page(pdf, number - 1)
     except DocumentError:
         raise
@@ -166,4 +167,4 @@ def _ocr_one(pdf: Any, number: int, filename: str) -> OcrPage:
         raise fail(
             "corrupt", filename, f"không dựng được ảnh trang {number} ({explain(exc)})."
         ) from exc
-    return ocr_image(png, filename, number)
+    return ocr_image(png, filename, number), height
