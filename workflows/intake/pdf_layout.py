@@ -29,7 +29,7 @@ _MIN_COLUMN_GAP = 16.0
 _PARAGRAPH_GAP = 1.12
 _PARAGRAPH_MIN = 2.0  # points
 _SPACE = 3.0  # points: a space between words
-_CELL_PADDING = 2.0  # points between a cell's text and its right rule
+_CELL_PADDING = 5.0  # points between a cell's text and its rules
 _MARGIN = 0.09  # page-number lines live in the top and bottom 9 % of the page
 _PAGE_NUMBER = re.compile(r"(?:Trang\s*)?[-–]?\s*\d{1,3}\s*[-–]?(?:\s*/\s*\d{1,3})?", re.I)
 
@@ -329,14 +329,15 @@ def _cell_text(cell: tuple[float, ...], words: list[dict[str, Any]]) -> Cell:
     broke the line (a body per line, a new item)."""
     inside = [w for w in words if _inside(w, (cell[0], cell[1], cell[2], cell[3]))]
     paragraphs: list[str] = []
-    end = 0.0
+    room = cell[2] - cell[0] - 2 * _CELL_PADDING  # the width a line of the cell can take
+    used = 0.0
     for line in group_lines(inside):
         first = line.segments[0]
         word = first.text.split(" ")[0]
         width = (first.x1 - first.x0) * len(word) / max(len(first.text), 1)
-        if paragraphs and end + _SPACE + width > cell[2] - _CELL_PADDING:
+        if paragraphs and used + _SPACE + width > room:  # whatever the alignment
             paragraphs[-1] += " " + line.text
         else:
             paragraphs.append(line.text)
-        end = line.segments[-1].x1
+        used = line.segments[-1].x1 - line.segments[0].x0
     return paragraphs
