@@ -1,20 +1,29 @@
 """Score duty extraction against the hand-read goldens (tests/data/plans, reading rules in README).
 
-For every plan with a golden (the three Kon Tum plans and the held-out set in more/), in every
-format (.txt directly; .docx and .pdf rendered by tests/docgen.py and read back, when available),
-it counts the expected duties found on the right lead body (and among them, with the right
-partners and the right due date), found on a WRONG body, and missed, and prints the command that
-produced the figures.
+For every plan with a golden (the three Kon Tum plans, the held-out set in more/ and the real
+office files in corpus/), in every format, it counts the expected duties found on the right lead
+body (and among them, with the right partners and the right due date), found on a WRONG body,
+and missed, and prints the command that produced the figures.
 
     python bench/score_extraction.py                    # all plans, all formats
     python bench/score_extraction.py --min-right 0.95   # exit 1 when below the bar
     python bench/score_extraction.py --set more --formats .txt -v
+    python bench/score_extraction.py --set corpus                # real .docx files as they are
+    python bench/score_extraction.py --formats .scan.pdf --set kontum   # OCR of scans (slow)
+
+Formats: .txt (the text as it is); .docx and .pdf (rendered by tests/docgen.py and read back);
+.lo.pdf (the .docx printed to PDF by LibreOffice, as an office PDF; default when soffice is
+installed); .scan.pdf (that PDF rasterised with pdftoppm + img2pdf, no text layer, read by
+Tesseract OCR; only when asked with --formats). A golden whose document is an office file
+(corpus/*.docx) is scored on the file itself and its .lo.pdf/.scan.pdf renderings, with
+source lines unchecked.
 """
 
 from __future__ import annotations
 
 import argparse
 import shlex
+import shutil
 import sys
 import tempfile
 import time
@@ -27,14 +36,17 @@ if str(ROOT) not in sys.path:
 
 from tests.golden import (  # noqa: E402 - the repository root is put on the path first
     FORMATS,
+    OFFICE_FORMATS,
     PLANS_DIR,
     PlanComparison,
+    applies,
     compare_plan,
     document_path,
     extract,
     golden_paths,
     load_golden,
     load_registry_or_none,
+    prepare_office,
     renderers_available,
 )
 
@@ -88,12 +100,22 @@ def row(label: str, fmt: str, s: Score) -> str:
 
 
 def chosen_goldens(which: str) -> list[Path]:
-    kontum, more = golden_paths(PLANS_DIR), golden_paths(PLANS_DIR / "more")
-    return {"kontum": kontum, "more": more}.get(which, kontum + more)
+    sets = {name: golden_paths(PLANS_DIR / name) for name in ("more", "corpus")}
+    sets["kontum"] = golden_paths(PLANS_DIR)
+    if which in sets:
+        return sets[which]
+    return sets["kontum"] + sets["more"] + sets["corpus"]
 
 
-def run_one(path: Path, fmt: str, workdir: Path, verbose: bool) -> Score:
+def default_formats() -> str:
+    office = list(OFFICE_FORMATS) if shutil.which("soffice") else []
+    return ",".join([*FORMATS, *office])
+
+
+def run_one(path: Path, fmt: str, workdir: Path, verbose: bool) -> Score | None:
     golden = load_golden(path)
+    if not applies(document_path(path, golden), fmt):
+        return None
     label = path.relative_to(PLANS_DIR).as_posix().removesuffix(".expected.json")
     registry = load_registry_or_none()
     try:
@@ -102,7 +124,8 @@ def run_one(path: Path, fmt: str, workdir: Path, verbose: bool) -> Score:
         print(f"{label:<58} {fmt:<5} PARSE FAILED: {type(error).__name__}: {error}")
         required = sum(not d.get("optional") for d in golden["duties"])
         return Score(expected=required, missed=required)
-    comparison = compare_plan(plan, golden, check_lines=fmt == ".txt", registry=registry)
+    check_lines = fmt == ".txt" and document_path(path, golden).suffix == ".txt"
+    comparison = compare_plan(plan, golden, check_lines=check_lines, registry=registry)
     result = score(comparison)
     print(row(label, fmt, result))
     if verbose:
@@ -115,11 +138,14 @@ def run_one(path: Path, fmt: str, workdir: Path, verbose: bool) -> Score:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--min-right", type=float, default=None, help="fail below this share")
-    parser.add_argument("--set", choices=("all", "kontum", "more"), default="all")
-    parser.add_argument("--formats", default=",".join(FORMATS), help="e.g. .txt,.pdf")
+    parser.add_argument("--set", choices=("all", "kontum", "more", "corpus"), default="all")
+    parser.add_argument(
+        "--formats", default=default_formats(), help="e.g. .txt,.pdf,.lo.pdf,.scan.pdf"
+    )
     parser.add_argument("-v", "--verbose", action="store_true", help="list every non-right duty")
     args = parser.parse_args(argv)
     formats = [f if f.startswith(".") else "." + f for f in args.formats.split(",") if f]
+    started = time.perf_counter()
     if not renderers_available():
         skipped = [f for f in formats if f != ".txt"]
         formats = [f for f in formats if f == ".txt"]
@@ -131,19 +157,23 @@ def main(argv: list[str] | None = None) -> int:
     print(HEADER)
     per_format = {f: Score() for f in formats}
     total = Score()
+    goldens = chosen_goldens(args.set)
     with tempfile.TemporaryDirectory(prefix="kehoach-bench-") as tmp:
-        for path in chosen_goldens(args.set):
+        if any(f in (".lo.pdf", ".scan.pdf") for f in formats):
+            prepare_office([document_path(p, load_golden(p)) for p in goldens], Path(tmp))
+        for path in goldens:
             for fmt in formats:
                 result = run_one(path, fmt, Path(tmp), args.verbose)
-                per_format[fmt].add(result)
-                total.add(result)
+                if result is not None:
+                    per_format[fmt].add(result)
+                    total.add(result)
     print("-" * len(HEADER))
     for fmt, s in per_format.items():
         print(row("all plans", fmt, s))
     print(row("OVERALL", "all", total))
     print(
         f"extra tasks (matching no expected duty): {total.extra_tasks}; optional duties found: "
-        f"{total.optional_found}"
+        f"{total.optional_found}; {time.perf_counter() - started:.0f} s"
     )
     if args.min_right is not None:
         share = total.right / total.expected if total.expected else 0.0

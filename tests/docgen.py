@@ -13,11 +13,15 @@ from __future__ import annotations
 
 import io
 import random
+import shutil
+import subprocess
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import docx
+from docx.shared import Pt
 from fpdf import FPDF
 
 Cell = list[str]  # the source lines of one cell
@@ -112,6 +116,10 @@ def render_docx(
 ) -> Path:
     """Write ``text`` as a .docx: one paragraph per line, flattened tables as Word tables."""
     document = docx.Document()
+    # One paragraph per source line, and a source line is often a wrap of a longer paragraph:
+    # no space between paragraphs, so that only blank source lines leave a gap when printed.
+    normal = document.styles["Normal"].paragraph_format
+    normal.space_after = normal.space_before = Pt(0)
     for block in split_blocks(text):
         if isinstance(block, Table):
             _add_table(document, block)
@@ -128,6 +136,7 @@ def render_docx(
 
 def _add_table(document: docx.document.Document, table: Table) -> None:
     word_table = document.add_table(rows=len(table.rows), cols=table.width)
+    word_table.style = "Table Grid"  # ruled, as plans' tables are (and their PDFs show)
     for row, word_row in zip(table.rows, word_table.rows, strict=True):
         cells = word_row.cells  # once per row: table.cell(r, c) rescans the whole table
         for lines, cell in zip(row, cells, strict=False):
@@ -296,4 +305,129 @@ def make_not_a_zip_docx(path: Path, *, kind: str = "text") -> Path:
         path.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
     else:
         path.write_bytes("Đây là văn bản thường, không phải tệp Word.\n".encode())
+    return path
+
+
+_W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+_PKG_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Target="word/document.xml" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/officeDocument"/></Relationships>'
+)
+_WORD_TYPES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+    '<Default Extension="rels" '
+    'ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+    '<Default Extension="xml" ContentType="application/xml"/>'
+    '<Override PartName="/word/document.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.document.main+xml"/>'
+    '<Override PartName="/word/numbering.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.numbering+xml"/>'
+    '<Override PartName="/word/styles.xml" ContentType="application/vnd.openxmlformats-'
+    'officedocument.wordprocessingml.styles+xml"/></Types>'
+)
+_DOC_RELS = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+    '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
+    '<Relationship Id="rId1" Target="numbering.xml" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/numbering"/>'
+    '<Relationship Id="rId2" Target="styles.xml" Type="http://schemas.openxmlformats.org/'
+    'officeDocument/2006/relationships/styles"/></Relationships>'
+)
+
+
+def make_word_docx(path: Path, body: str, *, numbering: str = "", styles: str = "") -> Path:
+    """A .docx from raw WordprocessingML, as Word writes it: ``body`` is the inside of
+    ``w:body``, ``numbering`` the inside of ``w:numbering``, ``styles`` of ``w:styles``."""
+
+    def part(root: str, inner: str) -> str:
+        return (
+            '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+            f'<w:{root} xmlns:w="{_W_NS}" '
+            'xmlns:mc="http://schemas.openxmlformats.org/markup-compatibility/2006">'
+            f"{inner}</w:{root}>"
+        )
+
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", _WORD_TYPES)
+        archive.writestr("_rels/.rels", _PKG_RELS)
+        archive.writestr("word/_rels/document.xml.rels", _DOC_RELS)
+        archive.writestr("word/document.xml", part("document", f"<w:body>{body}</w:body>"))
+        archive.writestr("word/numbering.xml", part("numbering", numbering))
+        archive.writestr("word/styles.xml", part("styles", styles))
+    return path
+
+
+class ToolMissing(RuntimeError):
+    """A Debian tool a rendering needs (soffice, pdftoppm, img2pdf) is not installed."""
+
+
+def _tool(name: str, package: str) -> str:
+    found = shutil.which(name)
+    if found is None:
+        raise ToolMissing(f"{name} is not installed (apt-get install {package})")
+    return found
+
+
+def office_convert(sources: list[Path], to: str, outdir: Path) -> list[Path]:
+    """Convert files with LibreOffice in one run (see :func:`workflows.intake.office.convert`):
+    ``to`` is "pdf", "docx", "doc", "html"…; outputs are ``outdir / (stem + extension)``."""
+    from workflows.intake.office import convert
+
+    _tool("soffice", "libreoffice-writer-nogui")
+    return convert(sources, to, outdir)
+
+
+def render_lo_pdf(text: str, path: Path) -> Path:
+    """``text`` as Word would print it: rendered to .docx, then to PDF by LibreOffice."""
+    with tempfile.TemporaryDirectory(prefix="kehoach-docx-") as tmp:
+        source = render_docx(text, Path(tmp) / (path.name.split(".")[0] + ".docx"))
+        (made,) = office_convert([source], "pdf", Path(tmp))
+        shutil.move(made, path)
+    return path
+
+
+def rasterise_pdf(source: Path, path: Path, *, dpi: int = 200) -> Path:
+    """A scanned copy of ``source``: its pages as images only (pdftoppm, then img2pdf), with
+    no text layer left."""
+    pdftoppm = _tool("pdftoppm", "poppler-utils")
+    img2pdf = _tool("img2pdf", "img2pdf")
+    with tempfile.TemporaryDirectory(prefix="kehoach-scan-") as tmp:
+        subprocess.run(
+            [pdftoppm, "-r", str(dpi), "-gray", "-png", str(source), f"{tmp}/page"],
+            capture_output=True,
+            timeout=600,
+            check=True,
+        )
+        pages = sorted(Path(tmp).glob("page*.png"))
+        subprocess.run(
+            [img2pdf, *map(str, pages), "-o", str(path)],
+            capture_output=True,
+            timeout=600,
+            check=True,
+        )
+    return path
+
+
+def strip_to_unicode(source: Path, path: Path) -> Path:
+    """A copy of ``source`` whose fonts lost their /ToUnicode maps: its text layer then reads
+    as glyph codes or mojibake, as with the old fonts of some office PDFs."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import NameObject
+
+    reader = PdfReader(str(source))
+    writer = PdfWriter()
+    for page in reader.pages:
+        fonts = page.get("/Resources", {}).get("/Font", {})
+        for ref in fonts.values():
+            font = ref.get_object()
+            if NameObject("/ToUnicode") in font:
+                del font[NameObject("/ToUnicode")]
+            for descendant in font.get("/DescendantFonts", []):
+                descendant.get_object().pop(NameObject("/ToUnicode"), None)
+        writer.add_page(page)
+    with path.open("wb") as handle:
+        writer.write(handle)
     return path

@@ -22,6 +22,11 @@ from workflows.parsing.text import fold, nfc
 
 PLANS_DIR = Path(__file__).parent / "data" / "plans"
 FORMATS = (".txt", ".docx", ".pdf")
+# Renderings by the Debian tools: a LibreOffice PDF of the .docx (needs soffice), and a
+# scanned copy of it read by OCR (needs pdftoppm, img2pdf and tesseract; slow).
+OFFICE_FORMATS = (".lo.pdf",)
+SCAN_FORMATS = (".scan.pdf",)
+ALL_FORMATS = FORMATS + OFFICE_FORMATS + SCAN_FORMATS
 
 # Markup left by conversions ("(*qua Phòng …*)") and quote styles are not part of the words.
 _MARKUP = re.compile(r"[*“”\"‘’]")
@@ -385,17 +390,59 @@ def renderers_available() -> bool:
     return True
 
 
+def applies(document: Path, fmt: str) -> bool:
+    """Whether a golden's document can be scored in ``fmt``: a text plan in every format, a
+    real office file (a corpus .docx) as itself and in the renderings made from it."""
+    if document.suffix == ".txt":
+        return True
+    return fmt == document.suffix or fmt in OFFICE_FORMATS + SCAN_FORMATS
+
+
+def rendering(document: Path, fmt: str, workdir: Path) -> Path:
+    """The file read for ``document`` in ``fmt`` (made in ``workdir`` once, then reused)."""
+    from tests.docgen import office_convert, rasterise_pdf, render_docx, render_pdf
+
+    if fmt == document.suffix:
+        return document
+    target = workdir / (document.name.split(".")[0] + fmt)
+    if target.exists():
+        return target
+    if fmt in (".docx", ".pdf"):
+        text = document.read_text(encoding="utf-8")
+        return (render_docx if fmt == ".docx" else render_pdf)(text, target)
+    if fmt == ".scan.pdf":
+        return rasterise_pdf(rendering(document, ".lo.pdf", workdir), target)
+    source = document if document.suffix != ".txt" else rendering(document, ".docx", workdir)
+    (made,) = office_convert([source], "pdf", workdir / "lo")
+    made.rename(target)
+    return target
+
+
+def prepare_office(documents: list[Path], workdir: Path) -> None:
+    """Make the LibreOffice PDFs of ``documents`` in one soffice run (one start, not many)."""
+    from tests.docgen import office_convert
+
+    sources = [
+        document if document.suffix != ".txt" else rendering(document, ".docx", workdir)
+        for document in documents
+        if not (workdir / (document.name.split(".")[0] + ".lo.pdf")).exists()
+    ]
+    if not sources:
+        return
+    for made in office_convert(sources, "pdf", workdir / "lo"):
+        made.rename(workdir / (made.stem + ".lo.pdf"))
+
+
 def extract(document: Path, fmt: str, workdir: Path, registry: Any = None) -> ExtractedPlan:
-    """Parse ``document`` as .txt directly, or rendered to .docx/.pdf and read back."""
+    """Parse ``document`` as .txt directly, or its ``fmt`` rendering read back (see
+    :func:`rendering`)."""
     from workflows.parsing.plan import parse_plan
 
-    text = document.read_text(encoding="utf-8")
-    if fmt != ".txt":
-        from tests.docgen import render_docx, render_pdf
+    if fmt == ".txt":
+        text = document.read_text(encoding="utf-8")
+    else:
         from workflows.intake.readers import read_document
 
-        rendered = workdir / (document.stem + fmt)
-        (render_docx if fmt == ".docx" else render_pdf)(text, rendered)
-        text = read_document(rendered)
+        text = read_document(rendering(document, fmt, workdir))
     resolve = registry.resolve if registry is not None else None
     return parse_plan(text, resolve=resolve)

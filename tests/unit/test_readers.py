@@ -106,8 +106,10 @@ def test_table_rows_read_back_as_pipe_lines(tmp_path: Path) -> None:
     duties = max(tables, key=lambda table: len(table.rows))
     assert duties.width == 7 and len(duties.rows) > 30
     lines = read_document(render_docx(source, tmp_path / "plan.docx")).split("\n")
+    # Bodies on separate lines of a lead or partner cell come back joined by "; ".
+    read_rows = {line.replace("; ", " ") for line in lines}
     for row in duties.row_lines():
-        assert unicodedata.normalize("NFC", row) in lines
+        assert unicodedata.normalize("NFC", row).replace("; ", " ") in read_rows
     header = next(line for line in lines if "Cơ quan chủ trì" in line)
     assert header == (
         "| **TT** | **Nhiệm vụ** | **Cơ quan chủ trì** | **Cơ quan phối hợp** | "
@@ -190,10 +192,20 @@ def test_a_docx_without_text_is_refused_as_empty(tmp_path: Path) -> None:
 
 
 @pytest.mark.parametrize("with_image", [True, False], ids=["image", "blank"])
-def test_a_pdf_without_text_layer_is_a_scan(with_image: bool, tmp_path: Path) -> None:
-    error = _refusal(make_scanned_pdf(tmp_path / "scan.pdf", with_image=with_image))
-    assert error.code == "scanned_pdf"
+def test_a_scan_without_tesseract_says_how_to_install_it(
+    with_image: bool, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from workflows.intake.ocr import tesseract_languages
+
+    monkeypatch.setenv("PATH", str(tmp_path))  # no tesseract on this PATH
+    tesseract_languages.cache_clear()
+    try:
+        error = _refusal(make_scanned_pdf(tmp_path / "scan.pdf", with_image=with_image))
+    finally:
+        tesseract_languages.cache_clear()
+    assert error.code == "ocr_unavailable"
     assert "OCR" in error.message and "2 trang" in error.message
+    assert "apt-get install tesseract-ocr tesseract-ocr-vie" in error.message
 
 
 @pytest.mark.parametrize(
@@ -297,7 +309,7 @@ def test_a_pdf_renamed_to_docx_is_named_as_such(tmp_path: Path, font: Path) -> N
     assert error.code == "not_a_zip" and "PDF" in error.message
 
 
-@pytest.mark.parametrize("name", ["kehoach.doc", "kehoach.xlsx", "kehoach.odt", "kehoach"])
+@pytest.mark.parametrize("name", ["kehoach.xlsx", "kehoach.odt", "kehoach"])
 def test_other_file_types_are_unsupported(name: str, tmp_path: Path) -> None:
     path = tmp_path / name
     path.write_bytes(b"anything")

@@ -9,6 +9,7 @@ CODES = frozenset(
     {
         "empty",
         "scanned_pdf",
+        "ocr_unavailable",
         "not_a_zip",
         "zip_bomb",
         "encoding",
@@ -72,7 +73,7 @@ def explain(exc: BaseException) -> str:
         return "phần nội dung XML bên trong bị hỏng"
     if isinstance(exc, KeyError):
         return "thiếu một phần bắt buộc bên trong tệp"
-    if module.startswith("pypdf"):
+    if module.startswith(("pypdf", "pdfminer", "pdfplumber", "pypdfium2")):
         return "cấu trúc PDF không đọc được"
     if isinstance(exc, OSError):
         return "hệ điều hành báo lỗi khi đọc tệp"

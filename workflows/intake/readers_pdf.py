@@ -1,19 +1,41 @@
-"""PDF: the text layer, page by page (pypdf's default, layout-less extraction).
+"""PDF: the text layer read from its geometry (pdfplumber), and OCR where there is none.
 
-A PDF whose pages carry (almost) no text is a scan: it needs OCR, which is not ours to do.
+Pages with a good text layer are read by :mod:`workflows.intake.pdf_layout` (lines, blank
+lines from vertical gaps, ruled tables as rows). A page without text (a scan) or whose text
+is mojibake (fonts without a ToUnicode map, see :mod:`workflows.intake.text_quality`) is
+rendered and read by Tesseract (:mod:`workflows.intake.ocr`), page by page with progress; the
+reading then warns that OCR'd dates and numbers need checking. Without Tesseract those pages
+are refused with the command that installs it.
 """
 
 from __future__ import annotations
 
 import io
+from typing import Any
 
-from pypdf import PasswordType, PdfReader
+import pdfplumber
+import pypdfium2
+from pdfminer.pdfdocument import PDFPasswordIncorrect
+from pdfplumber.utils.exceptions import PdfminerException
 
 from workflows.intake.errors import DocumentError, explain, fail
+from workflows.intake.ocr import OcrPage, ocr_image, render_page, require_ocr
+from workflows.intake.pdf_layout import (
+    Line,
+    TableBlock,
+    flow,
+    join_page_tables,
+    page_blocks,
+    word_lines,
+    wrap_pitch,
+)
+from workflows.intake.reading import Reading
+from workflows.intake.text_quality import judge
 
-# Fewer visible characters than this per page on average: a scan (maybe with a page number
-# or a stamp in the text layer), not a text document.
+# Fewer visible characters than this on a page: no text layer (maybe a page number or a
+# stamp), a scan.
 _SCANNED_CHARS_PER_PAGE = 10
+_MAX_DOUBTFUL_SHOWN = 12
 
 
 def require_pdf_signature(data: bytes, filename: str) -> None:
@@ -27,54 +49,122 @@ def require_pdf_signature(data: bytes, filename: str) -> None:
     raise fail("corrupt", filename, what)
 
 
-def read_pdf(data: bytes, filename: str) -> str:
-    """Text of every page joined with newlines; errors name the page when known."""
+def read_pdf(data: bytes, filename: str, reading: Reading) -> str:
+    """Text of every page in order; errors name the page when known."""
     require_pdf_signature(data, filename)
-    try:
-        reader = PdfReader(io.BytesIO(data), strict=False)
-        _unlock(reader, filename)
-        pages = list(reader.pages)
-    except DocumentError:
-        raise
-    except Exception as exc:
-        raise fail("corrupt", filename, f"cấu trúc PDF bị hỏng ({explain(exc)}).") from exc
-    if not pages:
+    layers = _text_layers(data, filename)
+    if not layers:
         raise fail("empty", filename, "tệp PDF không có trang nào.")
-    texts = [_page_text(page, number, filename) for number, page in enumerate(pages, start=1)]
-    text = "\n".join(texts).replace("\x00", "")
-    visible = sum(1 for ch in text if not ch.isspace())
-    if visible < _SCANNED_CHARS_PER_PAGE * len(pages):
+    bad = {n: why for n, (blocks, why) in enumerate(layers, start=1) if why}
+    by_ocr = _ocr_pages(data, filename, bad, len(layers), reading) if bad else {}
+    pages = [by_ocr.get(n, blocks) for n, (blocks, _) in enumerate(layers, start=1)]
+    join_page_tables(pages)
+    pitch = wrap_pitch(pages)
+    text = "\n".join(line for blocks in pages for line in flow(blocks, pitch)).replace("\x00", "")
+    if by_ocr and not text.strip():
         raise fail(
             "scanned_pdf",
             filename,
-            f"tệp PDF có {len(pages)} trang nhưng không có lớp văn bản (bản scan?): "
-            "cần OCR (nhận dạng chữ) trước khi nhập, hoặc dùng bản .docx/.pdf gốc.",
+            f"tệp PDF có {len(layers)} trang, không có lớp văn bản, và nhận dạng chữ (OCR) "
+            "không đọc ra chữ nào: hãy quét lại rõ hơn hoặc dùng bản .docx/.pdf gốc.",
         )
     return text
 
 
-def _unlock(reader: PdfReader, filename: str) -> None:
-    """Open a PDF that is encrypted with an empty user password; refuse a real password."""
-    if not reader.is_encrypted:
-        return
+def _text_layers(data: bytes, filename: str) -> list[tuple[list[Line | TableBlock], str]]:
+    """Each page's blocks, with why the layer is unusable ("" when it is fine)."""
     try:
-        unlocked = reader.decrypt("") != PasswordType.NOT_DECRYPTED
-    except Exception as exc:
-        raise fail(
-            "encrypted", filename, f"tệp PDF được mã hóa và không mở được ({explain(exc)})."
-        ) from exc
-    if not unlocked:
+        pdf = pdfplumber.open(io.BytesIO(data), password="")
+    except PdfminerException as exc:
+        if not (exc.args and isinstance(exc.args[0], PDFPasswordIncorrect)):
+            raise fail("corrupt", filename, f"cấu trúc PDF bị hỏng ({explain(exc)}).") from exc
         raise fail(
             "encrypted",
             filename,
             "tệp PDF được bảo vệ bằng mật khẩu: hãy gỡ mật khẩu rồi tải lên lại.",
-        )
+        ) from exc
+    except Exception as exc:
+        raise fail("corrupt", filename, f"cấu trúc PDF bị hỏng ({explain(exc)}).") from exc
+    out: list[tuple[list[Line | TableBlock], str]] = []
+    with pdf:
+        try:
+            pages = list(pdf.pages)
+        except Exception as exc:
+            raise fail("corrupt", filename, f"cấu trúc PDF bị hỏng ({explain(exc)}).") from exc
+        for number, page in enumerate(pages, start=1):
+            out.append(_layer(page, number, filename))
+            page.close()
+    return out
 
 
-def _page_text(page: object, number: int, filename: str) -> str:
+def _layer(page: Any, number: int, filename: str) -> tuple[list[Line | TableBlock], str]:
     try:
-        return page.extract_text() or ""  # type: ignore[attr-defined]
+        blocks = page_blocks(page)
     except Exception as exc:
         raise fail(
             "corrupt", filename, f"không trích được chữ ở trang {number} ({explain(exc)})."
         ) from exc
+    text = "\n".join(line for block in blocks for line in flow([block], 0.0) if line.strip())
+    if sum(1 for ch in text if not ch.isspace()) < _SCANNED_CHARS_PER_PAGE:
+        return blocks, "không có lớp chữ (bản scan)"
+    verdict = judge(text)
+    return blocks, "" if verdict.readable else f"lớp chữ hỏng: {verdict.reason}"
+
+
+def _ocr_pages(
+    data: bytes,
+    filename: str,
+    bad: dict[int, str],
+    page_count: int,
+    reading: Reading,
+) -> dict[int, list[Line | TableBlock]]:
+    """The lines of the ``bad`` pages, read by OCR; warnings and progress go to ``reading``."""
+    first = min(bad)
+    scanned = all(why.startswith("không có lớp chữ") for why in bad.values())
+    if scanned and len(bad) == page_count:
+        why = f"tệp PDF có {page_count} trang nhưng không có lớp văn bản (bản scan?)"
+    else:
+        why = f"trang {first} {bad[first]}"
+    require_ocr(filename, why)
+    try:
+        pdf = pypdfium2.PdfDocument(data, password="")
+    except Exception as exc:
+        raise fail("corrupt", filename, f"không dựng được ảnh trang PDF ({explain(exc)}).") from exc
+    pages: dict[int, list[Line | TableBlock]] = {}
+    doubtful: list[str] = []
+    try:
+        for done, number in enumerate(sorted(bad), start=1):
+            reading.advance(done - 1, len(bad), "OCR")
+            result, height = _ocr_one(pdf, number, filename)
+            pages[number] = list(word_lines(result.words, height))
+            doubtful.extend(f"trang {number}: «{w}»" for w in result.doubtful)
+        reading.advance(len(bad), len(bad), "OCR")
+    finally:
+        pdf.close()
+    reading.ocr_pages.extend(sorted(bad))
+    shown = ", ".join(str(n) for n in sorted(bad))
+    reading.warnings.append(
+        f"Trang {shown} được đọc bằng nhận dạng chữ (OCR): hãy đối chiếu ngày tháng, số liệu "
+        "và tên cơ quan với bản giấy."
+    )
+    if doubtful:
+        more = len(doubtful) - _MAX_DOUBTFUL_SHOWN
+        listed = "; ".join(doubtful[:_MAX_DOUBTFUL_SHOWN]) + (
+            f" và {more} chỗ khác" if more > 0 else ""
+        )
+        reading.warnings.append(f"Số liệu OCR đọc chưa chắc chắn, cần kiểm tra: {listed}.")
+    return pages
+
+
+def _ocr_one(pdf: Any, number: int, filename: str) -> tuple[OcrPage, float]:
+    """The OCR of page ``number`` and the page's height in points."""
+    try:
+        height = float(pdf[number - 1].get_height())
+        png = render_page(pdf, number - 1)
+    except DocumentError:
+        raise
+    except Exception as exc:
+        raise fail(
+            "corrupt", filename, f"không dựng được ảnh trang {number} ({explain(exc)})."
+        ) from exc
+    return ocr_image(png, filename, number), height

@@ -1,0 +1,132 @@
+"""OCR of PDF pages: Tesseract with its Vietnamese data, run page by page as a subprocess.
+
+A page is rendered to a grey image at 300 dpi (pypdfium2) and read by ``tesseract`` in TSV
+mode: words with their boxes and a confidence. The words come back with boxes in PDF points,
+so that the page is laid out by the same rules as a text layer
+(:func:`workflows.intake.pdf_layout.word_lines`). Dates and numbers read with low confidence
+are listed so that a reviewer checks them against the paper.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+import re
+import shutil
+import subprocess
+from dataclasses import dataclass, field
+from typing import Any
+
+from workflows.intake.errors import DocumentError, fail
+
+DPI = 300
+LANGUAGE = "vie"
+INSTALL_HINT = "apt-get install tesseract-ocr tesseract-ocr-vie"
+_TIMEOUT_S = 300
+# Below this confidence (0-100) a word holding digits is flagged for review.
+_SURE = 90
+_NUMERIC = re.compile(r"\d")
+
+
+@dataclass
+class OcrPage:
+    words: list[dict[str, Any]]  # x0, x1, top, bottom (PDF points) and text, as pdfplumber's
+    doubtful: list[str] = field(default_factory=list)  # dates/numbers read with low confidence
+    confidence: float = 0.0  # mean word confidence
+
+
+@functools.lru_cache(maxsize=1)
+def tesseract_languages() -> frozenset[str]:
+    """The languages the installed Tesseract can read; empty when it is not installed."""
+    binary = shutil.which("tesseract")
+    if binary is None:
+        return frozenset()
+    try:
+        done = subprocess.run(
+            [binary, "--list-langs"], capture_output=True, text=True, timeout=30, check=False
+        )
+    except (OSError, subprocess.SubprocessError):
+        return frozenset()
+    return frozenset(line.strip() for line in done.stdout.splitlines()[1:] if line.strip())
+
+
+def require_ocr(filename: str, why: str) -> None:
+    """Raise the "install Tesseract" message unless Tesseract with Vietnamese is there."""
+    languages = tesseract_languages()
+    if LANGUAGE in languages:
+        return
+    missing = "Tesseract" if not languages else "dữ liệu tiếng Việt của Tesseract"
+    raise fail(
+        "ocr_unavailable",
+        filename,
+        f"{why}: cần nhận dạng chữ (OCR) nhưng máy chủ chưa cài {missing}. "
+        f"Quản trị viên cài bằng lệnh «{INSTALL_HINT}», hoặc tải lên bản .docx/.pdf gốc.",
+    )
+
+
+def render_page(pdf: Any, index: int) -> bytes:
+    """Page ``index`` of a pypdfium2 document as a grey PNG at :data:`DPI`."""
+    page = pdf[index]
+    try:
+        image = page.render(scale=DPI / 72, grayscale=True).to_pil()
+    finally:
+        page.close()
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    return buffer.getvalue()
+
+
+def ocr_image(png: bytes, filename: str, page_number: int) -> OcrPage:
+    """The text of one page image, read by Tesseract (Vietnamese)."""
+    try:
+        done = subprocess.run(
+            ["tesseract", "stdin", "stdout", "-l", LANGUAGE, "--psm", "3", "tsv"],
+            input=png,
+            capture_output=True,
+            timeout=_TIMEOUT_S,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise fail(
+            "corrupt", filename, f"nhận dạng chữ trang {page_number} quá lâu, đã dừng."
+        ) from exc
+    except OSError as exc:
+        raise fail(
+            "ocr_unavailable", filename, f"không chạy được Tesseract ({INSTALL_HINT})."
+        ) from exc
+    if done.returncode != 0:
+        raise DocumentError(
+            "corrupt",
+            f"Tệp «{filename}»: Tesseract không đọc được trang {page_number}.",
+            filename=filename,
+        )
+    return parse_tsv(done.stdout.decode("utf-8", "replace"))
+
+
+def parse_tsv(tsv: str) -> OcrPage:
+    """Words with their boxes (in points) and the doubtful numbers, from Tesseract's TSV."""
+    scale = 72 / DPI
+    words: list[dict[str, Any]] = []
+    doubtful: list[str] = []
+    confidences: list[float] = []
+    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
+        text = (row.get("text") or "").strip()
+        if row.get("level") != "5" or not text:
+            continue
+        left, top = int(row["left"]) * scale, int(row["top"]) * scale
+        words.append(
+            {
+                "text": text,
+                "x0": left,
+                "x1": left + int(row["width"]) * scale,
+                "top": top,
+                "bottom": top + int(row["height"]) * scale,
+            }
+        )
+        confidence = float(row.get("conf") or 0)
+        confidences.append(confidence)
+        if _NUMERIC.search(text) and confidence < _SURE:
+            doubtful.append(text)
+    mean = sum(confidences) / len(confidences) if confidences else 0.0
+    return OcrPage(words, doubtful, mean)

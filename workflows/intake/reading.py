@@ -1,0 +1,23 @@
+"""What a reader reports besides the text: warnings for the reviewer and progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+# progress(done, total, what): called as long readings (OCR) advance, e.g. (3, 12, "OCR").
+Progress = Callable[[int, int, str], None]
+
+
+@dataclass
+class Reading:
+    """The text of a document, with what the reviewer should know about how it was read."""
+
+    text: str = ""
+    warnings: list[str] = field(default_factory=list)
+    ocr_pages: list[int] = field(default_factory=list)  # 1-based numbers of pages read by OCR
+    progress: Progress | None = None
+
+    def advance(self, done: int, total: int, what: str) -> None:
+        if self.progress is not None:
+            self.progress(done, total, what)
