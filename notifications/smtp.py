@@ -14,7 +14,7 @@ The transaction itself, and why it does not use ``SMTP.send_message``, is in
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -60,7 +60,7 @@ class SmtpConfig:
         )
 
 
-OutcomeSink = Callable[[int, SendOutcome], None]
+OutcomeSink = Callable[[int, SendOutcome], Awaitable[None]]
 
 
 @dataclass
@@ -73,10 +73,10 @@ class _Batch:
     stop_reason: str | None = None
     connect_failures: int = 0
 
-    def settle(self, index: int, outcome: SendOutcome) -> None:
+    async def settle(self, index: int, outcome: SendOutcome) -> None:
         self.outcomes[index] = outcome
         if self.on_outcome is not None:
-            self.on_outcome(index, outcome)
+            await self.on_outcome(index, outcome)
 
 
 async def _open(config: SmtpConfig) -> aiosmtplib.SMTP:
@@ -183,9 +183,10 @@ class SmtpPool:
     ) -> list[SendOutcome]:
         """Send ``messages``; return one outcome per message, in the same order.
 
-        ``on_outcome(index, outcome)`` is called as each outcome is known, before that
-        connection takes its next message: a caller that records it there loses at most the
-        messages in flight (one per connection) if the process dies.
+        ``on_outcome(index, outcome)`` is awaited as each outcome is known, before that
+        connection takes its next message (the others go on meanwhile): a caller that records
+        it there loses at most the messages in flight (one per connection) if the process
+        dies.
         """
         batch = _Batch(messages, self.config, asyncio.Queue(), [None] * len(messages), on_outcome)
         for index in range(len(messages)):
@@ -207,7 +208,7 @@ class SmtpPool:
                 return
             msg = batch.messages[index]
             if batch.stop_reason is not None:
-                batch.settle(
+                await batch.settle(
                     index,
                     SendOutcome(
                         message_id(msg), Outcome.SKIPPED, None, batch.stop_reason, Stage.NONE
@@ -225,7 +226,7 @@ class SmtpPool:
                     message_id(msg), Outcome.TRANSIENT, None, error_text(error), Stage.NONE
                 )
             self._clients[slot] = client
-            batch.settle(index, outcome)
+            await batch.settle(index, outcome)
 
 
 async def send_batch(

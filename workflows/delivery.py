@@ -16,12 +16,13 @@ from __future__ import annotations
 import asyncio
 import random
 import socket
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 
-from sqlalchemy import Engine, or_, update
-from sqlmodel import Session, col, select
+from sqlalchemy import Connection, Engine, case, insert, or_, update
+from sqlmodel import col, select
 
 from models.agencies import Agency
 from models.db import is_postgres, session_scope
@@ -54,37 +55,36 @@ def worker_name() -> str:
     return f"{socket.gethostname()}:{random.getrandbits(32):08x}"
 
 
-def claim(engine: Engine, worker: str, now: datetime, limit: int = 200) -> list[OutboxMessage]:
-    """Claim due rows (pending and due, or sending with an expired lease) for ``worker``."""
+def claim(
+    engine: Engine, worker: str, now: datetime, limit: int = CLAIM_BATCH
+) -> list[OutboxMessage]:
+    """Claim due rows (pending and due, or sending with an expired lease) for ``worker``, in
+    one conditional UPDATE: of two racing workers only one matches a row (on PostgreSQL the
+    rows are also picked with SKIP LOCKED, so racing workers take different ones)."""
     due = or_(
         (col(OutboxMessage.status) == MessageStatus.PENDING)
         & (col(OutboxMessage.next_attempt_at) <= now),
         (col(OutboxMessage.status) == MessageStatus.SENDING)
         & (col(OutboxMessage.lease_until) < now),
     )
-    claimed: list[OutboxMessage] = []
+    picked = select(OutboxMessage.id).where(due).order_by(col(OutboxMessage.id)).limit(limit)
+    if is_postgres(engine):
+        picked = picked.with_for_update(skip_locked=True)
+    claiming = (
+        update(OutboxMessage)
+        .where(col(OutboxMessage.id).in_(picked.scalar_subquery()), due)
+        .values(
+            status=MessageStatus.SENDING,
+            lease_owner=worker,
+            lease_until=now + LEASE,
+            reclaims=OutboxMessage.reclaims
+            + case((col(OutboxMessage.status) == MessageStatus.SENDING, 1), else_=0),
+        )
+        .returning(OutboxMessage)
+    )
     with session_scope(engine) as session:
-        query = select(OutboxMessage).where(due).order_by(col(OutboxMessage.id)).limit(limit)
-        if is_postgres(engine):
-            query = query.with_for_update(skip_locked=True)
-        for row in session.exec(query).all():
-            # The conditional UPDATE is the claim: of two racing workers only one matches.
-            result = session.exec(  # type: ignore[call-overload]
-                update(OutboxMessage)
-                .where(col(OutboxMessage.id) == row.id, due)
-                .values(
-                    status=MessageStatus.SENDING,
-                    lease_owner=worker,
-                    lease_until=now + LEASE,
-                    reclaims=OutboxMessage.reclaims
-                    + (1 if row.status == MessageStatus.SENDING else 0),
-                )
-            )
-            if result.rowcount == 1:
-                claimed.append(row)
-        for row in claimed:
-            session.refresh(row)
-    return claimed
+        claimed = list(session.scalars(claiming))
+    return sorted(claimed, key=lambda row: row.id or 0)
 
 
 def to_email(row: OutboxMessage, config: SmtpConfig, now: datetime) -> EmailMessage:
@@ -127,19 +127,24 @@ def deliver(
 async def _drain(
     engine: Engine, config: SmtpConfig, now: datetime, concurrency: int, recorder: _Recorder
 ) -> None:
-    """Batch after batch over the same connections, until nothing is due or nothing goes."""
-    async with SmtpPool(config, concurrency) as pool:
-        while batch := claim(engine, recorder.worker, now, limit=CLAIM_BATCH):
-            outcomes = await pool.send(
-                [to_email(r, config, now) for r in batch],
-                on_outcome=lambda index, outcome, batch=batch: recorder.record(
-                    batch[index], outcome
-                ),
-            )
-            if recorder.report.paused:
-                return
-            if not any(o.delivered for o in outcomes):
-                return  # the server is down or refuses us: try again at the next run
+    """Batch after batch over the same connections, until nothing is due or nothing goes.
+
+    Outcomes are written by one thread, in the order they come: the connection that is
+    waiting for its outcome to be committed waits, the others keep sending."""
+    loop = asyncio.get_running_loop()
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="outbox-record") as writer:
+        async with SmtpPool(config, concurrency) as pool:
+            while batch := await loop.run_in_executor(writer, claim, engine, recorder.worker, now):
+
+                async def record(index: int, outcome: SendOutcome, batch=batch) -> None:
+                    await loop.run_in_executor(writer, recorder.record, batch[index], outcome)
+
+                messages = [to_email(r, config, now) for r in batch]
+                outcomes = await pool.send(messages, on_outcome=record)
+                if recorder.report.paused:
+                    return
+                if not any(o.delivered for o in outcomes):
+                    return  # the server is down or refuses us: try again at the next run
 
 
 def _supersede(engine: Engine, now: datetime, report: DeliveryReport) -> None:
@@ -157,10 +162,15 @@ def _supersede(engine: Engine, now: datetime, report: DeliveryReport) -> None:
     report.superseded += max(superseded.rowcount, 0)
 
 
+OUTBOX = OutboxMessage.__table__  # type: ignore[attr-defined]
+ATTEMPTS = DeliveryAttempt.__table__  # type: ignore[attr-defined]
+
+
 @dataclass
 class _Recorder:
-    """Writes each outcome in its own transaction the moment it is known, so a process killed
-    mid-drain resends only the messages in flight (at most one per connection)."""
+    """Writes each outcome in its own short transaction the moment it is known (two or three
+    statements, no ORM round trip), so a process killed mid-drain resends only the messages
+    in flight: at most one per connection."""
 
     engine: Engine
     worker: str
@@ -169,78 +179,85 @@ class _Recorder:
     calendar: WorkCalendar
 
     def record(self, row: OutboxMessage, outcome: SendOutcome) -> None:
-        with session_scope(self.engine) as session:
-            current = session.get(OutboxMessage, row.id)
-            if outcome.status != Outcome.SKIPPED:
-                current.attempts += 1
-                session.add(self._attempt(current, outcome))
-            current.last_code, current.last_error = outcome.code, outcome.reply[:500]
-            current.lease_owner = current.lease_until = None
-            self._settle(session, current, outcome)
-            session.add(current)
+        attempted = outcome.status != Outcome.SKIPPED
+        attempts = row.attempts + (1 if attempted else 0)
+        with self.engine.begin() as conn:
+            if attempted:
+                conn.execute(insert(ATTEMPTS).values(self._attempt(row, attempts, outcome)))
+            changes = self._settle(conn, row, attempts, outcome)
+            conn.execute(
+                update(OUTBOX)
+                # Only while we hold the lease: a row reclaimed meanwhile is the new owner's.
+                .where(OUTBOX.c.id == row.id, OUTBOX.c.lease_owner == self.worker)
+                .values(
+                    attempts=attempts,
+                    last_code=outcome.code,
+                    last_error=outcome.reply[:500],
+                    lease_owner=None,
+                    lease_until=None,
+                    **changes,
+                )
+            )
 
-    def _attempt(self, row: OutboxMessage, outcome: SendOutcome) -> DeliveryAttempt:
-        return DeliveryAttempt(
-            outbox_id=row.id,
-            number=row.attempts,
-            worker=self.worker,
-            started_at=self.now,
-            finished_at=self.now,
-            outcome=outcome.status.value,
-            code=outcome.code,
-            reply=outcome.reply[:500],
-            refused={r.address: r.code for r in outcome.refusals},
-        )
+    def _attempt(self, row: OutboxMessage, number: int, outcome: SendOutcome) -> dict:
+        return {
+            "outbox_id": row.id,
+            "number": number,
+            "worker": self.worker,
+            "started_at": self.now,
+            "finished_at": self.now,
+            "outcome": outcome.status.value,
+            "code": outcome.code,
+            "reply": outcome.reply[:500],
+            "refused": {r.address: r.code for r in outcome.refusals},
+        }
 
-    def _settle(self, session: Session, row: OutboxMessage, outcome: SendOutcome) -> None:
+    def _settle(
+        self, conn: Connection, row: OutboxMessage, attempts: int, outcome: SendOutcome
+    ) -> dict:
+        """The row's new status (and what goes with it), counted in the report."""
         report = self.report
         if outcome.delivered and not outcome.refusals:
-            row.status, row.sent_at = MessageStatus.SENT, self.now
             report.sent += 1
             report.lines.append(f"  ✓ {row.recipient}: {row.subject}")
-        elif outcome.status in (Outcome.PERMANENT, Outcome.PARTIAL):
-            row.status = MessageStatus.FAILED_PERMANENT
-            _mark_address_problem(session, row, outcome)
+            return {"status": MessageStatus.SENT, "sent_at": self.now}
+        if outcome.status in (Outcome.PERMANENT, Outcome.PARTIAL):
+            _mark_address_problem(conn, row, outcome)
             report.failed += 1
             report.lines.append(f"  ✗ {row.recipient}: {outcome.code} {outcome.reply[:80]}")
-        elif outcome.status == Outcome.AUTH_FAILED:
-            row.status = MessageStatus.PAUSED
+            return {"status": MessageStatus.FAILED_PERMANENT}
+        if outcome.status == Outcome.AUTH_FAILED:
             report.paused = True
             report.lines.append(f"  ⏸ máy chủ thư từ chối đăng nhập ({outcome.code}): tạm dừng gửi")
-        elif is_superseded(row, self.now):
-            row.status = MessageStatus.SUPERSEDED  # a before-deadline reminder is useless after it
-            report.superseded += 1
-        elif outcome.status == Outcome.SKIPPED:
-            row.status, row.next_attempt_at = MessageStatus.PENDING, self.now  # not an attempt
-            report.retrying += 1
-        else:
-            self._retry_or_give_up(session, row)
-
-    def _retry_or_give_up(self, session: Session, row: OutboxMessage) -> None:
-        session.flush()  # the attempt just added is part of the history
-        tried = session.exec(
-            select(DeliveryAttempt.started_at).where(DeliveryAttempt.outbox_id == row.id)
-        ).all()
+            return {"status": MessageStatus.PAUSED}
+        if is_superseded(row, self.now):
+            report.superseded += 1  # a before-deadline reminder is useless after the deadline
+            return {"status": MessageStatus.SUPERSEDED}
+        if outcome.status == Outcome.SKIPPED:
+            report.retrying += 1  # not an attempt: due again at once
+            return {"status": MessageStatus.PENDING, "next_attempt_at": self.now}
+        tried = conn.execute(
+            select(ATTEMPTS.c.started_at).where(ATTEMPTS.c.outbox_id == row.id)
+        ).scalars()
         step = after_failure(
-            tried,
+            list(tried),
             self.calendar,
             jitter=random.uniform(1 - RETRY_POLICY.jitter, 1 + RETRY_POLICY.jitter),
         )
         if isinstance(step, GiveUp):
-            row.status, row.give_up_at = MessageStatus.FAILED_RETRIES, self.now
-            self.report.failed += 1
-        else:
-            row.status, row.next_attempt_at = MessageStatus.PENDING, step.at
-            self.report.retrying += 1
+            report.failed += 1
+            return {"status": MessageStatus.FAILED_RETRIES, "give_up_at": self.now}
+        report.retrying += 1
+        return {"status": MessageStatus.PENDING, "next_attempt_at": step.at}
 
 
-def _mark_address_problem(session, row: OutboxMessage, outcome: SendOutcome) -> None:
-    if row.agency_id is None:
-        return
-    agency = session.get(Agency, row.agency_id)
-    if agency is not None:
-        agency.address_problem = f"{row.recipient}: {outcome.code} {outcome.reply[:200]}"
-        session.add(agency)
+def _mark_address_problem(conn: Connection, row: OutboxMessage, outcome: SendOutcome) -> None:
+    if row.agency_id is not None:
+        conn.execute(
+            update(Agency.__table__)  # type: ignore[attr-defined]
+            .where(Agency.__table__.c.id == row.agency_id)  # type: ignore[attr-defined]
+            .values(address_problem=f"{row.recipient}: {outcome.code} {outcome.reply[:200]}")
+        )
 
 
 def _pause_queue(engine: Engine) -> None:
