@@ -1,7 +1,8 @@
 """Weekly digest: each week, from its first working day on (Monday, unless it is a holiday),
 each body hears of everything still open that it leads or supports. The first sweep of the
 week composes it — Tuesday's when none ran on Monday (``rules.digest_week``). Keyed by
-(body, ISO week), so a second sweep that week sends nothing new."""
+(body, ISO week), so a second sweep that week sends nothing new; one still undelivered when its
+week ends is superseded, so it never arrives after the next week's."""
 
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from workflows.mail_context import SYSTEM_SENDER, dashboard_url, task_item
 from workflows.recipients import agency_recipient
 from workflows.rules.calendar import WorkCalendar, shared_calendar
 from workflows.rules.digest_week import IsoWeek, digest_week_due
-from workflows.rules.timefmt import local_date
+from workflows.rules.timefmt import end_of_day, local_date
 
 OPEN = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS)
 KEY_PREFIX = "weekly_digest:"
@@ -36,6 +37,7 @@ def compose_weekly(session: Session, settings: Settings, now: datetime, preview:
     if week is None:
         return 0
     prefix = f"{KEY_PREFIX}{week.label}:"
+    expires_at = end_of_day(week.sunday)  # then next week's digest takes over
     made = 0
     for agency, items in _open_items_by_agency(session, today, calendar).values():
         queue_message(
@@ -47,6 +49,7 @@ def compose_weekly(session: Session, settings: Settings, now: datetime, preview:
             kind="weekly_digest",
             recipient=agency_recipient(agency, "body").ledger_key,
             agency_id=agency.id,
+            expires_at=expires_at,
             make_context=partial(
                 c.WeeklyDigest,
                 addressee=c.Addressee(agency.id or 0, agency.name),

@@ -130,3 +130,26 @@ def test_an_older_weeks_digest_never_follows_a_newer_one(engine, smtp_server, mo
     world.sweep_at("2022-06-27T08:05")  # week 26
     world.sweep_at("2022-06-23T08:05")  # the clock set back into week 25
     assert digests_by_week(smtp_server) == {"2022-W26": 1}
+
+
+def test_a_digest_undelivered_all_week_gives_way_to_the_next_weeks(
+    engine, smtp_server, monkeypatch
+):
+    configure_mail(monkeypatch, smtp_server)
+    world = build_world(engine, duty("T1", REPORT, date(2022, 7, 29)))
+    smtp_server.refuse_recipient(LEAD_MAIL, BUSY)
+    world.sweep_at("2022-06-20T08:05")  # week 25's digest fails
+    world.sweep_at("2022-06-24T16:05")  # and again on Friday
+    smtp_server.accept_recipient(LEAD_MAIL)
+    world.sweep_at("2022-06-27T08:05")  # week 26
+    world.sweep_at("2022-06-28T08:05")
+    assert digests_by_week(smtp_server) == {"2022-W26": 1}
+    with Session(engine) as session:
+        statuses = dict(
+            session.exec(
+                select(OutboxMessage.key, OutboxMessage.status).where(
+                    OutboxMessage.recipient == LEAD_MAIL, OutboxMessage.kind == "weekly_digest"
+                )
+            ).all()
+        )
+    assert sorted(statuses.values()) == [MessageStatus.SENT, MessageStatus.SUPERSEDED]
