@@ -173,10 +173,29 @@ def database_problem(error: Exception) -> str | None:
             f"Địa chỉ cơ sở dữ liệu «{shown}» không hợp lệ ({setting}); cần dạng "
             "sqlite:////đường/dẫn/kehoach.db hoặc postgresql+psycopg://người_dùng@máy:5432/tên_csdl."
         )
+    if _busy(error):
+        return (
+            f"Cơ sở dữ liệu «{shown}» đang bận: một tiến trình khác (kehoach serve, một lệnh "
+            "kehoach khác hoặc bản sao lưu) đang ghi vào và chưa xong; đợi nó xong rồi chạy lại "
+            "lệnh này."
+        )
     return (
         f"Không làm việc được với cơ sở dữ liệu «{shown}»: máy chủ không chạy hoặc không cho "
         f"kết nối, sai tài khoản, hoặc tệp không mở được. Kiểm tra {setting}."
     )
+
+
+# PostgreSQL: lock_not_available (lock_timeout, NOWAIT); SQLite says it in words.
+_BUSY_SQLSTATES = frozenset({"55P03"})
+_BUSY_WORDS = ("database is locked", "database table is locked", "database is busy")
+
+
+def _busy(error: Exception) -> bool:
+    """The database answered, but another writer held it longer than we wait."""
+    cause = getattr(error, "orig", None) or error
+    if getattr(cause, "sqlstate", None) in _BUSY_SQLSTATES:
+        return True
+    return any(words in str(cause).lower() for words in _BUSY_WORDS)
 
 
 def _usable_url(url: str) -> bool:

@@ -1,7 +1,8 @@
 """Send built messages through aiosmtplib with reused connections and bounded concurrency.
 
-``send_batch`` runs ``concurrency`` workers; each keeps one SMTP connection open and sends
-message after message over it, reconnecting after a failure. Every message gets exactly one
+``SmtpPool`` runs ``size`` workers; each keeps one SMTP connection open and sends message
+after message over it (across batches, for as long as the pool is open), reconnecting after a
+failure. ``send_batch`` is a pool for one batch. Every message gets exactly one
 :class:`SendOutcome` (see ``outcomes.py``); nothing is retried here except a stale pooled
 connection found dead *before* MAIL was accepted, which cannot duplicate anything. Retries with
 backoff belong to the outbox, which resends the same message (same Message-ID).
@@ -13,7 +14,7 @@ The transaction itself, and why it does not use ``SMTP.send_message``, is in
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from email.message import EmailMessage
 
@@ -59,15 +60,23 @@ class SmtpConfig:
         )
 
 
+OutcomeSink = Callable[[int, SendOutcome], Awaitable[None]]
+
+
 @dataclass
 class _Batch:
     messages: Sequence[EmailMessage]
     config: SmtpConfig
     queue: asyncio.Queue[int]
     outcomes: list[SendOutcome | None]
+    on_outcome: OutcomeSink | None = None
     stop_reason: str | None = None
     connect_failures: int = 0
-    connections: int = 0
+
+    async def settle(self, index: int, outcome: SendOutcome) -> None:
+        self.outcomes[index] = outcome
+        if self.on_outcome is not None:
+            await self.on_outcome(index, outcome)
 
 
 async def _open(config: SmtpConfig) -> aiosmtplib.SMTP:
@@ -118,7 +127,6 @@ async def _connect_for(batch: _Batch, msg: EmailMessage) -> aiosmtplib.SMTP | Se
             )
         return outcome
     batch.connect_failures = 0
-    batch.connections += 1
     return client
 
 
@@ -150,9 +158,49 @@ async def _quit(client: aiosmtplib.SMTP | None) -> None:
         client.close()
 
 
-async def _worker(batch: _Batch) -> None:
-    client: aiosmtplib.SMTP | None = None
-    try:
+class SmtpPool:
+    """Up to ``size`` SMTP connections, kept open from one ``send`` to the next (a drain sends
+    batch after batch over the same connections) and reopened after a failure.
+
+        async with SmtpPool(config, 4) as pool:
+            outcomes = await pool.send(messages, on_outcome=record)
+    """
+
+    def __init__(self, config: SmtpConfig, size: int = 4) -> None:
+        if size < 1:
+            raise ValueError("concurrency must be at least 1")
+        self.config = config
+        self._clients: list[aiosmtplib.SMTP | None] = [None] * size
+
+    async def __aenter__(self) -> SmtpPool:
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.close()
+
+    async def send(
+        self, messages: Sequence[EmailMessage], on_outcome: OutcomeSink | None = None
+    ) -> list[SendOutcome]:
+        """Send ``messages``; return one outcome per message, in the same order.
+
+        ``on_outcome(index, outcome)`` is awaited as each outcome is known, before that
+        connection takes its next message (the others go on meanwhile): a caller that records
+        it there loses at most the messages in flight (one per connection) if the process
+        dies.
+        """
+        batch = _Batch(messages, self.config, asyncio.Queue(), [None] * len(messages), on_outcome)
+        for index in range(len(messages)):
+            batch.queue.put_nowait(index)
+        slots = range(min(len(self._clients), len(messages)))
+        await asyncio.gather(*(self._worker(batch, slot) for slot in slots))
+        return [o for o in batch.outcomes if o is not None]
+
+    async def close(self) -> None:
+        for slot, client in enumerate(self._clients):
+            await _quit(client)
+            self._clients[slot] = None
+
+    async def _worker(self, batch: _Batch, slot: int) -> None:
         while True:
             try:
                 index = batch.queue.get_nowait()
@@ -160,35 +208,33 @@ async def _worker(batch: _Batch) -> None:
                 return
             msg = batch.messages[index]
             if batch.stop_reason is not None:
-                batch.outcomes[index] = SendOutcome(
-                    message_id(msg), Outcome.SKIPPED, None, batch.stop_reason, Stage.NONE
+                await batch.settle(
+                    index,
+                    SendOutcome(
+                        message_id(msg), Outcome.SKIPPED, None, batch.stop_reason, Stage.NONE
+                    ),
                 )
                 continue
+            client = self._clients[slot]
             try:
-                client, batch.outcomes[index] = await _send_one(batch, client, msg)
+                client, outcome = await _send_one(batch, client, msg)
             except Exception as error:  # a bug with one message must not sink the batch
                 if client is not None:
                     client.close()
                 client = None
-                batch.outcomes[index] = SendOutcome(
+                outcome = SendOutcome(
                     message_id(msg), Outcome.TRANSIENT, None, error_text(error), Stage.NONE
                 )
-    finally:
-        await _quit(client)
+            self._clients[slot] = client
+            await batch.settle(index, outcome)
 
 
 async def send_batch(
     messages: Sequence[EmailMessage], config: SmtpConfig, concurrency: int = 4
 ) -> list[SendOutcome]:
-    """Send ``messages``; return one outcome per message, in the same order."""
-    if concurrency < 1:
-        raise ValueError("concurrency must be at least 1")
-    batch = _Batch(messages, config, asyncio.Queue(), [None] * len(messages))
-    for index in range(len(messages)):
-        batch.queue.put_nowait(index)
-    workers = min(concurrency, len(messages))
-    await asyncio.gather(*(_worker(batch) for _ in range(workers)))
-    return [o for o in batch.outcomes if o is not None]
+    """Send ``messages`` over a pool of ``concurrency`` connections closed at the end."""
+    async with SmtpPool(config, concurrency) as pool:
+        return await pool.send(messages)
 
 
 def send_batch_blocking(

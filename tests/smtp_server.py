@@ -4,7 +4,7 @@
     server.script("CONNECT", Reply("421 4.3.2 Bận"))        # next connection greeted with 421
     server.script("DATA", Drop(store=True))                # take the message, then hang up
     server.script("DATA", Delay(2.0, store=True))          # take it, answer after 2 s
-    server.refuse_recipient("x@y.vn", "550 5.1.1 Không có hộp thư")
+    server.refuse_recipient("x@y.vn", "550 5.1.1 Không có hộp thư")  # until accept_recipient
     server.fail_auth()                                     # next AUTH gets 535
 
 Commands that can be scripted: CONNECT (the greeting), MAIL, RCPT, DATA (the reply after the
@@ -275,6 +275,16 @@ class ScriptedSMTPServer:
     def refuse_recipient(self, address: str, reply: str = "550 5.1.1 Mailbox unavailable") -> None:
         with self.state.lock:
             self.state.refused[address.lower()] = reply
+
+    def accept_recipient(self, address: str) -> None:
+        """Undo ``refuse_recipient``."""
+        with self.state.lock:
+            self.state.refused.pop(address.lower(), None)
+
+    def forget_received(self) -> None:
+        """Start counting received messages afresh (after a test's set-up sent some)."""
+        with self.state.lock:
+            self.state.received.clear()
 
     def fail_auth(self, times: int = 1) -> None:
         self.script("AUTH", *([Reply("535")] * times))

@@ -1,11 +1,13 @@
-"""Weekly digest: on the first working day of each week (Monday, unless it is a holiday),
-each body hears of everything still open that it leads or
-supports. Keyed by (body, ISO week), so a second sweep that week sends nothing new."""
+"""Weekly digest: each week, from its first working day on (Monday, unless it is a holiday),
+each body hears of everything still open that it leads or supports. The first sweep of the
+week composes it — Tuesday's when none ran on Monday (``rules.digest_week``). Keyed by
+(body, ISO week), so a second sweep that week sends nothing new; one still undelivered when its
+week ends is superseded, so it never arrives after the next week's."""
 
 from __future__ import annotations
 
 from collections import defaultdict
-from datetime import date, datetime, timedelta
+from datetime import date, datetime
 from functools import partial
 
 from sqlmodel import Session, col, select
@@ -21,25 +23,21 @@ from workflows.followup.compose import queue_message
 from workflows.followup.mail_context import SYSTEM_SENDER, dashboard_url, task_item
 from workflows.followup.recipients import agency_recipient
 from workflows.rules.calendar import WorkCalendar, shared_calendar
-from workflows.rules.timefmt import local_date
+from workflows.rules.digest_week import IsoWeek, digest_week_due
+from workflows.rules.timefmt import end_of_day, local_date
 
 OPEN = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS)
+KEY_PREFIX = "weekly_digest:"
 
 
 def compose_weekly(session: Session, settings: Settings, now: datetime, preview: list[str]) -> int:
     today = local_date(now)
     calendar = shared_calendar(settings.holidays_path)
-    if today != first_working_day_of_week(today, calendar):
+    week = digest_week_due(today, calendar, _last_composed_week(session))
+    if week is None:
         return 0
-    year, week, _ = today.isocalendar()
-    prefix = f"weekly_digest:{year}-W{week:02d}:"
-    if (
-        session.exec(
-            select(OutboxMessage.id).where(col(OutboxMessage.key).startswith(prefix))
-        ).first()
-        is not None
-    ):
-        return 0  # this week's digests were composed by an earlier sweep
+    prefix = f"{KEY_PREFIX}{week.label}:"
+    expires_at = end_of_day(week.sunday)  # then next week's digest takes over
     made = 0
     for agency, items in _open_items_by_agency(session, today, calendar).values():
         queue_message(
@@ -51,12 +49,13 @@ def compose_weekly(session: Session, settings: Settings, now: datetime, preview:
             kind="weekly_digest",
             recipient=agency_recipient(agency, "body").ledger_key,
             agency_id=agency.id,
+            expires_at=expires_at,
             make_context=partial(
                 c.WeeklyDigest,
                 addressee=c.Addressee(agency.id or 0, agency.name),
                 as_of=today,
-                week_start=today - timedelta(days=today.weekday()),
-                week_end=today + timedelta(days=6 - today.weekday()),
+                week_start=week.monday,
+                week_end=week.sunday,
                 items=tuple(items),
                 sender_name=SYSTEM_SENDER,
                 dashboard_url=dashboard_url(settings),
@@ -66,9 +65,15 @@ def compose_weekly(session: Session, settings: Settings, now: datetime, preview:
     return made
 
 
-def first_working_day_of_week(day: date, calendar: WorkCalendar) -> date:
-    """Monday, or the next working day when Monday is a holiday (a digest a week, not more)."""
-    return calendar.on_or_after(day - timedelta(days=day.weekday()))
+def _last_composed_week(session: Session) -> IsoWeek | None:
+    """The newest week with digests in the outbox (keys sort by week: ``2024-W07``)."""
+    key = session.exec(
+        select(OutboxMessage.key)
+        .where(col(OutboxMessage.key).startswith(KEY_PREFIX))
+        .order_by(col(OutboxMessage.key).desc())
+        .limit(1)
+    ).first()
+    return None if key is None else IsoWeek.parse(key.removeprefix(KEY_PREFIX))
 
 
 def _open_items_by_agency(
