@@ -78,6 +78,7 @@ class Cell:
     params: Callable[[World, Objects, str | None], dict]
     objects: tuple[str | None, ...] = (None,)
     data: dict = field(default_factory=dict)
+    per_object: dict[str | None, dict] = field(default_factory=dict)  # more data, by object
     files: dict | None = None
     said: str | None = None  # a 303 that did the job: the start of its flash ("" for none)
     lands: str | None = None  # … and where it redirects to (a path prefix), when fixed
@@ -113,7 +114,17 @@ def none(world: World, objects: Objects, obj: str | None) -> dict:
 
 
 def agency_params(world: World, objects: Objects, obj: str | None) -> dict:
-    return {"agency_id": objects.agency_a if obj != "missing" else 999_999}
+    """``shared``: body A, which also leads the draft's task (a plan the plan coordinator's body
+    does not coordinate); ``own``: body B, which appears only in body C's plan."""
+    ids = {"shared": objects.agency_a, "own": objects.agency_b, "missing": 999_999}
+    return {"agency_id": ids[obj or "shared"]}
+
+
+def merge_data(objects: Objects, obj: str | None) -> dict:
+    """``shared``: A into B (A is in another body's plan); ``own``: B into C (both only in C's)."""
+    a, b, c = objects.agency_a, objects.agency_b, objects.agency_c
+    source, into = {"shared": (a, b), "own": (b, c), "missing": (999_999, b)}[obj or "shared"]
+    return {"source": str(source), "into": str(into)}
 
 
 def extension_params(world: World, objects: Objects, obj: str | None) -> dict:
@@ -134,6 +145,9 @@ def link_params(world: World, objects: Objects, obj: str | None) -> dict:
     return {"action": "ack", "task_id": world.task_a, "token": token}
 
 
+REGISTRY_OBJECTS = ("shared", "own", "missing")
+REGISTRY_EDIT = {"shared": 303, "own": 303, "missing": 404}
+SCOPED_REGISTRY_EDIT = {"shared": 403, "own": 303, "missing": 404}
 PDF = {"file": ("bien-ban.pdf", b"%PDF-1.4 minh chung", "application/pdf")}
 MATRIX: dict[tuple[str, str], tuple[Cell, dict]] = {
     ("GET", "/"): (Cell(none), {**everyone(302)}),
@@ -240,33 +254,41 @@ MATRIX: dict[tuple[str, str], tuple[Cell, dict]] = {
     ),
     ("GET", "/delivery"): (Cell(none), COORD_PAGE),
     ("GET", "/agencies"): (Cell(none), COORD_PAGE),
+    # Registry-wide: a plan coordinator changes only bodies that appear solely in its plans.
     ("POST", "/agencies/{agency_id:id}/contacts"): (
         Cell(
             agency_params,
-            ("known", "missing"),
+            REGISTRY_OBJECTS,
             {"email": "alpha.moi@example.gov.vn"},
             said="Đã lưu địa chỉ thư",
             lands="/agencies",
         ),
-        coord_post({"known": 303, "missing": 404}),
+        coord_post(REGISTRY_EDIT, SCOPED_REGISTRY_EDIT),
     ),
     ("POST", "/agencies/{agency_id:id}/alias"): (
         Cell(
             agency_params,
-            ("known", "missing"),
-            {"name": "Phòng Alpha (tên cũ)"},
+            REGISTRY_OBJECTS,
+            per_object={
+                "shared": {"name": "Phòng Alpha (tên cũ)"},
+                "own": {"name": "Phòng Beta (tên cũ)"},
+                "missing": {"name": "Phòng không có"},
+            },
             said="Đã thêm tên gọi khác",
             lands="/agencies",
         ),
-        coord_post({"known": 303, "missing": 404}),
+        coord_post(REGISTRY_EDIT, SCOPED_REGISTRY_EDIT),
     ),
-    ("POST", "/agencies/merge"): (  # data filled in below
-        Cell(none, said="Đã gộp", lands="/agencies"),
-        coord_post(303),
+    ("POST", "/agencies/merge"): (  # data: merge_data
+        Cell(none, REGISTRY_OBJECTS, said="Đã gộp", lands="/agencies"),
+        coord_post(REGISTRY_EDIT, SCOPED_REGISTRY_EDIT),
     ),
     ("POST", "/agencies/{agency_id:id}/feed"): (
-        Cell(agency_params, ("known", "missing")),
-        coord_post({"known": 200, "missing": 404}),
+        Cell(agency_params, REGISTRY_OBJECTS),
+        coord_post(
+            {"shared": 200, "own": 200, "missing": 404},
+            {"shared": 403, "own": 200, "missing": 404},
+        ),
     ),
     ("GET", "/feed"): (
         Cell(none),
@@ -384,13 +406,13 @@ def test_every_role_gets_what_the_matrix_says(key, group, world, objects, client
     method, template = key
     cell, table = MATRIX[key]
     clients = {role: client_for(None if role == "anonymous" else role) for role in group}
-    data = dict(cell.data)
-    if template == "/agencies/merge":
-        data = {"source": str(objects.agency_a), "into": str(objects.agency_b)}
     failures = []
     for role in group:
         client = clients[role]
         for obj in cell.objects:
+            data = {**cell.data, **cell.per_object.get(obj, {})}
+            if template == "/agencies/merge":
+                data = merge_data(objects, obj)
             path = fill(template, cell.params(world, objects, obj))
             before = table_rows(world.url)
             if method == "GET":
