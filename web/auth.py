@@ -2,7 +2,8 @@
 
 The browser holds a random session token in an HttpOnly cookie; the database keeps its SHA-256
 with the user and a per-session CSRF token. Every log-in makes a new session (the old one, if
-any, is deleted), so a token planted before log-in is worthless after it.
+any, is deleted), so a token planted before log-in is worthless after it. A password change and
+disabling an account delete every session of that account (:func:`end_user_sessions`).
 """
 
 from __future__ import annotations
@@ -140,3 +141,8 @@ def start_session(
 
 def end_session(session: Session, token: str) -> None:
     session.exec(delete(WebSession).where(WebSession.token_hash == digest(token)))  # type: ignore[call-overload]
+
+
+def end_user_sessions(session: Session, user_id: int) -> None:
+    """Log ``user_id`` out everywhere (its password changed, or the account was disabled)."""
+    session.exec(delete(WebSession).where(col(WebSession.user_id) == user_id))  # type: ignore[call-overload]

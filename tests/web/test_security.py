@@ -12,6 +12,7 @@ from models.users import Evidence, User
 from tests.web.world import EMAILS, PASSWORD, World, csrf_of, login
 from web.auth import MAX_FAILURES_PER_EMAIL
 from web.security import MEMORY_KIB, PASSES
+from workflows.cli import main as cli_main
 
 
 def test_the_session_cookie_is_httponly_and_samesite_lax(client_for):
@@ -60,6 +61,39 @@ def test_a_planted_session_token_is_worthless_after_log_in(client_for):
     client = with_session(client_for(None), "planted-by-attacker")
     login(client, "agency_a")
     assert session_token(client) != "planted-by-attacker"
+
+
+NEW_PASSWORD = "mật-khẩu-mới-đủ-dài-2025"
+
+
+def test_kehoach_user_password_ends_every_session_of_that_account(client_for, monkeypatch, capsys):
+    leader, stolen, other = client_for("leader"), client_for("leader"), client_for("agency_a")
+    monkeypatch.setenv("KEHOACH_PASSWORD", NEW_PASSWORD)
+    assert cli_main(["user", "password", EMAILS["leader"]]) == 0
+    assert "các phiên đăng nhập cũ đã kết thúc" in capsys.readouterr().out
+    for client in (leader, stolen):
+        assert client.get("/board", follow_redirects=False).status_code == 302
+    assert other.get("/tasks").status_code == 200  # another account keeps its session
+    fresh = client_for(None)
+    data = {"email": EMAILS["leader"], "password": NEW_PASSWORD, "csrf": csrf_of(fresh)}
+    assert fresh.post("/login", data=data, follow_redirects=False).status_code == 303
+    assert fresh.get("/board").status_code == 200
+
+
+def test_a_disabled_account_is_logged_out_and_enabling_it_again_does_not_revive_the_session(
+    client_for, capsys
+):
+    client = client_for("agency_a")
+    token = session_token(client)
+    assert cli_main(["user", "disable", EMAILS["agency_a"]]) == 0
+    assert client.get("/tasks", follow_redirects=False).status_code == 302
+    assert login(client_for(None), "agency_a").status_code == 401
+    assert cli_main(["user", "enable", EMAILS["agency_a"]]) == 0
+    assert token
+    replay = with_session(client_for(None), token)
+    assert replay.get("/tasks", follow_redirects=False).status_code == 302
+    assert login(client_for(None), "agency_a").status_code == 303
+    assert "Đã khóa tài khoản" in capsys.readouterr().out
 
 
 def test_logging_out_ends_the_session_on_the_server(client_for):
