@@ -432,6 +432,11 @@ def test_every_role_gets_what_the_matrix_says(key, group, world, objects, client
 
 
 POSTS = sorted(k for k in MATRIX if k[0] == "POST")
+CROSS_SITE = (
+    {"origin": "https://evil.example"},
+    {"origin": "null"},
+    {"referer": "http://testserver.evil.example/trang"},  # no Origin: the Referer decides
+)
 
 
 @pytest.mark.parametrize("key", POSTS, ids=lambda k: k[1])
@@ -447,3 +452,23 @@ def test_a_post_without_a_valid_csrf_token_is_refused(key, world, objects, clien
             response = client.post(path, data=data, follow_redirects=False)
             assert response.status_code == 403, (role, path, token, response.status_code)
             assert changed_tables(before, table_rows(world.url)) == [], (role, path, token)
+
+
+@pytest.mark.parametrize("key", POSTS, ids=lambda k: k[1])
+def test_a_post_from_another_site_is_refused_even_with_the_right_token(
+    key, world, objects, client_for
+):
+    _, template = key
+    cell, _ = MATRIX[key]
+    path = fill(template, cell.params(world, objects, cell.objects[0]))
+    for role in ROLES:
+        client = client_for(None if role == "anonymous" else role)
+        token = csrf_of(client, "/login" if role == "anonymous" else "/tasks")
+        for header in CROSS_SITE:
+            before = table_rows(world.url)
+            response = client.post(
+                path, data={**cell.data, "csrf": token}, headers=header, follow_redirects=False
+            )
+            assert response.status_code == 403, (role, path, header, response.status_code)
+            assert "trang khác" in response.text
+            assert changed_tables(before, table_rows(world.url)) == [], (role, path, header)

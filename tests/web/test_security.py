@@ -11,6 +11,7 @@ from models.db import engine_for
 from models.users import Evidence, User
 from tests.web.world import EMAILS, PASSWORD, World, csrf_of, login
 from web.auth import MAX_FAILURES_PER_EMAIL
+from web.guard import _origin
 from web.security import MEMORY_KIB, PASSES
 from workflows.cli import main as cli_main
 
@@ -211,3 +212,34 @@ def test_evidence_whose_content_does_not_match_its_type_is_refused(client_for, w
     with Session(engine_for(world.url)) as session:
         names = [e.original_name for e in session.exec(select(Evidence)).all()]
     assert "anh.png" not in names
+
+
+def test_a_post_from_this_site_passes_by_its_host_or_its_configured_public_url(app, client_for):
+    """Origin ``http://testserver`` is the host served on; KEHOACH_BASE_URL names the public one
+    (a reverse proxy in front); a default port written out is the same origin."""
+    public = {"base_url": "http://kehoach.example.gov.vn:8080"}
+    app.state.settings = app.state.settings.model_copy(update=public)
+    for origin in (
+        "http://testserver",
+        "http://testserver:80",
+        "http://kehoach.example.gov.vn:8080",
+        "http://KEHOACH.example.gov.vn:8080",
+    ):
+        client = client_for(None)
+        data = {"email": EMAILS["agency_a"], "password": PASSWORD, "csrf": csrf_of(client)}
+        response = client.post(
+            "/login", data=data, headers={"origin": origin}, follow_redirects=False
+        )
+        assert response.status_code == 303, origin
+    client = client_for(None)
+    referer = {"referer": "http://testserver/login?next=/tasks"}
+    data = {"email": EMAILS["agency_a"], "password": PASSWORD, "csrf": csrf_of(client)}
+    assert (
+        client.post("/login", data=data, headers=referer, follow_redirects=False).status_code == 303
+    )
+
+
+def test_an_origin_is_compared_without_its_default_port_or_case():
+    assert _origin("https://KeHoach.gov.vn:443/x?y") == _origin("https://kehoach.gov.vn")
+    assert _origin("http://a.vn:8080") != _origin("http://a.vn")
+    assert _origin("null") is None and _origin("javascript:alert(1)") is None
