@@ -5,14 +5,18 @@ from __future__ import annotations
 import io
 import zipfile
 
+import httpx
+import pytest
 from sqlmodel import Session, select
 
+from config.settings import Settings, reset_settings
 from models.db import engine_for
-from models.users import Evidence, User
+from models.users import Evidence, LoginAttempt, User
 from tests.web.world import EMAILS, PASSWORD, World, csrf_of, login
-from web.auth import MAX_FAILURES_PER_EMAIL
+from web.auth import MAX_FAILURES_PER_ACCOUNT_AND_CLIENT, MAX_FAILURES_PER_CLIENT
 from web.guard import _origin
 from web.security import MEMORY_KIB, PASSES
+from web.server import proxy_options, serving
 from workflows.cli import main as cli_main
 
 
@@ -108,7 +112,7 @@ def test_logging_out_ends_the_session_on_the_server(client_for):
 
 def test_login_is_throttled_after_repeated_failures_even_with_the_right_password(client_for):
     client = client_for(None)
-    for _ in range(MAX_FAILURES_PER_EMAIL):
+    for _ in range(MAX_FAILURES_PER_ACCOUNT_AND_CLIENT):
         bad = {"email": EMAILS["leader"], "password": "sai-mật-khẩu", "csrf": csrf_of(client)}
         assert client.post("/login", data=bad).status_code == 401
     good = {"email": EMAILS["leader"], "password": PASSWORD, "csrf": csrf_of(client)}
@@ -117,6 +121,45 @@ def test_login_is_throttled_after_repeated_failures_even_with_the_right_password
     assert "15 phút" in response.text
     # another account from the same address is not locked out by these failures
     assert login(client, "agency_a").status_code == 303
+
+
+def fail_to_log_in(client, role: str, times: int) -> None:  # type: ignore[no-untyped-def]
+    for _ in range(times):
+        bad = {"email": EMAILS[role], "password": "sai-mật-khẩu", "csrf": csrf_of(client)}
+        assert client.post("/login", data=bad).status_code in (401, 429)
+
+
+def test_a_stranger_typing_a_leaders_address_cannot_lock_the_leader_out(client_for):
+    """Same address (an office behind one NAT): the stranger's failures throttle the stranger,
+    not a browser the leader has logged in with before."""
+    leader = client_for("leader")
+    leader.post("/logout", data={"csrf": csrf_of(leader, "/board")})
+    stranger = client_for(None)
+    spray(stranger)  # the address is now held back on every account, the leader's included
+    assert login(stranger, "leader").status_code == 429
+    assert login(client_for(None), "agency_a").status_code == 429
+    assert login(leader, "leader").status_code == 303
+    assert leader.get("/board").status_code == 200
+
+
+def test_a_browser_held_back_on_one_account_is_held_back_on_all_after_twenty_failures(client_for):
+    guesser = client_for(None)
+    spray(guesser)
+    assert login(guesser, "agency_a").status_code == 429
+
+
+def spray(client) -> None:  # type: ignore[no-untyped-def]
+    """Twenty failures from one address, five on each of four accounts."""
+    accounts = ("leader", "agency_b", "coordinator", "plan_coordinator")
+    assert len(accounts) * MAX_FAILURES_PER_ACCOUNT_AND_CLIENT == MAX_FAILURES_PER_CLIENT
+    for role in accounts:
+        fail_to_log_in(client, role, MAX_FAILURES_PER_ACCOUNT_AND_CLIENT)
+
+
+def test_a_device_cookie_for_one_account_does_not_exempt_guesses_at_another(client_for):
+    insider = client_for("agency_b")  # enrolled for agency_b only
+    fail_to_log_in(insider, "leader", MAX_FAILURES_PER_ACCOUNT_AND_CLIENT)
+    assert login(insider, "leader").status_code == 429
 
 
 def test_passwords_are_stored_as_argon2id_with_at_least_19_mib_and_2_passes(world: World):
@@ -243,3 +286,33 @@ def test_an_origin_is_compared_without_its_default_port_or_case():
     assert _origin("https://KeHoach.gov.vn:443/x?y") == _origin("https://kehoach.gov.vn")
     assert _origin("http://a.vn:8080") != _origin("http://a.vn")
     assert _origin("null") is None and _origin("javascript:alert(1)") is None
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize(
+    ("trusted", "recorded"),
+    [("", {"127.0.0.1"}), ("127.0.0.1/32, 10.0.0.0/8", {"203.0.113.1", "203.0.113.2"})],
+    ids=["no proxy configured", "loopback is the proxy"],
+)
+def test_x_forwarded_for_is_believed_only_from_a_configured_proxy(
+    trusted, recorded, app, world: World, monkeypatch
+):
+    """Served by uvicorn as ``kehoach serve`` does: a client that sends a new X-Forwarded-For
+    each time is counted under its own address unless its peer is a configured proxy."""
+    monkeypatch.setenv("KEHOACH_TRUSTED_PROXIES", trusted)
+    reset_settings()
+    with serving(app) as base, httpx.Client(base_url=base, timeout=30) as client:
+        for n in (1, 2):
+            bad = {"email": EMAILS["leader"], "password": "sai-mật-khẩu", "csrf": csrf_of(client)}
+            forwarded = {"x-forwarded-for": f"203.0.113.{n}"}
+            assert client.post("/login", data=bad, headers=forwarded).status_code == 401
+    with Session(engine_for(world.url)) as session:
+        assert {a.client for a in session.exec(select(LoginAttempt)).all()} == recorded
+
+
+def test_forwarded_headers_are_off_unless_proxies_are_configured():
+    assert proxy_options(Settings(trusted_proxies="")) == {"proxy_headers": False}
+    assert proxy_options(Settings(trusted_proxies=" 10.1.2.3 ,192.168.0.0/16")) == {
+        "proxy_headers": True,
+        "forwarded_allow_ips": ["10.1.2.3", "192.168.0.0/16"],
+    }
