@@ -3,6 +3,7 @@ evidence folder), a fixed clock, and a logged-in TestClient per role."""
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -82,3 +83,29 @@ def client_for(app) -> Iterator[Callable[[str | None], TestClient]]:  # type: ig
     yield make
     for client in made:
         client.close()
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+@pytest.fixture
+def clean_server_log() -> Iterator[list[str]]:
+    """The log of the app under test (every logger, tracebacks included); at the end of the
+    test it must hold no traceback and no unexpected-error (500) line."""
+    handler = _Collect()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield handler.lines
+    finally:
+        root.removeHandler(handler)
+    text = "\n".join(handler.lines)
+    assert "Traceback" not in text, text[-5000:]
+    assert "unexpected error on" not in text, text[-5000:]

@@ -20,6 +20,9 @@ from tests.web.objects import Objects, link_token
 from tests.web.world import A_NAME, B_NAME, EMAILS, PASSWORD, World, csrf_of
 from web.render import FLASH_COOKIE
 
+# The app's log must stay free of tracebacks and 500s throughout (tests/web/conftest.py).
+pytestmark = pytest.mark.usefixtures("clean_server_log")
+
 ROLES = ("anonymous", "agency_a", "agency_b", "leader", "plan_coordinator", "coordinator")
 # Each group walks a world of its own. In the first, coordinator comes last: it is the one whose
 # allowed actions change the world (drop, merge, publish…). The plan coordinator (body C, which
