@@ -161,7 +161,7 @@ def previous_sends(session: Session, task: Task) -> tuple[c.PreviousSend, ...]:
         select(Notice, OutboxMessage)
         .join(OutboxMessage, col(Notice.message_id) == col(OutboxMessage.id))
         .where(Notice.task_id == task.id, OutboxMessage.status == MessageStatus.SENT)
-        .order_by(col(OutboxMessage.sent_at))
+        .order_by(col(OutboxMessage.sent_at), col(OutboxMessage.id))
     ).all()
     return tuple(
         c.PreviousSend(sent_on=local_date(m.sent_at), description=_describe(n), to_name=m.recipient)

@@ -40,7 +40,7 @@ def fire_due_alarms(session: Session, now: datetime, counts: FireCounts) -> bool
     alarms = session.exec(
         select(TaskAlarm)
         .where(col(TaskAlarm.fired) == False, col(TaskAlarm.fire_at) <= now)  # noqa: E712
-        .order_by(col(TaskAlarm.fire_at))
+        .order_by(col(TaskAlarm.fire_at), col(TaskAlarm.id))
         .limit(BATCH)
     ).all()
     keep_loaded(session, Task, {a.task_id for a in alarms})  # one query, not one per alarm
