@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -95,10 +96,14 @@ class _Collect(logging.Handler):
         self.lines.append(self.format(record))
 
 
-@pytest.fixture
-def clean_server_log() -> Iterator[list[str]]:
-    """The log of the app under test (every logger, tracebacks included); at the end of the
-    test it must hold no traceback and no unexpected-error (500) line."""
+def log_problems(lines: list[str]) -> list[str]:
+    """Lines of a captured log that show a traceback or a 500 (``web.app.server_error``)."""
+    return [line for line in lines if "Traceback" in line or "unexpected error on" in line]
+
+
+@contextmanager
+def collected_log() -> Iterator[list[str]]:
+    """Every record logged by any logger meanwhile, formatted with its traceback."""
     handler = _Collect()
     root = logging.getLogger()
     root.addHandler(handler)
@@ -106,6 +111,12 @@ def clean_server_log() -> Iterator[list[str]]:
         yield handler.lines
     finally:
         root.removeHandler(handler)
-    text = "\n".join(handler.lines)
-    assert "Traceback" not in text, text[-5000:]
-    assert "unexpected error on" not in text, text[-5000:]
+
+
+@pytest.fixture
+def clean_server_log() -> Iterator[list[str]]:
+    """The log of the app under test; at the end of the test it must hold no traceback and no
+    unexpected-error (500) line."""
+    with collected_log() as lines:
+        yield lines
+    assert not log_problems(lines), "\n".join(lines)[-5000:]

@@ -8,11 +8,15 @@ import zipfile
 import httpx
 import pytest
 from sqlmodel import Session, select
+from starlette.routing import Route
+from starlette.testclient import TestClient
 
 from config.settings import Settings, reset_settings
 from models.db import engine_for
 from models.users import Evidence, LoginAttempt, User
+from tests.web.conftest import collected_log, log_problems
 from tests.web.world import EMAILS, PASSWORD, World, csrf_of, login
+from web.app import create_app
 from web.auth import MAX_FAILURES_PER_ACCOUNT_AND_CLIENT, MAX_FAILURES_PER_CLIENT
 from web.guard import _origin
 from web.security import MEMORY_KIB, PASSES
@@ -316,3 +320,18 @@ def test_forwarded_headers_are_off_unless_proxies_are_configured():
         "proxy_headers": True,
         "forwarded_allow_ips": ["10.1.2.3", "192.168.0.0/16"],
     }
+
+
+def test_the_log_capture_sees_a_traceback_and_a_500_of_the_app_under_test(world: World):
+    """What ``clean_server_log`` checks is really there when a handler breaks."""
+    app = create_app(world.url)
+
+    async def broken(request):  # type: ignore[no-untyped-def]
+        raise RuntimeError("hỏng")
+
+    app.router.routes.insert(0, Route("/hong", broken))
+    with collected_log() as lines, TestClient(app, raise_server_exceptions=False) as client:
+        assert client.get("/hong").status_code == 500
+    problems = log_problems(lines)
+    assert problems and "unexpected error on GET /hong" in problems[0]
+    assert "Traceback" in "\n".join(lines) and "RuntimeError: hỏng" in "\n".join(lines)
