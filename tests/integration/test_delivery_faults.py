@@ -196,7 +196,7 @@ def _sweep_process(now: str) -> subprocess.Popen:
     )
 
 
-def _wait_for(condition, process: subprocess.Popen, seconds: float = 20.0) -> None:
+def _wait_for(condition, process: subprocess.Popen, seconds: float = 180.0) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > deadline or process.poll() is not None:
