@@ -170,23 +170,28 @@ def milestone(args: argparse.Namespace) -> int:
 
 def user(args: argparse.Namespace) -> int:
     """Accounts for the web side; the password is asked for (or read from KEHOACH_PASSWORD for
-    scripts), never given a default."""
+    scripts), never given a default. A new password or disabling ends the account's sessions."""
     import getpass
     import os
 
-    from web.admin import AccountError, create_user, set_password
+    from web.admin import AccountError, create_user, set_active, set_password
     from web.security import WeakPasswordError
 
-    password = os.environ.get("KEHOACH_PASSWORD") or getpass.getpass("Mật khẩu: ")
-    if "KEHOACH_PASSWORD" not in os.environ and getpass.getpass("Nhập lại: ") != password:
-        raise UserError("Hai lần nhập mật khẩu không khớp.")
     try:
+        if args.action in ("disable", "enable"):
+            set_active(None, args.email, args.action == "enable")
+            done = "Đã khóa" if args.action == "disable" else "Đã mở lại"
+            print(f"{done} tài khoản {args.email}.")
+            return 0
+        password = os.environ.get("KEHOACH_PASSWORD") or getpass.getpass("Mật khẩu: ")
+        if "KEHOACH_PASSWORD" not in os.environ and getpass.getpass("Nhập lại: ") != password:
+            raise UserError("Hai lần nhập mật khẩu không khớp.")
         if args.action == "add":
             user_id = create_user(None, args.email, args.role, args.agency, password)
             print(f"Đã tạo tài khoản #{user_id} ({args.role}) cho {args.email}.")
         else:
             set_password(None, args.email, password)
-            print(f"Đã đổi mật khẩu của {args.email}.")
+            print(f"Đã đổi mật khẩu của {args.email} (các phiên đăng nhập cũ đã kết thúc).")
     except (AccountError, WeakPasswordError) as error:
         raise UserError(str(error)) from error
     return 0
@@ -239,8 +244,10 @@ def register(sub: argparse._SubParsersAction, add) -> None:  # type: ignore[type
     p.add_argument("--reason", default="")
     p.add_argument("--note")
     p.add_argument("--plan", type=int)
-    p = add("user", user, "Tài khoản web: add (tạo) hoặc password (đổi mật khẩu)")
-    p.add_argument("action", choices=["add", "password"])
+    p = add(
+        "user", user, "Tài khoản web: add (tạo), password (đổi mật khẩu), disable/enable (khóa/mở)"
+    )
+    p.add_argument("action", choices=["add", "password", "disable", "enable"])
     p.add_argument("email")
     p.add_argument("--role", choices=["coordinator", "agency", "leader"], default="coordinator")
     p.add_argument("--agency", help="cơ quan (agency: bắt buộc; coordinator: KH nó thường trực)")

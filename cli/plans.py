@@ -123,7 +123,7 @@ def tasks(args: argparse.Namespace) -> int:
 
 
 def agencies(args: argparse.Namespace) -> int:
-    from sqlmodel import select
+    from sqlmodel import col, select
 
     from models.agencies import Agency
 
@@ -131,7 +131,7 @@ def agencies(args: argparse.Namespace) -> int:
         query = select(Agency).where(Agency.merged_into_id == None)  # noqa: E711
         if args.unregistered:
             query = query.where(Agency.registered == False)  # noqa: E712
-        for a in session.exec(query.order_by(Agency.name)).all():
+        for a in session.exec(query.order_by(Agency.name, col(Agency.id))).all():
             flag = "" if a.registered else "  [chưa có trong danh mục]"
             print(f"#{a.id} {a.name} ({a.locality or '—'}) {a.email or ''}{flag}")
     return 0

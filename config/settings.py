@@ -36,6 +36,11 @@ class Settings(BaseSettings):
         description="Sender's display name (the From header)",
     )
     base_url: str = "http://127.0.0.1:8080"
+    trusted_proxies: str = Field(
+        default="",
+        description="Reverse proxies (addresses or networks, comma-separated) whose "
+        "X-Forwarded-For/-Proto are believed; default none: the peer's address is the client",
+    )
     secret_key: str = Field(default="", description="Signs action links; must be set to send")
 
     reminder_offsets: str = "7,3,1,0"  # working days before the deadline
@@ -50,6 +55,10 @@ class Settings(BaseSettings):
         if self.database_url:
             return self.database_url
         return f"sqlite:///{(self.data_dir / 'kehoach.db').resolve()}"
+
+    @property
+    def trusted_proxy_list(self) -> list[str]:
+        return [item.strip() for item in self.trusted_proxies.split(",") if item.strip()]
 
     @property
     def tz(self) -> ZoneInfo:

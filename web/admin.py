@@ -13,6 +13,7 @@ from sqlmodel import Session, select
 from models.db import session_scope
 from models.users import Role, User
 from notifications.message import HeaderInjectionError, check_address
+from web.auth import end_user_sessions
 from web.security import check_password_strength, hash_password
 from workflows.registry.agencies import UnknownAgencyError, find_agency
 from workflows.runners import clock
@@ -66,11 +67,28 @@ def _insert(session: Session, email: str, role: str, agency: str | None, passwor
     return user.id
 
 
+def _account(session: Session, email: str) -> User:
+    user = session.exec(select(User).where(User.email == email.strip().lower())).first()
+    if user is None or user.id is None:
+        raise AccountError(f"Không có tài khoản {email}.")
+    return user
+
+
 def set_password(database_url: str | None, email: str, password: str) -> None:
+    """A new password; every session of the account ends (log in again with the new one)."""
     check_password_strength(password)
     with session_scope(database(database_url)) as session:
-        user = session.exec(select(User).where(User.email == email.strip().lower())).first()
-        if user is None:
-            raise AccountError(f"Không có tài khoản {email}.")
+        user = _account(session, email)
         user.password_hash = hash_password(password)
         session.add(user)
+        end_user_sessions(session, user.id)  # type: ignore[arg-type]
+
+
+def set_active(database_url: str | None, email: str, active: bool) -> None:
+    """Disable (every session ends at once) or enable again an account."""
+    with session_scope(database(database_url)) as session:
+        user = _account(session, email)
+        user.active = active
+        session.add(user)
+        if not active:
+            end_user_sessions(session, user.id)  # type: ignore[arg-type]

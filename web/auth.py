@@ -2,7 +2,8 @@
 
 The browser holds a random session token in an HttpOnly cookie; the database keeps its SHA-256
 with the user and a per-session CSRF token. Every log-in makes a new session (the old one, if
-any, is deleted), so a token planted before log-in is worthless after it.
+any, is deleted), so a token planted before log-in is worthless after it. A password change and
+disabling an account delete every session of that account (:func:`end_user_sessions`).
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from sqlalchemy import ColumnElement
 from sqlmodel import Session, col, delete, func, select
 
 from models.agencies import Agency
@@ -18,8 +20,12 @@ from web.security import digest, new_token, verify_password
 
 SESSION_LIFETIME = timedelta(hours=12)
 THROTTLE_WINDOW = timedelta(minutes=15)
-MAX_FAILURES_PER_EMAIL = 5
+MAX_FAILURES_PER_ACCOUNT_AND_CLIENT = 5
 MAX_FAILURES_PER_CLIENT = 20
+# A browser that has logged in to an account carries a random device cookie; its attempts on
+# that account are counted under the device, not under the (perhaps shared) address.
+DEVICE_PREFIX = "device:"
+DEVICE_LIFETIME = timedelta(days=365)
 
 
 @dataclass(frozen=True)
@@ -88,34 +94,66 @@ def load_user(session: Session, token: str | None, now: datetime) -> CurrentUser
     )
 
 
-def throttled(session: Session, email: str, client: str, now: datetime) -> bool:
-    """Too many recent failures for this e-mail or from this client address."""
+def known_device(session: Session, email: str, device: str | None) -> str | None:
+    """The throttle key of this browser's device cookie, if the browser has logged in to this
+    account before (None: a stranger's browser, or no cookie)."""
+    if not device or len(device) > 100:
+        return None
+    key = DEVICE_PREFIX + digest(device)
+    enrolled = session.exec(
+        select(LoginAttempt.id).where(
+            LoginAttempt.email == email,
+            LoginAttempt.client == key,
+            LoginAttempt.success == True,  # noqa: E712
+        )
+    ).first()
+    return key if enrolled is not None else None
+
+
+def throttled(session: Session, email: str, address: str, key: str, now: datetime) -> bool:
+    """Too many recent failures for this account from this client (``key``: its enrolled
+    device, or else its address), or, for a browser not enrolled, from this address on any
+    account.
+
+    No limit counts an account's failures from everyone: a stranger typing a leader's address
+    locks out only their own browser and address, never a browser the leader has logged in with.
+    """
     since = now - THROTTLE_WINDOW
 
-    def failures(column, value: str) -> int:  # type: ignore[no-untyped-def]
+    def failures(*where: ColumnElement[bool]) -> int:
         query = select(func.count()).where(
-            column == value,
+            *where,
             col(LoginAttempt.at) >= since,
             LoginAttempt.success == False,  # noqa: E712
         )
         return int(session.exec(query).one())
 
-    return (
-        failures(LoginAttempt.email, email) >= MAX_FAILURES_PER_EMAIL
-        or failures(LoginAttempt.client, client) >= MAX_FAILURES_PER_CLIENT
-    )
+    if failures(LoginAttempt.email == email, LoginAttempt.client == key) >= (
+        MAX_FAILURES_PER_ACCOUNT_AND_CLIENT
+    ):
+        return True
+    enrolled = key != address  # not held back by what strangers on a shared address typed
+    return not enrolled and failures(LoginAttempt.client == address) >= MAX_FAILURES_PER_CLIENT
 
 
 def authenticate(
     session: Session, email: str, password: str, client: str, now: datetime
 ) -> User | None:
-    """The active user with these credentials, recording the attempt either way."""
+    """The active user with these credentials, recording the attempt under ``client`` (the
+    throttle key) either way."""
     email = email.strip().lower()[:320]
     user = session.exec(select(User).where(User.email == email)).first()
     ok = verify_password(user.password_hash if user else None, password)
     ok = ok and user is not None and user.active
     session.add(LoginAttempt(email=email, client=client[:100], at=now, success=ok))
     return user if ok else None
+
+
+def enrol_device(session: Session, email: str, device: str, now: datetime) -> None:
+    """Remember that the browser holding ``device`` logged in to ``email`` (see
+    :func:`known_device`)."""
+    key = DEVICE_PREFIX + digest(device)
+    session.add(LoginAttempt(email=email, client=key, at=now, success=True))
 
 
 def start_session(
@@ -140,3 +178,8 @@ def start_session(
 
 def end_session(session: Session, token: str) -> None:
     session.exec(delete(WebSession).where(WebSession.token_hash == digest(token)))  # type: ignore[call-overload]
+
+
+def end_user_sessions(session: Session, user_id: int) -> None:
+    """Log ``user_id`` out everywhere (its password changed, or the account was disabled)."""
+    session.exec(delete(WebSession).where(col(WebSession.user_id) == user_id))  # type: ignore[call-overload]

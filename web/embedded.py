@@ -18,6 +18,7 @@ from starlette.routing import Route
 
 from config.settings import get_settings
 from web.app import create_app
+from web.server import proxy_options
 from workflows.rules.sweep_slots import SweepTimesError
 from workflows.runners.jobs import SweepConfigError, check_sending_settings, last_finished_sweep
 from workflows.runners.runtime import database
@@ -46,7 +47,7 @@ def serve(host: str, port: int, *, with_scheduler: bool = True) -> None:
     app.router.routes.insert(0, Route("/healthz", healthz, methods=["GET"]))
     app.state.scheduler = scheduler
     server = uvicorn.Server(
-        uvicorn.Config(app, host=host, port=port, log_level="info", proxy_headers=True)
+        uvicorn.Config(app, host=host, port=port, log_level="info", **proxy_options(settings))
     )
     if scheduler is not None:
         scheduler.start()

@@ -1,6 +1,6 @@
-"""Every endpoint goes through :func:`endpoint`: who is asking, may they, and (for a POST) is the
-CSRF token right. Object scope (another body's task answers 404) is checked in the handlers
-through ``web.scope``.
+"""Every endpoint goes through :func:`endpoint`: who is asking, may they, and (for a POST) does
+it come from this site (its Origin, or else its Referer) with the right CSRF token. Object scope
+(another body's task answers 404) is checked in the handlers through ``web.scope``.
 """
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from collections.abc import Awaitable, Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any, TypeVar
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from sqlalchemy import Engine
 from sqlmodel import Session
@@ -108,6 +108,8 @@ def endpoint(
     def wrap(handler: Callable[[Ctx], Awaitable[Response]]):  # type: ignore[no-untyped-def]
         @functools.wraps(handler)
         async def run(request: Request) -> Response:
+            if request.method == "POST" and not same_site(request):
+                raise HTTPException(403, "Biểu mẫu được gửi từ một trang khác: đã từ chối.")
             token = request.cookies.get(SESSION_COOKIE)
             user = await run_in_threadpool(
                 _in_session, request.app.state.reader, _load, (token,), {}
@@ -142,6 +144,35 @@ def endpoint(
         return run
 
     return wrap
+
+
+def _origin(url: str) -> str | None:
+    """``scheme://host[:port]`` of ``url``, lower-case (None when it has no host)."""
+    parts = urlsplit(url.strip())
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        return None
+    default = {"http": ":80", "https": ":443"}[parts.scheme]
+    netloc = parts.netloc.lower().rsplit("@", 1)[-1].removesuffix(default)
+    return f"{parts.scheme}://{netloc}"
+
+
+def own_origins(request: Request) -> set[str]:
+    """This site: its configured public URL and the host it is being served on."""
+    host = request.headers.get("host", "")
+    schemes = {request.url.scheme, "https" if is_https(request) else request.url.scheme}
+    found = {_origin(f"{scheme}://{host}") for scheme in schemes if host}
+    found.add(_origin(request.app.state.settings.base_url))
+    return {origin for origin in found if origin}
+
+
+def same_site(request: Request) -> bool:
+    """A state-changing request must come from this site: its Origin header (browsers send it
+    on every POST) or, without one, its Referer. A client that sends neither (a script, an old
+    browser) still needs the CSRF token; "null" (a sandboxed or file page) is refused."""
+    sent = request.headers.get("origin") or request.headers.get("referer")
+    if sent is None:
+        return True
+    return _origin(sent) in own_origins(request)
 
 
 def _str(value: object) -> str | None:

@@ -93,7 +93,7 @@ def task_history(session: Session, task_id: int, limit: int = 200) -> list[Histo
         select(Notice, OutboxMessage)
         .join(OutboxMessage, col(OutboxMessage.id) == Notice.message_id, isouter=True)
         .where(Notice.task_id == task_id)
-        .order_by(col(Notice.created_at).desc())
+        .order_by(col(Notice.created_at).desc(), col(Notice.id).desc())
         .limit(limit)
     ).all()
     for notice, message in mails:

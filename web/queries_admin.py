@@ -28,7 +28,7 @@ def pending(session: Session, scope: ColumnElement[bool] | None = None) -> list[
         select(Extension, Task)
         .join(Task, col(Task.id) == Extension.task_id)
         .where(Extension.status == ExtensionStatus.REQUESTED, *_scoped(scope))
-        .order_by(col(Extension.requested_at))
+        .order_by(col(Extension.requested_at), col(Extension.id))
     ).all()
     ids = {t.lead_id for _, t in rows if t.lead_id is not None}
     names = dict(session.exec(select(Agency.id, Agency.name).where(col(Agency.id).in_(ids))).all())
@@ -47,7 +47,7 @@ def recent_decisions(
             select(Extension)
             .join(Task, col(Task.id) == Extension.task_id)
             .where(Extension.status != ExtensionStatus.REQUESTED, *_scoped(scope))
-            .order_by(col(Extension.decided_at).desc())
+            .order_by(col(Extension.decided_at).desc(), col(Extension.id).desc())
             .limit(limit)
         ).all()
     )
@@ -90,7 +90,9 @@ def delivery_log(
 def bounced(session: Session) -> list[Agency]:
     return list(
         session.exec(
-            select(Agency).where(col(Agency.address_problem).is_not(None)).order_by(Agency.name)
+            select(Agency)
+            .where(col(Agency.address_problem).is_not(None))
+            .order_by(Agency.name, col(Agency.id))
         ).all()
     )
 
@@ -99,7 +101,7 @@ def registry_rows(session: Session) -> dict:
     agencies = session.exec(
         select(Agency)
         .where(col(Agency.merged_into_id).is_(None))
-        .order_by(col(Agency.registered), Agency.name)
+        .order_by(col(Agency.registered), Agency.name, col(Agency.id))
     ).all()
     aliases: dict[int, list[str]] = {}
     for alias in session.exec(select(AgencyAlias)).all():

@@ -66,7 +66,7 @@ def overdue_by_body(session: Session, today: date, plan_id: int | None = None) -
         select(Task.lead_id, func.count(), func.min(Task.due), *_bucket_columns(today))
         .where(*where)
         .group_by(col(Task.lead_id))
-        .order_by(func.count().desc())
+        .order_by(func.count().desc(), col(Task.lead_id))
     ).all()
     ids = [r[0] for r in rows if r[0] is not None]
     names = dict(session.exec(select(Agency.id, Agency.name).where(col(Agency.id).in_(ids))).all())
@@ -84,7 +84,7 @@ def overdue_by_plan(session: Session, today: date, agency_id: int | None = None)
         select(Task.plan_id, func.count(), func.min(Task.due), *_bucket_columns(today))
         .where(*where)
         .group_by(col(Task.plan_id))
-        .order_by(func.count().desc())
+        .order_by(func.count().desc(), col(Task.plan_id))
     ).all()
     ids = [r[0] for r in rows]
     plans = {p.id: p for p in session.exec(select(Plan).where(col(Plan.id).in_(ids))).all()}

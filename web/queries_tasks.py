@@ -188,6 +188,6 @@ def filter_choices(session: Session, user: CurrentUser) -> dict:
     agencies = session.exec(
         select(Agency.id, Agency.name)
         .where(col(Agency.merged_into_id).is_(None))
-        .order_by(Agency.name)
+        .order_by(Agency.name, col(Agency.id))
     ).all()
     return {"plans": list(plans), "agencies": list(agencies)}

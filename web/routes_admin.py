@@ -9,12 +9,20 @@ from starlette.routing import Route
 
 from models.agencies import Agency, AgencyAlias
 from models.followup import Extension
+from web.auth import CurrentUser
 from web.feeds import has_feed, new_feed_token
 from web.forms import parse_int
 from web.guard import COORDINATOR, Ctx, endpoint, redirect
 from web.queries_admin import bounced, delivery_log, pending, recent_decisions, registry_rows
 from web.render import render
-from web.scope import NOT_FOUND, managed_plan_ids, task_scope, visible_task
+from web.scope import (
+    NOT_FOUND,
+    editable_agencies,
+    managed_plan_ids,
+    require_editable_agency,
+    task_scope,
+    visible_task,
+)
 from workflows.delivery.outbox_view import STATUS_LABELS
 from workflows.followup.contacts import set_contact
 from workflows.followup.updates import decide_extension
@@ -68,7 +76,9 @@ async def delivery(ctx: Ctx) -> Response:
 
     def load(session: Session) -> dict:
         rows, total = delivery_log(session, status, page, managed)
-        return {"rows": rows, "total": total, "bounced": bounced(session)}
+        problems = bounced(session)
+        mine = editable_agencies(session, ctx.user, [a.id for a in problems if a.id is not None])
+        return {"rows": rows, "total": total, "bounced": [a for a in problems if a.id in mine]}
 
     data = await ctx.db(load)
     return render(
@@ -86,23 +96,35 @@ async def delivery(ctx: Ctx) -> Response:
 
 @endpoint(COORDINATOR)
 async def agencies(ctx: Ctx) -> Response:
-    return render(ctx.request, "agencies.html", await ctx.db(registry_rows))
+    assert ctx.user is not None
+
+    def load(session: Session) -> dict:
+        """A plan coordinator is shown (and may change) only the bodies of its own plans."""
+        rows = registry_rows(session)
+        every = [a.id for a in rows["agencies"] if a.id is not None]
+        mine = editable_agencies(session, ctx.user, every)
+        return {**rows, "agencies": [a for a in rows["agencies"] if a.id in mine]}
+
+    return render(ctx.request, "agencies.html", await ctx.db(load))
 
 
-def _agency(session: Session, agency_id: int) -> Agency:
+def _agency(session: Session, user: CurrentUser, agency_id: int) -> Agency:
+    """The body, if ``user`` may change its registry entry: 404 if none, 403 if not theirs."""
     agency = session.get(Agency, agency_id)
     if agency is None:
         raise HTTPException(404, NOT_FOUND)
+    require_editable_agency(session, user, agency_id, agency.name)
     return agency
 
 
 @endpoint(COORDINATOR)
 async def contacts(ctx: Ctx) -> Response:
+    assert ctx.user is not None
     agency_id = ctx.path_int("agency_id")
     registry = ctx.request.app.state.registry
 
     def apply(session: Session) -> str:
-        agency = _agency(session, agency_id)
+        agency = _agency(session, ctx.user, agency_id)
         name = agency.key or agency.name
         set_contact(session, registry, name, ctx.field("email"), ctx.field("head_email"))
         return agency.name
@@ -116,13 +138,15 @@ async def contacts(ctx: Ctx) -> Response:
 
 @endpoint(COORDINATOR)
 async def merge(ctx: Ctx) -> Response:
+    assert ctx.user is not None
     source_id, target_id = parse_int(ctx.field("source")), parse_int(ctx.field("into"))
     if source_id is None or target_id is None:
         return redirect("/agencies", "Hãy chọn cơ quan cần gộp và cơ quan đích.")
     registry = ctx.request.app.state.registry
 
     def apply(session: Session) -> tuple[str, str, int]:
-        source, target = _agency(session, source_id), _agency(session, target_id)
+        source = _agency(session, ctx.user, source_id)
+        target = _agency(session, ctx.user, target_id)
         victim, into, moved = merge_agency(
             session, registry, source.name, target.key or target.name, ctx.now()
         )
@@ -135,9 +159,9 @@ async def merge(ctx: Ctx) -> Response:
     return redirect("/agencies", f"Đã gộp «{victim}» vào «{into}» ({moved} lượt giao việc).")
 
 
-def add_alias(session: Session, registry, agency_id: int, name: str) -> str:  # type: ignore[no-untyped-def]
+def add_alias(session: Session, registry, user: CurrentUser, agency_id: int, name: str) -> str:  # type: ignore[no-untyped-def]
     """Record ``name`` as another way plans write this body (later imports map it here)."""
-    agency = _agency(session, agency_id)
+    agency = _agency(session, user, agency_id)
     name = " ".join(name.split())[:200]
     folded = fold(name)
     if not folded:
@@ -165,11 +189,12 @@ def add_alias(session: Session, registry, agency_id: int, name: str) -> str:  # 
 
 @endpoint(COORDINATOR)
 async def alias(ctx: Ctx) -> Response:
+    assert ctx.user is not None
     agency_id = ctx.path_int("agency_id")
     back = f"/agencies#agency-{agency_id}"
     name = ctx.field("name")
     try:
-        owner = await ctx.db(add_alias, ctx.request.app.state.registry, agency_id, name)
+        owner = await ctx.db(add_alias, ctx.request.app.state.registry, ctx.user, agency_id, name)
     except CorrectionError as error:
         return redirect(back, str(error))
     return redirect(back, f"Đã thêm tên gọi khác «{name}» cho «{owner}».")
@@ -182,10 +207,11 @@ def _feed_url(ctx: Ctx, token: str) -> str:
 
 @endpoint(COORDINATOR)
 async def agency_feed(ctx: Ctx) -> Response:
+    assert ctx.user is not None
     agency_id = ctx.path_int("agency_id")
 
     def apply(session: Session) -> tuple[str, str]:
-        agency = _agency(session, agency_id)
+        agency = _agency(session, ctx.user, agency_id)
         return agency.name, new_feed_token(session, agency_id, ctx.now())
 
     name, token = await ctx.db(apply)

@@ -6,7 +6,16 @@ from sqlmodel import Session
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
-from web.auth import SESSION_LIFETIME, authenticate, end_session, start_session, throttled
+from web.auth import (
+    DEVICE_LIFETIME,
+    SESSION_LIFETIME,
+    authenticate,
+    end_session,
+    enrol_device,
+    known_device,
+    start_session,
+    throttled,
+)
 from web.guard import (
     ANON_CSRF_COOKIE,
     ANY_USER,
@@ -18,8 +27,10 @@ from web.guard import (
     set_cookie,
 )
 from web.render import render
+from web.security import new_token
 
 HOME = {"coordinator": "/tasks", "agency": "/tasks", "leader": "/board"}
+DEVICE_COOKIE = "kh_device"
 
 
 @endpoint(None)
@@ -38,6 +49,8 @@ async def login_page(ctx: Ctx) -> Response:
 
 
 def client_address(ctx: Ctx) -> str:
+    """The peer's address; behind a proxy named in ``KEHOACH_TRUSTED_PROXIES``, the one it
+    forwards (uvicorn rewrites the peer from X-Forwarded-For for those proxies only)."""
     return ctx.request.client.host if ctx.request.client else "unknown"
 
 
@@ -46,16 +59,22 @@ async def login_submit(ctx: Ctx) -> Response:
     email = ctx.field("email").lower()[:320]
     password = ctx.field("password")[:1000]
     nxt = safe_next(ctx.field("next"))
-    client, now = client_address(ctx), ctx.now()
+    address, now = client_address(ctx), ctx.now()
     old_token = ctx.request.cookies.get(SESSION_COOKIE)
+    device = ctx.request.cookies.get(DEVICE_COOKIE)
 
-    def attempt(session: Session) -> tuple[str, str] | str:
-        if throttled(session, email, client, now):
+    def attempt(session: Session) -> tuple[str, str, str] | str:
+        enrolled = known_device(session, email, device)
+        key = enrolled or address
+        if throttled(session, email, address, key, now):
             return "throttled"
-        user = authenticate(session, email, password, client, now)
+        user = authenticate(session, email, password, key, now)
         if user is None or user.id is None:
             return "failed"
-        return start_session(session, user.id, old_token, now)
+        kept = device if enrolled and device else new_token()
+        if not enrolled:
+            enrol_device(session, email, kept, now)
+        return (*start_session(session, user.id, old_token, now), kept)
 
     outcome = await ctx.db(attempt)
     if outcome == "throttled":
@@ -68,9 +87,10 @@ async def login_submit(ctx: Ctx) -> Response:
         return render(
             ctx.request, "login.html", {"next": nxt, "error": message, "email": email}, 401
         )
-    token, _csrf = outcome
+    token, _csrf, kept = outcome
     response = redirect(nxt if nxt != "/" else "/")
     set_cookie(ctx.request, response, SESSION_COOKIE, token, int(SESSION_LIFETIME.total_seconds()))
+    set_cookie(ctx.request, response, DEVICE_COOKIE, kept, int(DEVICE_LIFETIME.total_seconds()))
     response.delete_cookie(ANON_CSRF_COOKIE, path="/")
     return response
 

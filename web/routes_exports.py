@@ -115,7 +115,7 @@ async def ical_feed(ctx: Ctx) -> Response:
                 col(Task.due).is_not(None),
                 col(Task.due) >= today - timedelta(days=366),
             )
-            .order_by(col(Task.due))
+            .order_by(col(Task.due), col(Task.id))
             .limit(MAX_FEED_EVENTS)
         ).all()
         by_id = {t.id: t for t in tasks}

@@ -6,11 +6,17 @@ Leadership sees published plans and changes nothing. A coordinator without a bod
 office, the administrator) sees and changes everything; a coordinator with a body (a "plan
 coordinator") only the plans that body coordinates (``Plan.coordinator_id``), drafts included,
 with their tasks, extensions and mail.
+
+Registry-wide edits (a body's addresses, aliases, merges, its calendar feed) reach every plan the
+body appears in, so a plan coordinator makes them only for a body that appears in its plans and in
+no other (as lead, partner or coordinator); a body in no plan at all is the standing office's.
 """
 
 from __future__ import annotations
 
-from sqlalchemy import ColumnElement, and_, or_
+from collections.abc import Iterable
+
+from sqlalchemy import ColumnElement, and_, or_, union
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 from starlette.exceptions import HTTPException
@@ -88,3 +94,44 @@ def visible_plan(session: Session, user: CurrentUser, plan_id: int) -> Plan:
     if plan is None or not plan_in_scope(user, plan):
         raise HTTPException(404, NOT_FOUND)
     return plan
+
+
+REGISTRY_REFUSED = (
+    "«{name}» có trong kế hoạch do cơ quan khác điều phối (hoặc chưa có trong kế hoạch nào của "
+    "anh/chị): chỉ điều phối chung được sửa thông tin dùng chung của cơ quan này."
+)
+
+
+def editable_agencies(session: Session, user: CurrentUser, agency_ids: Iterable[int]) -> set[int]:
+    """Those of ``agency_ids`` whose registry entry ``user`` (a coordinator) may change: all of
+    them for a coordinator without a body; for a plan coordinator, the bodies that appear in at
+    least one plan and only in plans its body coordinates."""
+    wanted = set(agency_ids)
+    if not user.plan_scoped or not wanted:
+        return wanted
+    partner_plans = select(TaskPartner.agency_id, Task.plan_id).join(
+        Task, col(Task.id) == TaskPartner.task_id
+    )
+    appearances = union(
+        select(col(Task.lead_id).label("agency_id"), Task.plan_id),
+        partner_plans,
+        select(Plan.coordinator_id, Plan.id),
+    ).subquery()
+    rows = session.exec(
+        select(appearances.c.agency_id, Plan.coordinator_id)
+        .join(Plan, col(Plan.id) == appearances.c.plan_id)
+        .where(appearances.c.agency_id.in_(wanted))
+    ).all()
+    seen: set[int] = set()
+    foreign: set[int] = set()
+    for agency_id, coordinator_id in rows:
+        seen.add(agency_id)
+        if coordinator_id != user.agency_id:
+            foreign.add(agency_id)
+    return seen - foreign
+
+
+def require_editable_agency(session: Session, user: CurrentUser, agency_id: int, name: str) -> None:
+    """403 unless ``user`` may change this body's registry entry (see :func:`editable_agencies`)."""
+    if agency_id not in editable_agencies(session, user, [agency_id]):
+        raise HTTPException(403, REGISTRY_REFUSED.format(name=name))

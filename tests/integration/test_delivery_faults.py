@@ -225,7 +225,7 @@ def _sweep_process(now: str) -> subprocess.Popen:
     return _process(["-m", "cli.main", "remind", "--now", now])
 
 
-def _wait_for(condition, process: subprocess.Popen, seconds: float = 90.0) -> None:
+def _wait_for(condition, process: subprocess.Popen, seconds: float = 180.0) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         if time.monotonic() > deadline or process.poll() is not None:

@@ -16,13 +16,15 @@ import sys
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import date
+from datetime import date, timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import httpx
 import pytest
 from sqlmodel import Session, select
 
+from config.settings import reset_settings
 from models.delivery import SweepRun
 from tests.integration.sweep_world import LEAD_MAIL, build_world, configure_mail, duty, mail_to
 from web.server import free_port
@@ -35,6 +37,8 @@ pytestmark = pytest.mark.slow
 REPORT = "Báo cáo kết quả thực hiện 6 tháng đầu năm"
 DUE = date(2022, 6, 17)  # a Friday; reminders 7, 3, 1 working days before and on the day
 PERIOD = (date(2022, 4, 1), date(2022, 12, 31))
+PUBLISHED = "2022-04-01T09:00"
+LOCAL = ZoneInfo("Asia/Ho_Chi_Minh")
 
 
 @pytest.fixture
@@ -43,7 +47,7 @@ def world(tmp_path: Path, smtp_server, monkeypatch: pytest.MonkeyPatch):
     monkeypatch.setenv("KEHOACH_DATABASE_URL", url)
     configure_mail(monkeypatch, smtp_server)
     engine = database(url)
-    build_world(engine, duty("T1", REPORT, DUE), period=PERIOD, published_at="2022-04-01T09:00")
+    build_world(engine, duty("T1", REPORT, DUE), period=PERIOD, published_at=PUBLISHED)
     return engine
 
 
@@ -76,12 +80,14 @@ def serving(now: str, *options: str) -> Iterator[tuple[subprocess.Popen, str]]:
 
 def _healthy(base: str) -> bool:
     try:
-        return httpx.get(f"{base}/healthz", timeout=1).status_code == 200
+        return httpx.get(f"{base}/healthz", timeout=10).status_code == 200
     except httpx.HTTPError:
         return False
 
 
-def wait_for(condition: Callable[[], bool], process: subprocess.Popen, seconds: float = 40) -> None:
+def wait_for(
+    condition: Callable[[], bool], process: subprocess.Popen, seconds: float = 120
+) -> None:
     deadline = time.monotonic() + seconds
     while not condition():
         if process.poll() is not None or time.monotonic() > deadline:
@@ -96,27 +102,59 @@ def runs(engine) -> list[SweepRun]:
         return list(session.exec(select(SweepRun).order_by(SweepRun.id)).all())
 
 
-def finished(engine, runner: str) -> list[SweepRun]:
-    return [r for r in runs(engine) if r.runner == runner and r.finished_at is not None]
+def finished(engine, *runners: str) -> list[SweepRun]:
+    return [r for r in runs(engine) if r.runner in runners and r.finished_at is not None]
 
 
-def test_the_0800_slot_fires_on_the_app_clock_and_its_mail_arrives(world, smtp_server):
+# How long before the 08:00 slot (on the app clock) ``serve`` starts. The app clock starts
+# ticking when the process starts; if serving takes longer than the head start, the slot is
+# already past and the catch-up job rightly runs it instead. The test then starts again on a
+# fresh database with a longer head start, so a loaded machine only makes it slower.
+HEAD_STARTS = (4, 15, 45)
+
+
+def serve_across_the_0800_slot(engine, smtp_server, head_start: int) -> dict | None:
+    """``serve`` started ``head_start`` seconds before 08:00 on its clock, after yesterday's
+    sweep: /healthz once the 08:00 mail arrived, or None when serve came up too late (the
+    catch-up ran the slot)."""
+    earlier = len(mail_to(smtp_server, LEAD_MAIL))  # a previous attempt's
     sweep(parse_instant("2022-06-16T09:00"))  # yesterday's run: the 1-day reminder went
-    assert len(mail_to(smtp_server, LEAD_MAIL)) == 1
-    with serving("2022-06-17T07:59:56") as (process, base):
-        wait_for(lambda: bool(finished(world, "scheduler")), process)
-        wait_for(lambda: len(mail_to(smtp_server, LEAD_MAIL)) == 2, process)
-        health = httpx.get(f"{base}/healthz").json()
+    assert len(mail_to(smtp_server, LEAD_MAIL)) == earlier + 1
+    start = parse_instant("2022-06-17T08:00") - timedelta(seconds=head_start)
+    with serving(start.astimezone(LOCAL).replace(tzinfo=None).isoformat()) as (process, base):
+        wait_for(lambda: bool(finished(engine, "scheduler", "catch-up")), process)
+        if finished(engine, "catch-up"):
+            return None
+        wait_for(lambda: len(mail_to(smtp_server, LEAD_MAIL)) == earlier + 2, process)
+        health = httpx.get(f"{base}/healthz", timeout=30).json()
+    assert process.returncode == 0  # SIGTERM is a clean stop
+    return health
+
+
+def test_the_0800_slot_fires_on_the_app_clock_and_its_mail_arrives(
+    world, smtp_server, tmp_path, monkeypatch
+):
+    for attempt, head_start in enumerate(HEAD_STARTS):
+        if attempt:  # a fresh world: the previous attempt's catch-up swept the first one
+            url = f"sqlite:///{tmp_path / f'kehoach-{attempt}.db'}"
+            monkeypatch.setenv("KEHOACH_DATABASE_URL", url)
+            reset_settings()
+            world = database(url)
+            build_world(world, duty("T1", REPORT, DUE), period=PERIOD, published_at=PUBLISHED)
+        health = serve_across_the_0800_slot(world, smtp_server, head_start)
+        if health is not None:
+            break
+    else:
+        raise AssertionError(f"serve never came up within {HEAD_STARTS[-1]} s")
     (run,) = finished(world, "scheduler")
-    local = run.now.astimezone(parse_instant("2022-06-17T08:00").tzinfo)
+    local = run.now.astimezone(LOCAL)
     assert parse_instant("2022-06-17T08:00") <= local < parse_instant("2022-06-17T08:01")
     assert not finished(world, "catch-up")
     assert health["scheduler_running"] and health["jobs"] == ["drain", "sweep-0800"]
     assert health["last_sweep"].startswith("2022-06-17T01:00")  # 08:00 in Hà Nội, in UTC
-    mail = mail_to(smtp_server, LEAD_MAIL)[1]
+    mail = mail_to(smtp_server, LEAD_MAIL)[-1]
     assert "Báo cáo kết quả thực hiện 6 tháng đầu năm" in str(mail.message["Subject"])
     assert "17/06/2022" in mail.message.get_body(("plain",)).get_content()
-    assert process.returncode == 0  # SIGTERM is a clean stop
 
 
 def test_after_three_days_down_it_catches_up_once_and_a_restart_adds_nothing(world, smtp_server):

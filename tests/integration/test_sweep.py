@@ -4,7 +4,7 @@ right days, once. Both databases."""
 from __future__ import annotations
 
 import re
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -188,6 +188,10 @@ def test_overdue_work_climbs_the_escalation_ladder_on_its_working_days(
         assert "   - Các lần đã nhắc, thông báo:" in text.splitlines()
         sends = (SENT_LINE.fullmatch(line.strip()) for line in text.splitlines())
         listed = [found.groups() for found in sends if found]
+        # In day order; two sends of one day in the order they were made, which is not
+        # necessarily the order the SMTP server received them (mail goes out concurrently).
+        days = [datetime.strptime(d, "%d/%m/%Y").date() for d, _, _ in listed]
+        assert days == sorted(days)
         earlier = [(d, m) for d, m in sent if d < day]
         assert [(d, to) for d, _, to in listed] == [
             (f"{d:%d/%m/%Y}", m.rcpt_tos[0]) for d, m in earlier

@@ -3,8 +3,10 @@ evidence folder), a fixed clock, and a logged-in TestClient per role."""
 
 from __future__ import annotations
 
+import logging
 import shutil
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -82,3 +84,39 @@ def client_for(app) -> Iterator[Callable[[str | None], TestClient]]:  # type: ig
     yield make
     for client in made:
         client.close()
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.setFormatter(logging.Formatter("%(levelname)s %(name)s: %(message)s"))
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(self.format(record))
+
+
+def log_problems(lines: list[str]) -> list[str]:
+    """Lines of a captured log that show a traceback or a 500 (``web.app.server_error``)."""
+    return [line for line in lines if "Traceback" in line or "unexpected error on" in line]
+
+
+@contextmanager
+def collected_log() -> Iterator[list[str]]:
+    """Every record logged by any logger meanwhile, formatted with its traceback."""
+    handler = _Collect()
+    root = logging.getLogger()
+    root.addHandler(handler)
+    try:
+        yield handler.lines
+    finally:
+        root.removeHandler(handler)
+
+
+@pytest.fixture
+def clean_server_log() -> Iterator[list[str]]:
+    """The log of the app under test; at the end of the test it must hold no traceback and no
+    unexpected-error (500) line."""
+    with collected_log() as lines:
+        yield lines
+    assert not log_problems(lines), "\n".join(lines)[-5000:]

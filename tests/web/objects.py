@@ -13,7 +13,7 @@ from models.db import engine_for
 from models.tasks import Task
 from models.users import Evidence
 from notifications.links import LinkAction, make_token
-from tests.web.world import A_NAME, B_NAME, NOW, World
+from tests.web.world import A_NAME, B_NAME, C_NAME, NOW, World
 from web.evidence import store
 from web.feeds import new_feed_token
 from workflows.followup.updates import request_extension
@@ -23,22 +23,23 @@ SECRET = "kiểm-thử-bí-mật"  # the KEHOACH_SECRET_KEY the web fixtures set
 
 @dataclass(frozen=True)
 class Objects:
-    agency_a: int
-    agency_b: int
+    agency_a: int  # leads tasks of both plans
+    agency_b: int  # appears only in the published plan, which body C coordinates
+    agency_c: int  # the plan coordinator's body
     extension_a: int
     feed_token: str
     evidence: dict[int, int]  # task id -> evidence id
 
 
-def agency_ids(url: str) -> tuple[int, int]:
+def agency_ids(url: str) -> tuple[int, int, int]:
     with Session(engine_for(url)) as session:
         ids = {a.name: a.id for a in session.exec(select(Agency)).all()}
-    return ids[A_NAME], ids[B_NAME]  # type: ignore[return-value]
+    return ids[A_NAME], ids[B_NAME], ids[C_NAME]  # type: ignore[return-value]
 
 
 def make_objects(world: World, data_dir: Path) -> Objects:
     """Evidence on every task, an extension request on task A, a feed token for body A."""
-    a, b = agency_ids(world.url)
+    a, b, c = agency_ids(world.url)
     evidence = {}
     with Session(engine_for(world.url), expire_on_commit=False) as session:
         for task_id in (world.task_a, world.task_b, world.task_b_with_a, world.draft_task):
@@ -56,7 +57,7 @@ def make_objects(world: World, data_dir: Path) -> Objects:
         feed = new_feed_token(session, a, NOW)
         session.commit()
         assert extension.id is not None
-    return Objects(a, b, extension.id, feed, evidence)
+    return Objects(a, b, c, extension.id, feed, evidence)
 
 
 def link_token(url: str, task_id: int, action: LinkAction, salt: int = 0) -> str:

@@ -20,6 +20,9 @@ from tests.web.objects import Objects, link_token
 from tests.web.world import A_NAME, B_NAME, EMAILS, PASSWORD, World, csrf_of
 from web.render import FLASH_COOKIE
 
+# The app's log must stay free of tracebacks and 500s throughout (tests/web/conftest.py).
+pytestmark = pytest.mark.usefixtures("clean_server_log")
+
 ROLES = ("anonymous", "agency_a", "agency_b", "leader", "plan_coordinator", "coordinator")
 # Each group walks a world of its own. In the first, coordinator comes last: it is the one whose
 # allowed actions change the world (drop, merge, publish…). The plan coordinator (body C, which
@@ -78,6 +81,7 @@ class Cell:
     params: Callable[[World, Objects, str | None], dict]
     objects: tuple[str | None, ...] = (None,)
     data: dict = field(default_factory=dict)
+    per_object: dict[str | None, dict] = field(default_factory=dict)  # more data, by object
     files: dict | None = None
     said: str | None = None  # a 303 that did the job: the start of its flash ("" for none)
     lands: str | None = None  # … and where it redirects to (a path prefix), when fixed
@@ -113,7 +117,17 @@ def none(world: World, objects: Objects, obj: str | None) -> dict:
 
 
 def agency_params(world: World, objects: Objects, obj: str | None) -> dict:
-    return {"agency_id": objects.agency_a if obj != "missing" else 999_999}
+    """``shared``: body A, which also leads the draft's task (a plan the plan coordinator's body
+    does not coordinate); ``own``: body B, which appears only in body C's plan."""
+    ids = {"shared": objects.agency_a, "own": objects.agency_b, "missing": 999_999}
+    return {"agency_id": ids[obj or "shared"]}
+
+
+def merge_data(objects: Objects, obj: str | None) -> dict:
+    """``shared``: A into B (A is in another body's plan); ``own``: B into C (both only in C's)."""
+    a, b, c = objects.agency_a, objects.agency_b, objects.agency_c
+    source, into = {"shared": (a, b), "own": (b, c), "missing": (999_999, b)}[obj or "shared"]
+    return {"source": str(source), "into": str(into)}
 
 
 def extension_params(world: World, objects: Objects, obj: str | None) -> dict:
@@ -134,6 +148,9 @@ def link_params(world: World, objects: Objects, obj: str | None) -> dict:
     return {"action": "ack", "task_id": world.task_a, "token": token}
 
 
+REGISTRY_OBJECTS = ("shared", "own", "missing")
+REGISTRY_EDIT = {"shared": 303, "own": 303, "missing": 404}
+SCOPED_REGISTRY_EDIT = {"shared": 403, "own": 303, "missing": 404}
 PDF = {"file": ("bien-ban.pdf", b"%PDF-1.4 minh chung", "application/pdf")}
 MATRIX: dict[tuple[str, str], tuple[Cell, dict]] = {
     ("GET", "/"): (Cell(none), {**everyone(302)}),
@@ -240,33 +257,41 @@ MATRIX: dict[tuple[str, str], tuple[Cell, dict]] = {
     ),
     ("GET", "/delivery"): (Cell(none), COORD_PAGE),
     ("GET", "/agencies"): (Cell(none), COORD_PAGE),
+    # Registry-wide: a plan coordinator changes only bodies that appear solely in its plans.
     ("POST", "/agencies/{agency_id:id}/contacts"): (
         Cell(
             agency_params,
-            ("known", "missing"),
+            REGISTRY_OBJECTS,
             {"email": "alpha.moi@example.gov.vn"},
             said="Đã lưu địa chỉ thư",
             lands="/agencies",
         ),
-        coord_post({"known": 303, "missing": 404}),
+        coord_post(REGISTRY_EDIT, SCOPED_REGISTRY_EDIT),
     ),
     ("POST", "/agencies/{agency_id:id}/alias"): (
         Cell(
             agency_params,
-            ("known", "missing"),
-            {"name": "Phòng Alpha (tên cũ)"},
+            REGISTRY_OBJECTS,
+            per_object={
+                "shared": {"name": "Phòng Alpha (tên cũ)"},
+                "own": {"name": "Phòng Beta (tên cũ)"},
+                "missing": {"name": "Phòng không có"},
+            },
             said="Đã thêm tên gọi khác",
             lands="/agencies",
         ),
-        coord_post({"known": 303, "missing": 404}),
+        coord_post(REGISTRY_EDIT, SCOPED_REGISTRY_EDIT),
     ),
-    ("POST", "/agencies/merge"): (  # data filled in below
-        Cell(none, said="Đã gộp", lands="/agencies"),
-        coord_post(303),
+    ("POST", "/agencies/merge"): (  # data: merge_data
+        Cell(none, REGISTRY_OBJECTS, said="Đã gộp", lands="/agencies"),
+        coord_post(REGISTRY_EDIT, SCOPED_REGISTRY_EDIT),
     ),
     ("POST", "/agencies/{agency_id:id}/feed"): (
-        Cell(agency_params, ("known", "missing")),
-        coord_post({"known": 200, "missing": 404}),
+        Cell(agency_params, REGISTRY_OBJECTS),
+        coord_post(
+            {"shared": 200, "own": 200, "missing": 404},
+            {"shared": 403, "own": 200, "missing": 404},
+        ),
     ),
     ("GET", "/feed"): (
         Cell(none),
@@ -384,13 +409,13 @@ def test_every_role_gets_what_the_matrix_says(key, group, world, objects, client
     method, template = key
     cell, table = MATRIX[key]
     clients = {role: client_for(None if role == "anonymous" else role) for role in group}
-    data = dict(cell.data)
-    if template == "/agencies/merge":
-        data = {"source": str(objects.agency_a), "into": str(objects.agency_b)}
     failures = []
     for role in group:
         client = clients[role]
         for obj in cell.objects:
+            data = {**cell.data, **cell.per_object.get(obj, {})}
+            if template == "/agencies/merge":
+                data = merge_data(objects, obj)
             path = fill(template, cell.params(world, objects, obj))
             before = table_rows(world.url)
             if method == "GET":
@@ -410,6 +435,11 @@ def test_every_role_gets_what_the_matrix_says(key, group, world, objects, client
 
 
 POSTS = sorted(k for k in MATRIX if k[0] == "POST")
+CROSS_SITE = (
+    {"origin": "https://evil.example"},
+    {"origin": "null"},
+    {"referer": "http://testserver.evil.example/trang"},  # no Origin: the Referer decides
+)
 
 
 @pytest.mark.parametrize("key", POSTS, ids=lambda k: k[1])
@@ -425,3 +455,23 @@ def test_a_post_without_a_valid_csrf_token_is_refused(key, world, objects, clien
             response = client.post(path, data=data, follow_redirects=False)
             assert response.status_code == 403, (role, path, token, response.status_code)
             assert changed_tables(before, table_rows(world.url)) == [], (role, path, token)
+
+
+@pytest.mark.parametrize("key", POSTS, ids=lambda k: k[1])
+def test_a_post_from_another_site_is_refused_even_with_the_right_token(
+    key, world, objects, client_for
+):
+    _, template = key
+    cell, _ = MATRIX[key]
+    path = fill(template, cell.params(world, objects, cell.objects[0]))
+    for role in ROLES:
+        client = client_for(None if role == "anonymous" else role)
+        token = csrf_of(client, "/login" if role == "anonymous" else "/tasks")
+        for header in CROSS_SITE:
+            before = table_rows(world.url)
+            response = client.post(
+                path, data={**cell.data, "csrf": token}, headers=header, follow_redirects=False
+            )
+            assert response.status_code == 403, (role, path, header, response.status_code)
+            assert "trang khác" in response.text
+            assert changed_tables(before, table_rows(world.url)) == [], (role, path, header)

@@ -182,7 +182,21 @@ def test_a_plan_coordinator_sees_and_decides_only_its_plans_requests_and_mail(
     assert "Thư draft-plan" not in mail and "Thư no-plan" not in mail
     everything = full.get("/delivery").text
     assert all(f"Thư {k}" in everything for k in ("own-plan", "draft-plan", "no-plan"))
-    assert scoped.get("/agencies").status_code == 200  # the registry is shared
+
+
+def rows(html: str) -> set[int]:
+    return {int(n) for n in re.findall(r'<tr id="agency-(\d+)"', html)}
+
+
+def test_a_plan_coordinator_is_shown_only_the_bodies_of_its_own_plans(
+    world: World, objects: Objects, client_for
+):
+    """Body A also leads the draft's task (a plan body C does not coordinate): its shared
+    entry (addresses, aliases, feed) is not offered; B and C appear only in C's plan."""
+    scoped = rows(client_for("plan_coordinator").get("/agencies").text)
+    full = rows(client_for("coordinator").get("/agencies").text)
+    assert scoped == {objects.agency_b, objects.agency_c}
+    assert {objects.agency_a, objects.agency_b, objects.agency_c} <= full
 
 
 PLAN_WITHOUT_COORDINATOR = """ỦY BAN NHÂN DÂN

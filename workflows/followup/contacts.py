@@ -87,5 +87,7 @@ def _bodies(session: Session, plan_id: int) -> list[Agency]:
     )
     ids = {i for i in lead_ids | partner_ids if i is not None}
     return list(
-        session.exec(select(Agency).where(col(Agency.id).in_(ids)).order_by(Agency.name)).all()
+        session.exec(
+            select(Agency).where(col(Agency.id).in_(ids)).order_by(Agency.name, col(Agency.id))
+        ).all()
     )

@@ -38,7 +38,7 @@ def compose_problems(
         last = session.exec(
             select(OutboxMessage)
             .where(OutboxMessage.kind == KIND, OutboxMessage.agency_id == coordinator.id)
-            .order_by(col(OutboxMessage.created_at).desc())
+            .order_by(col(OutboxMessage.created_at).desc(), col(OutboxMessage.id).desc())
         ).first()
         if last is not None and (
             last.key == key or not any(m.created_at > last.created_at for m in failed)

@@ -83,7 +83,7 @@ def _open_items_by_agency(
         select(Task, Plan)
         .join(Plan, col(Plan.id) == col(Task.plan_id))
         .where(Plan.status == PlanStatus.PUBLISHED, col(Task.status).in_(OPEN))
-        .order_by(col(Task.due))
+        .order_by(col(Task.due), col(Task.id))
     ).all()
     partners: dict[int, list[int]] = defaultdict(list)
     for row in session.exec(select(TaskPartner)).all():

@@ -78,10 +78,20 @@ def add_task(
     if not text.strip():
         raise CorrectionError("Nội dung nhiệm vụ không được để trống.")
     agency = find_agency(session, lead, registry)
+    identity = task_identity(section, agency.name, text)
+    existing = session.exec(
+        select(Task).where(Task.plan_id == plan_id, Task.identity == identity)
+    ).first()
+    if existing is not None:
+        dropped = " (đã bỏ)" if existing.status == TaskStatus.DROPPED else ""
+        raise CorrectionError(
+            f"Kế hoạch đã có nhiệm vụ này{dropped}: #{existing.id}, mục «{existing.section}», "
+            f"chủ trì «{agency.name}»: «{existing.text[:120]}». Không thêm lần nữa."
+        )
     count = len(session.exec(select(Task.id).where(Task.plan_id == plan_id)).all())
     task = Task(
         plan_id=plan_id,
-        identity=task_identity(section, agency.name, text),
+        identity=identity,
         ext_id=f"M{count + 1}",
         section=section,
         line=0,

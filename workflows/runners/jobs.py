@@ -142,7 +142,7 @@ def last_finished_sweep(database_url: str | None = None) -> datetime | None:
         query = (
             select(SweepRun.now)
             .where(col(SweepRun.finished_at).is_not(None))
-            .order_by(col(SweepRun.now).desc())
+            .order_by(col(SweepRun.now).desc(), col(SweepRun.id).desc())
             .limit(1)
         )
         return session.exec(query).first()
