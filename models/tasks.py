@@ -5,13 +5,10 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, Index, UniqueConstraint, text
+from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
 from models.types import TaskKindDb, TaskStatus, UTCDateTime
-
-OPEN_WHERE = text("status IN ('not_started', 'in_progress')")
-OPEN_ONLY = {"sqlite_where": OPEN_WHERE, "postgresql_where": OPEN_WHERE}
 
 
 class Task(SQLModel, table=True):
@@ -22,9 +19,6 @@ class Task(SQLModel, table=True):
         Index("ix_task_board", "status", "due", "lead_id", "plan_id", "completed_late"),
         # The task list's order and keyset pages: (due, id) (migration 0007).
         Index("ix_task_due_id", "due", "id"),
-        # Open tasks only, in the board's groupings: read in group order, from the index alone.
-        Index("ix_task_open_lead", "lead_id", "due", "plan_id", "status", **OPEN_ONLY),
-        Index("ix_task_open_plan", "plan_id", "due", "lead_id", "status", **OPEN_ONLY),
     )
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)

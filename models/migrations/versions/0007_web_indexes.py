@@ -1,8 +1,7 @@
 """web: indexes for the task list and task page, and the change generation with its triggers
 
-``ix_task_due_id`` serves the task list's order and keyset pages (due, id); the partial
-``ix_task_open_lead`` / ``ix_task_open_plan`` let the board read open tasks in group order from
-the index alone; the task page's "needed by" looks edges up by ``depends_on_id``.
+``ix_task_due_id`` serves the task list's order and keyset pages (due, id); the task page's
+"needed by" looks edges up by ``depends_on_id``.
 ``change_generation`` (see ``models.generation``) is bumped by triggers on every write to task,
 task_partner, plan and agency, so pages keep counts until the next change instead of
 recounting per request.
@@ -20,12 +19,6 @@ down_revision = "0004"
 branch_labels = None
 depends_on = None
 
-OPEN_WHERE = sa.text("status IN ('not_started', 'in_progress')")
-OPEN_ONLY = {"sqlite_where": OPEN_WHERE, "postgresql_where": OPEN_WHERE}
-OPEN_INDEXES = {  # partial: open tasks only, in the board's groupings
-    "ix_task_open_lead": ["lead_id", "due", "plan_id", "status"],
-    "ix_task_open_plan": ["plan_id", "due", "lead_id", "status"],
-}
 TABLES = ("task", "task_partner", "plan", "agency")
 PG_FUNCTION = """
 CREATE FUNCTION kh_bump_change_generation() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -40,8 +33,6 @@ END $$
 def upgrade() -> None:
     with op.batch_alter_table("task", schema=None) as batch_op:
         batch_op.create_index("ix_task_due_id", ["due", "id"], unique=False)
-        for name, columns in OPEN_INDEXES.items():
-            batch_op.create_index(name, columns, unique=False, **OPEN_ONLY)
     with op.batch_alter_table("task_edge", schema=None) as batch_op:
         batch_op.create_index("ix_task_edge_depends_on_id", ["depends_on_id"], unique=False)
     op.create_table(
@@ -81,6 +72,4 @@ def downgrade() -> None:
     with op.batch_alter_table("task_edge", schema=None) as batch_op:
         batch_op.drop_index("ix_task_edge_depends_on_id")
     with op.batch_alter_table("task", schema=None) as batch_op:
-        for name in OPEN_INDEXES:
-            batch_op.drop_index(name)
         batch_op.drop_index("ix_task_due_id")
