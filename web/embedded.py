@@ -88,6 +88,7 @@ def config(app: Any, host: str, port: int, workers: int = 1) -> uvicorn.Config:
         proxy_headers=True,
         workers=workers,
         factory=isinstance(app, str),
+        timeout_worker_healthcheck=60,  # a worker still importing on a busy machine is not hung
     )
 
 

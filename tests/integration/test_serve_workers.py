@@ -61,14 +61,16 @@ def test_several_web_processes_serve_while_one_scheduler_sweeps_once(world, smtp
         wait_for(lambda: _healthy(base), process, STARTING)
         wait_for(lambda: len(web_processes(process.pid)) == WORKERS, process, STARTING)
         workers = web_processes(process.pid)
-        wait_for(lambda: bool(finished(world, "scheduler")), process)
+        # The 08:00 slot, or the start-up catch-up if the machine is too busy to start first.
+        wait_for(lambda: bool(finished(world, "scheduler") + finished(world, "catch-up")), process)
         wait_for(lambda: len(mail_to(smtp_server, LEAD_MAIL)) == 2, process)
         health = [httpx.get(f"{base}/healthz").json() for _ in range(2 * WORKERS)]
         pages = [httpx.get(f"{base}/login").status_code for _ in range(2 * WORKERS)]
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
-    assert [r.runner for r in runs(world)] == ["cli", "scheduler"]  # one sweep at 08:00
+    (_, swept) = runs(world)  # after the CLI's, one sweep: not one per process
+    assert swept.runner in ("scheduler", "catch-up") and swept.finished_at is not None
     assert len(mail_to(smtp_server, LEAD_MAIL)) == 2
     assert all(h["scheduler_running"] and h["jobs"] == ["drain", "sweep-0800"] for h in health)
     assert set(pages) == {200}
