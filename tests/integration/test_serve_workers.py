@@ -13,7 +13,7 @@ import httpx
 import pytest
 
 from tests.integration.sweep_world import LEAD_MAIL, mail_to
-from tests.integration.test_scheduler import _healthy, finished, runs, wait_for
+from tests.integration.test_scheduler import finished, runs, wait_for
 from tests.integration.test_scheduler import world as world
 from web.server import free_port
 from workflows.clock import parse_instant
@@ -34,6 +34,13 @@ def web_processes(pid: int) -> set[int]:
         except FileNotFoundError:  # gone meanwhile
             continue
     return found
+
+
+def healthy(base: str) -> bool:
+    try:
+        return httpx.get(f"{base}/healthz", timeout=STARTING / 6).status_code == 200
+    except httpx.HTTPError:
+        return False
 
 
 def alive(pid: int) -> bool:
@@ -58,14 +65,14 @@ def test_several_web_processes_serve_while_one_scheduler_sweeps_once(world, smtp
         text=True,
     )
     try:
-        wait_for(lambda: _healthy(base), process, STARTING)
+        wait_for(lambda: healthy(base), process, STARTING)
         wait_for(lambda: len(web_processes(process.pid)) == WORKERS, process, STARTING)
         workers = web_processes(process.pid)
         # The 08:00 slot, or the start-up catch-up if the machine is too busy to start first.
         wait_for(lambda: bool(finished(world, "scheduler") + finished(world, "catch-up")), process)
         wait_for(lambda: len(mail_to(smtp_server, LEAD_MAIL)) == 2, process)
-        health = [httpx.get(f"{base}/healthz").json() for _ in range(2 * WORKERS)]
-        pages = [httpx.get(f"{base}/login").status_code for _ in range(2 * WORKERS)]
+        health = [httpx.get(f"{base}/healthz", timeout=60).json() for _ in range(2 * WORKERS)]
+        pages = [httpx.get(f"{base}/login", timeout=60).status_code for _ in range(2 * WORKERS)]
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=60)
