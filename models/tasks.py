@@ -19,6 +19,8 @@ class Task(SQLModel, table=True):
         Index("ix_task_board", "status", "due", "lead_id", "plan_id", "completed_late"),
         # The task list's order and keyset pages: (due, id) (migration 0007).
         Index("ix_task_due_id", "due", "id"),
+        # The board by plan, published plans only: a range per (plan, status), index only.
+        Index("ix_task_plan_board", "plan_id", "status", "due", "lead_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)

@@ -1,6 +1,7 @@
 """web: indexes for the task list and task page, and the change generation with its triggers
 
-``ix_task_due_id`` serves the task list's order and keyset pages (due, id); the task page's
+``ix_task_due_id`` serves the task list's order and keyset pages (due, id);
+``ix_task_plan_board`` lets the board group by plan from the index alone; the task page's
 "needed by" looks edges up by ``depends_on_id``.
 ``change_generation`` (see ``models.generation``) is bumped by triggers on every write to task,
 task_partner, plan and agency, so pages keep counts until the next change instead of
@@ -19,6 +20,7 @@ down_revision = "0004"
 branch_labels = None
 depends_on = None
 
+PLAN_BOARD = ["plan_id", "status", "due", "lead_id"]
 TABLES = ("task", "task_partner", "plan", "agency")
 PG_FUNCTION = """
 CREATE FUNCTION kh_bump_change_generation() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -33,6 +35,7 @@ END $$
 def upgrade() -> None:
     with op.batch_alter_table("task", schema=None) as batch_op:
         batch_op.create_index("ix_task_due_id", ["due", "id"], unique=False)
+        batch_op.create_index("ix_task_plan_board", PLAN_BOARD, unique=False)
     with op.batch_alter_table("task_edge", schema=None) as batch_op:
         batch_op.create_index("ix_task_edge_depends_on_id", ["depends_on_id"], unique=False)
     op.create_table(
@@ -72,4 +75,5 @@ def downgrade() -> None:
     with op.batch_alter_table("task_edge", schema=None) as batch_op:
         batch_op.drop_index("ix_task_edge_depends_on_id")
     with op.batch_alter_table("task", schema=None) as batch_op:
+        batch_op.drop_index("ix_task_plan_board")
         batch_op.drop_index("ix_task_due_id")
