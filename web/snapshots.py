@@ -28,12 +28,15 @@ def data_stamp(session: Session) -> tuple:
 
 
 class Snapshots:
-    """A small LRU of aggregate results, thread-safe (handlers run in a thread pool)."""
+    """A small LRU of aggregate results, thread-safe (handlers run in a thread pool). Right
+    after a change every waiting request misses at once: one computes, the others wait for it
+    instead of recounting the same aggregate side by side."""
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
         self._items: OrderedDict[tuple, Any] = OrderedDict()
         self._lock = threading.Lock()
+        self._computing: dict[tuple, threading.Lock] = {}
         self.hits = self.misses = 0
 
     def get(
@@ -52,10 +55,22 @@ class Snapshots:
                 self._items.move_to_end(key)
                 self.hits += 1
                 return self._items[key]
-        value = fn(session, *args, **kwargs)
-        with self._lock:
-            self.misses += 1
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            computing = self._computing.setdefault(key, threading.Lock())
+        with computing:
+            with self._lock:
+                if key in self._items:  # computed while this one waited
+                    self.hits += 1
+                    return self._items[key]
+            try:
+                value = fn(session, *args, **kwargs)
+            except BaseException:
+                with self._lock:
+                    self._computing.pop(key, None)
+                raise
+            with self._lock:
+                self.misses += 1
+                self._items[key] = value
+                self._computing.pop(key, None)
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
         return value
