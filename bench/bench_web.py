@@ -1,16 +1,29 @@
-"""Web latency on a province-sized database: the overdue board and the task list.
+"""Web under load on a province-sized database: the board, the task list, a task page.
 
-    /work/venv/bin/python bench/bench_web.py --tasks 100000 --db sqlite postgres
-    /work/venv/bin/python bench/bench_web.py --tasks 1000000 --db sqlite --requests 200
+    .venv/bin/python bench/bench_web.py                      # 10^5 tasks, SQLite, a few minutes
+    .venv/bin/python bench/bench_web.py --tasks 100000 1000000 --cache-dir /tmp/kehoach-bench
+    .venv/bin/python bench/bench_web.py --db postgres --only board
+    /usr/bin/time -v .venv/bin/python bench/bench_web.py ...  # "Maximum resident set size"
 
-Seeds N tasks (spread over 500-task plans, 400 bodies, a third with a partner, deadlines over
-2023–2025, mixed statuses) into a fresh SQLite file and/or a fresh PostgreSQL database
-(``--pg-admin``, default the test server), serves the app with uvicorn in a child process on
-loopback, logs in, and drives each page with an async httpx load generator (``--concurrency``
-clients in a closed loop). Prints p50/p95/max latency and throughput per page, and the command
-line. Pages marked "(cold)" change a task before each request (not timed), so the board's and
-scorecards' kept aggregates are recomputed each time: that is the latency right after a change.
-``--only TEXT`` measures only the pages whose label contains TEXT.
+Seeds N tasks with bulk inserts (500-task plans, 400 bodies, a third with a partner, deadlines
+over 2023–2025, mixed statuses) into a fresh SQLite file (``--cache-dir`` keeps it for the next
+run) or PostgreSQL database, serves the app as ``kehoach serve`` does (``--workers`` uvicorn
+processes, default one per core, no scheduler), logs in, and drives each page with
+``--concurrency`` async httpx clients in a closed loop, first reading only, then with one request
+in ten a status update (``POST /tasks/N/status`` on a random task). Printed per page:
+requests/s, p50/p95/p99 of the GETs, and beside it the raw limit measured in the same run:
+
+- *static*: a trivial route (a small static file) on the same server with the same clients:
+  what the server, loopback and the load generator allow at all; the ratio is page/static;
+- *SQL*: the very statements the page ran (captured in-process), replayed on a raw DB-API
+  connection: the database's share of one page, and pages/s that would allow on one core.
+
+"after a change" pages update a task before each (timed) GET, so what is kept per change is
+recomputed every time: the board right after a change. They run with one client (and a fifth
+of the requests): the figure is one GET's latency after its own change, not 50 writers queuing
+for SQLite's write lock. Each server process's peak memory
+(VmHWM) is printed at the end of its run; ``/usr/bin/time -v`` gives the whole run's.
+The machine is shared: figures are taken while other work runs (load average printed).
 """
 
 from __future__ import annotations
@@ -29,6 +42,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
@@ -37,26 +51,35 @@ if str(ROOT) not in sys.path:
     sys.path.insert(0, str(ROOT))
 
 import httpx  # noqa: E402
-from sqlalchemy import create_engine, insert, text  # noqa: E402
+from sqlalchemy import create_engine, event, insert, text  # noqa: E402
 
 NOW_TEXT = "2024-05-15T09:00:00"
 PASSWORD = "mật-khẩu-đo-hiệu-năng-2024"
 PLAN_SIZE = 500
 BODIES = 400
-# "(cold)": before each request the load generator changes a task (a status update through the
-# app), so the board's kept aggregates (web/snapshots.py) are recomputed every time.
-PAGES = {
-    "board (leader)": ("leader", "/board"),
-    "board (cold)": ("leader", "/board"),
-    "board filtered by body": ("leader", "/board?agency=7"),
-    "board by body (cold)": ("leader", "/board?agency=7"),
-    "task list p1 (coordinator)": ("coordinator", "/tasks"),
-    "task list overdue, page 40": ("coordinator", "/tasks?status=overdue&page=40"),
-    "task list quarter filter": ("coordinator", "/tasks?quarter=Quý II/2024"),
-    "task list (agency scope)": ("agency", "/tasks"),
-    "scorecards year": ("leader", "/scorecards?period=2024"),
-    "scorecards year (cold)": ("leader", "/scorecards?period=2024"),
-}
+WRITE_SHARE = 0.1
+STATIC = "/static/app.js"
+
+
+@dataclass(frozen=True)
+class Page:
+    label: str
+    role: str
+    path: str
+    after_change: bool = False
+
+
+# The targets' three pages first; a deep list page is reached by its keyset "next" links.
+PAGES = [
+    Page("board", "leader", "/board"),
+    Page("task list", "coordinator", "/tasks"),
+    Page("task page", "coordinator", "/tasks/{task}"),
+    Page("board filtered by body", "leader", "/board?agency=7"),
+    Page("task list overdue, page 40", "coordinator", "/tasks?status=overdue&deep=40"),
+    Page("task list (agency scope)", "agency", "/tasks"),
+    Page("board after a change", "leader", "/board", after_change=True),
+    Page("task list after a change", "coordinator", "/tasks", after_change=True),
+]
 
 
 def seed(url: str, n: int, rng: random.Random) -> None:
@@ -155,7 +178,8 @@ def seed(url: str, n: int, rng: random.Random) -> None:
     create_user(url, "coquan@bench.example", "agency", "Cơ quan thử 7", PASSWORD)
 
 
-def serve(url: str, port: int, log: Path) -> subprocess.Popen:
+def serve(url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
+    """The web side of ``kehoach serve`` (``web.embedded``), without a scheduler."""
     env = {
         **os.environ,
         "KEHOACH_NOW": NOW_TEXT,
@@ -163,8 +187,9 @@ def serve(url: str, port: int, log: Path) -> subprocess.Popen:
         "PYTHONPATH": str(ROOT),
     }
     code = (
-        "import logging; from web.server import run; "
-        f"run('127.0.0.1', {port}, {url!r}, log_level='warning')"
+        "import uvicorn; uvicorn.run('web.embedded:web_only', factory=True, host='127.0.0.1', "
+        f"port={port}, workers={workers}, log_level='warning', access_log=False, "
+        "timeout_worker_healthcheck=60)"
     )
     with log.open("ab") as sink:  # the child keeps its own handle; a pipe could fill and block
         return subprocess.Popen(
@@ -172,8 +197,29 @@ def serve(url: str, port: int, log: Path) -> subprocess.Popen:
         )
 
 
+def peak_memory(pid: int) -> dict[int, int]:
+    """VmHWM (peak resident set, kB) of ``pid`` and its children."""
+    found = {}
+    for p in [pid, *_children(pid)]:
+        try:
+            status = Path(f"/proc/{p}/status").read_text()
+        except FileNotFoundError:
+            continue
+        if match := re.search(r"VmHWM:\s+(\d+) kB", status):
+            found[p] = int(match.group(1))
+    return found
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(c) for c in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except FileNotFoundError:
+        return []
+
+
 async def login(base: str, email: str) -> httpx.AsyncClient:
-    client = httpx.AsyncClient(base_url=base, timeout=60)
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    client = httpx.AsyncClient(base_url=base, timeout=120, limits=limits)
     page = await client.get("/login")
     token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
     response = await client.post(
@@ -183,44 +229,143 @@ async def login(base: str, email: str) -> httpx.AsyncClient:
     return client
 
 
-Change = Callable[[int], Awaitable[None]]
+Action = Callable[[], Awaitable[None]]
+
+
+@dataclass
+class Run:
+    reads: list[float]  # seconds, successful GETs
+    writes: list[float]
+    elapsed: float
+    failures: list[str]
+
+    @property
+    def rate(self) -> float:
+        return (len(self.reads) + len(self.writes)) / self.elapsed
+
+
+def percentile(values: list[float], share: float) -> float:
+    ordered = sorted(values)
+    return ordered[max(0, math.ceil(len(ordered) * share) - 1)] * 1000
 
 
 async def drive(
-    client: httpx.AsyncClient,
-    path: str,
+    read: Callable[[], Awaitable[httpx.Response]],
     requests: int,
     concurrency: int,
-    change: Change | None = None,
-):
-    """``requests`` GETs of ``path`` by ``concurrency`` clients in a closed loop; latencies of
-    the successful ones, the elapsed time and the failures (status code or exception name).
-    ``change(n)``, if given, runs before each GET and is not timed."""
-    latencies: list[float] = []
-    failures: list[str] = []
+    write: Callable[[], Awaitable[httpx.Response]] | None = None,
+    before: Action | None = None,
+    rng: random.Random | None = None,
+) -> Run:
+    """``requests`` requests by ``concurrency`` clients in a closed loop: a share
+    ``WRITE_SHARE`` of them ``write()`` when given, the others ``read()``; ``before()``, if
+    given, runs (untimed) before each read."""
+    run = Run([], [], 0.0, [])
     queue = iter(range(requests))
+    rng = rng or random.Random(0)
 
     async def worker() -> None:
-        for n in queue:
-            if change is not None:
-                await change(n)
+        for _ in queue:
+            writing = write is not None and rng.random() < WRITE_SHARE
+            if before is not None and not writing:
+                await before()
             started = time.perf_counter()
             try:
-                response = await client.get(path)
+                response = await (write() if writing and write else read())
             except httpx.HTTPError as error:
-                failures.append(type(error).__name__)
+                run.failures.append(type(error).__name__)
                 continue
-            if response.status_code == 200:
-                latencies.append(time.perf_counter() - started)
+            if response.status_code in (200, 303):
+                (run.writes if writing else run.reads).append(time.perf_counter() - started)
             else:
-                failures.append(f"HTTP {response.status_code}")
+                run.failures.append(f"HTTP {response.status_code}")
 
     began = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
-    return latencies, time.perf_counter() - began, failures
+    run.elapsed = time.perf_counter() - began
+    return run
 
 
-async def measure(base: str, requests: int, concurrency: int, only: str | None = None) -> None:
+def line(label: str, run: Run, static_rate: float, sql_ms: float | None) -> str:
+    problems = f"  FAILED {len(run.failures)}: {sorted(set(run.failures))}" if run.failures else ""
+    if not run.reads:
+        return f"  {label:34s} no successful request{problems}"
+    sql = f"  SQL {sql_ms:6.1f} ms ({1000 / sql_ms:6.0f}/s)" if sql_ms else ""
+    writes = f"  writes p50 {statistics.median(run.writes) * 1000:6.0f}" if run.writes else ""
+    return (
+        f"  {label:34s} {run.rate:6.1f} req/s ({run.rate / static_rate:5.1%} of static)  "
+        f"p50 {percentile(run.reads, 0.5):6.0f}  p95 {percentile(run.reads, 0.95):6.0f}  "
+        f"p99 {percentile(run.reads, 0.99):6.0f} ms{writes}{sql}{problems}"
+    )
+
+
+def sql_of_page(url: str, role: str, path: str, after_change: bool) -> list[tuple[str, object]]:
+    """The statements one GET of ``path`` runs, captured on the app in this process, after one
+    warm-up GET (so kept counts are reused as on a warm server) and, ``after_change``, a write
+    (so they are not)."""
+    from starlette.testclient import TestClient
+
+    from web.app import create_app
+
+    os.environ["KEHOACH_NOW"] = NOW_TEXT
+    app = create_app(url)
+    captured: list[tuple[str, object]] = []
+    with TestClient(app, base_url="http://bench") as client:
+        page = client.get("/login")
+        token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+        email = {"coordinator": "dieuphoi", "leader": "lanhdao", "agency": "coquan"}[role]
+        client.post(
+            "/login", data={"email": f"{email}@bench.example", "password": PASSWORD, "csrf": token}
+        )
+        client.get(path)
+        if after_change:
+            with app.state.engine.begin() as conn:
+                conn.execute(text("UPDATE task SET progress = progress WHERE id = 1"))
+        for engine in {app.state.engine, app.state.reader}:
+            event.listen(
+                engine,
+                "before_cursor_execute",
+                lambda _c, _cur, statement, params, *_: captured.append((statement, params)),
+            )
+        client.get(path)
+    return [(sql, params) for sql, params in captured if not sql.startswith("BEGIN")]
+
+
+def replay_ms(url: str, statements: list[tuple[str, object]], rounds: int = 20) -> float:
+    """Wall time of one page's statements on a raw DB-API connection, best of ``rounds``."""
+    engine = create_engine(url)
+    connection = engine.raw_connection()
+    try:
+        cursor = connection.cursor()
+        best = math.inf
+        for _ in range(rounds):
+            started = time.perf_counter()
+            for statement, params in statements:
+                cursor.execute(statement, params)
+                cursor.fetchall()
+            best = min(best, time.perf_counter() - started)
+            connection.rollback()
+        return best * 1000
+    finally:
+        connection.close()
+        engine.dispose()
+
+
+async def deep_path(client: httpx.AsyncClient, path: str) -> str:
+    """``/tasks?...&deep=N``: follow "next" N-1 times from the first page; the N-th page's URL."""
+    base, _, pages = path.partition("&deep=")
+    url = base
+    for _ in range(int(pages) - 1):
+        found = re.search(r'<a rel="next" href="([^"]+)"', (await client.get(url)).text)
+        if not found:
+            break
+        url = base.split("?")[0] + found.group(1).replace("&amp;", "&")
+    return url
+
+
+async def measure(
+    base: str, url: str, args: argparse.Namespace, tasks: int
+) -> list[tuple[str, Run, float | None]]:
     clients = {
         "coordinator": await login(base, "dieuphoi@bench.example"),
         "leader": await login(base, "lanhdao@bench.example"),
@@ -229,99 +374,136 @@ async def measure(base: str, requests: int, concurrency: int, only: str | None =
     coordinator = clients["coordinator"]
     page = await coordinator.get("/tasks/1")
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
+    rng = random.Random(args.seed)
 
-    async def change(n: int) -> None:
-        """A status update on task 1 (one task event: a new data stamp)."""
-        data = {"csrf": csrf, "status": "in_progress", "progress": str(n % 100)}
-        response = await coordinator.post("/tasks/1/status", data=data)
-        if response.status_code not in (200, 303):
-            raise RuntimeError(f"status update: HTTP {response.status_code}")
+    async def write() -> httpx.Response:
+        """A status update on a random task (one task event, a new change generation)."""
+        data = {"csrf": csrf, "status": "in_progress", "progress": str(rng.randrange(100))}
+        return await coordinator.post(f"/tasks/{rng.randrange(1, tasks + 1)}/status", data=data)
 
-    for label, (role, path) in PAGES.items():
-        if only and only not in label:
+    async def change() -> None:
+        await write()  # a failed change shows as the next GET's latency, not as a stop
+
+    anonymous = httpx.AsyncClient(
+        base_url=base, limits=httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    )
+    await drive(lambda: anonymous.get(STATIC), 50, args.concurrency)  # warm-up
+    static = await drive(lambda: anonymous.get(STATIC), args.requests * 2, args.concurrency)
+    results: list[tuple[str, Run, float | None]] = [(f"static {STATIC}", static, None)]
+    print(line(results[0][0], static, static.rate, None), flush=True)
+    for spec in PAGES:
+        if args.only and args.only not in spec.label:
             continue
-        cold = change if "(cold)" in label else None
-        await drive(clients[role], path, min(5, requests), 1, cold)  # warm-up
-        latencies, elapsed, failures = await drive(clients[role], path, requests, concurrency, cold)
-        ms = sorted(x * 1000 for x in latencies)
-        problems = f"  FAILED {len(failures)}: {sorted(set(failures))}" if failures else ""
-        if not ms:
-            print(f"  {label:30s} no successful request{problems}", flush=True)
-            continue
-        p95 = ms[max(0, math.ceil(len(ms) * 0.95) - 1)]
-        print(
-            f"  {label:30s} p50 {statistics.median(ms):7.1f} ms  p95 {p95:7.1f} ms  "
-            f"max {ms[-1]:7.1f} ms  {len(ms) / elapsed:6.1f} req/s{problems}",
-            flush=True,
-        )
-    for client in clients.values():
+        client = clients[spec.role]
+        path = spec.path.format(task=tasks // 2)
+        if "&deep=" in path:
+            path = await deep_path(client, path)
+        sql = replay_ms(url, sql_of_page(url, spec.role, path, spec.after_change))
+        mixes = [("read", None)] if spec.after_change else [("read", None), ("10% write", write)]
+        for mix, writer in mixes:
+            await drive(lambda c=client, p=path: c.get(p), 5, 1)  # warm-up
+            run = await drive(
+                lambda c=client, p=path: c.get(p),
+                args.requests // 5 if spec.after_change else args.requests,
+                1 if spec.after_change else args.concurrency,  # each GET right after its change
+                write=writer,
+                before=change if spec.after_change else None,
+                rng=rng,
+            )
+            label = f"{spec.label} [{mix}]"
+            results.append((label, run, sql))
+            print(line(label, run, static.rate, sql), flush=True)
+    for client in [*clients.values(), anonymous]:
         await client.aclose()
+    return results
 
 
 def wait_until_up(base: str, process: subprocess.Popen, log: Path) -> None:
-    deadline = time.monotonic() + 120
+    deadline = time.monotonic() + 180
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise RuntimeError(log.read_text(errors="replace")[-2000:])
         try:
-            httpx.get(base + "/login", timeout=2)
+            httpx.get(base + "/login", timeout=5)
             return
         except httpx.HTTPError:
-            time.sleep(0.2)
+            time.sleep(0.3)
     raise RuntimeError("server did not start")
 
 
-def run_one(kind: str, args: argparse.Namespace) -> None:
+def sqlite_database(n: int, args: argparse.Namespace) -> tuple[str, Callable[[], None]]:
+    """A seeded SQLite file: a copy of the kept one (``--cache-dir``), or seeded now."""
+    folder = Path(tempfile.mkdtemp(prefix="kehoach-bench-"))
+    path = folder / "bench.db"
+    kept = Path(args.cache_dir) / f"tasks-{n}-seed{args.seed}.db" if args.cache_dir else None
+    if kept and kept.exists():
+        shutil.copy(kept, path)
+        print(f"sqlite: {n:,} tasks copied from {kept}")
+    else:
+        began = time.perf_counter()
+        seed(f"sqlite:///{path}", n, random.Random(args.seed))
+        print(f"sqlite: {n:,} tasks seeded (bulk inserts) in {time.perf_counter() - began:.0f} s")
+        if kept:
+            kept.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy(path, kept)
+    return f"sqlite:///{path}", lambda: shutil.rmtree(folder, ignore_errors=True)
+
+
+def postgres_database(n: int, args: argparse.Namespace) -> tuple[str, Callable[[], None]]:
+    name = f"kehoach_bench_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(args.pg_admin, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = args.pg_admin.rsplit("/", 1)[0] + f"/{name}"
+
+    def cleanup() -> None:
+        from models.db import engine_for
+
+        engine_for(url).dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+
+    began = time.perf_counter()
+    seed(url, n, random.Random(args.seed))
+    print(f"postgres: {n:,} tasks seeded (bulk inserts) in {time.perf_counter() - began:.0f} s")
+    return url, cleanup
+
+
+def run_one(kind: str, n: int, args: argparse.Namespace) -> None:
     from web.server import free_port
 
-    cleanup = None
-    if kind == "sqlite":
-        folder = Path(tempfile.mkdtemp(prefix="kehoach-bench-"))
-        url = f"sqlite:///{folder / 'bench.db'}"
-
-        def cleanup() -> None:
-            shutil.rmtree(folder, ignore_errors=True)
-    else:
-        name = f"kehoach_bench_{uuid.uuid4().hex[:8]}"
-        admin = create_engine(args.pg_admin, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-        url = args.pg_admin.rsplit("/", 1)[0] + f"/{name}"
-
-        def cleanup() -> None:
-            with admin.connect() as conn:
-                conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-
+    url, cleanup = (sqlite_database if kind == "sqlite" else postgres_database)(n, args)
     try:
-        began = time.perf_counter()
-        seed(url, args.tasks, random.Random(args.seed))
-        print(f"{kind}: {args.tasks:,} tasks seeded in {time.perf_counter() - began:.1f} s")
         port = free_port()
         log = Path(tempfile.mkdtemp(prefix="kehoach-bench-log-")) / "server.log"
-        process = serve(url, port, log)
+        process = serve(url, port, args.workers, log)
+        peaks: dict[int, int] = {}
         try:
             wait_until_up(f"http://127.0.0.1:{port}", process, log)
-            asyncio.run(
-                measure(f"http://127.0.0.1:{port}", args.requests, args.concurrency, args.only)
-            )
+            print(f"{kind}, {n:,} tasks, load average {os.getloadavg()[0]:.1f}:", flush=True)
+            asyncio.run(measure(f"http://127.0.0.1:{port}", url, args, n))
+            peaks = peak_memory(process.pid)
         finally:
             process.terminate()
-            process.wait(timeout=30)
+            process.wait(timeout=60)
+        memory = ", ".join(f"{kb / 1024:.0f}" for kb in peaks.values())
+        print(f"  peak memory (VmHWM, MB) of the supervisor and its workers: {memory}")
         errors = log.read_text(errors="replace")
         if "Traceback" in errors:
             print(f"  server errors (log {log}):\n" + errors[-3000:])
     finally:
-        if cleanup:
-            cleanup()
+        cleanup()
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--tasks", type=int, default=100_000)
+    parser.add_argument("--tasks", type=int, nargs="+", default=[100_000])
     parser.add_argument("--db", nargs="+", choices=["sqlite", "postgres"], default=["sqlite"])
-    parser.add_argument("--requests", type=int, default=200, help="per page")
-    parser.add_argument("--concurrency", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=300, help="per page and mix")
+    parser.add_argument("--concurrency", type=int, default=50)
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--cache-dir", help="keep seeded SQLite files here for the next run")
     parser.add_argument("--only", help="measure only the pages whose label contains this")
     parser.add_argument(
         "--pg-admin",
@@ -332,11 +514,12 @@ def main() -> None:
     args = parser.parse_args()
     print("command:", " ".join([Path(sys.executable).name, *sys.argv]))
     print(
-        f"{args.requests} requests per page, {args.concurrency} concurrent clients, "
-        "one uvicorn worker, loopback"
+        f"{args.requests} requests per page and mix, {args.concurrency} concurrent clients, "
+        f"{args.workers} uvicorn worker(s), loopback, {os.cpu_count()} cores (shared)"
     )
-    for kind in args.db:
-        run_one(kind, args)
+    for n in args.tasks:
+        for kind in args.db:
+            run_one(kind, n, args)
 
 
 if __name__ == "__main__":

@@ -49,6 +49,7 @@ class Settings(BaseSettings):
     contributor_lead_days: int = 5  # contributors report this many working days before the lead
     sweep_times: str = "08:00"  # local times (comma-separated) at which the sweep runs
     delivery_interval_seconds: int = 300  # how often `serve` drains retries due in the outbox
+    web_workers: int = 1  # `serve`'s web processes beside its one scheduler; 0: one per core
 
     @property
     def effective_database_url(self) -> str:

@@ -10,6 +10,7 @@ from models.delivery import (
     TaskAlarm,
 )
 from models.followup import DeadlineChange, Extension, UsedLink
+from models.generation import ChangeGeneration
 from models.plans import Plan, PlanSection, PlanWarning, Target
 from models.tasks import Task, TaskEdge, TaskEvent, TaskPartner
 from models.users import Evidence, FeedToken, LoginAttempt, PlanSource, User, WebSession
@@ -18,6 +19,7 @@ __all__ = [
     "Agency",
     "AgencyAlias",
     "AgencyMember",
+    "ChangeGeneration",
     "DeadlineChange",
     "DeliveryAttempt",
     "Evidence",

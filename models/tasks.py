@@ -17,6 +17,10 @@ class Task(SQLModel, table=True):
         Index("ix_task_open_due", "status", "due"),
         # The overdue board and scorecards read this index alone (migration 0004).
         Index("ix_task_board", "status", "due", "lead_id", "plan_id", "completed_late"),
+        # The task list's order and keyset pages: (due, id) (migration 0007).
+        Index("ix_task_due_id", "due", "id"),
+        # The board by plan, published plans only: a range per (plan, status), index only.
+        Index("ix_task_plan_board", "plan_id", "status", "due", "lead_id"),
     )
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
@@ -55,6 +59,7 @@ class TaskEdge(SQLModel, table=True):
     """``task_id`` depends on ``depends_on_id`` (ordered steps; reports feeding a summary)."""
 
     __tablename__ = "task_edge"
+    __table_args__ = (Index("ix_task_edge_depends_on_id", "depends_on_id"),)  # "needed by"
     task_id: int = Field(foreign_key="task.id", primary_key=True)
     depends_on_id: int = Field(foreign_key="task.id", primary_key=True)
 

@@ -12,6 +12,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import BaseRoute, Mount
 from starlette.staticfiles import StaticFiles
+from starlette.types import Scope
 
 from config.settings import get_settings
 from web import (
@@ -32,6 +33,9 @@ from web.snapshots import Snapshots
 from workflows.runners.runtime import database, registry
 
 STATIC = Path(__file__).parent / "static"
+# Style and script change only with a release: browsers keep them an hour, then ask again with
+# the ETag StaticFiles sends (and answer 304 Not Modified to while unchanged).
+STATIC_CACHE = "public, max-age=3600"
 log = logging.getLogger("kehoach.web")
 
 ERROR_TITLES = {
@@ -42,6 +46,16 @@ ERROR_TITLES = {
     413: "Dữ liệu quá lớn",
     429: "Quá nhiều yêu cầu",
 }
+
+
+class CachedStatic(StaticFiles):
+    """Static files with a Cache-Control header beside StaticFiles' ETag and Last-Modified."""
+
+    async def get_response(self, path: str, scope: Scope) -> Response:
+        response = await super().get_response(path, scope)
+        if response.status_code in (200, 304):
+            response.headers["cache-control"] = STATIC_CACHE
+        return response
 
 
 def all_routes() -> list[BaseRoute]:
@@ -55,7 +69,7 @@ def all_routes() -> list[BaseRoute]:
         *routes_admin.ROUTES,
         *routes_exports.ROUTES,
         *routes_links.ROUTES,
-        Mount("/static", app=StaticFiles(directory=STATIC), name="static"),
+        Mount("/static", app=CachedStatic(directory=STATIC), name="static"),
     ]
 
 

@@ -1,20 +1,30 @@
-"""``kehoach serve``: the embedded default, one process with the scheduler and the web app.
+"""``kehoach serve``: the embedded default, the scheduler and the web app from one command.
 
-The scheduler runs in a background thread; uvicorn serves the web UI and the signed links in
-the foreground. Ctrl-C or SIGTERM stops uvicorn, then the scheduler waits for a running job to
-finish (a sweep interrupted anyway would resume at the next run: everything is keyed).
+The scheduler runs in a background thread of the process ``kehoach serve`` starts, and only
+there. The web side may use every core: with ``KEHOACH_WEB_WORKERS`` above 1 (0: one per core)
+that process supervises as many uvicorn worker processes, which share its listening socket and
+serve the pages and signed links; they never run a scheduler, and stop if their parent dies.
+With one worker (the default), uvicorn serves in the same process. Ctrl-C or SIGTERM stops
+the web side, then the scheduler waits for a running job to finish (a sweep interrupted anyway
+would resume at the next run: everything is keyed).
 """
 
 from __future__ import annotations
 
 import logging
+import os
 import signal
 import socket
+import threading
+import time
+from typing import Any
 
 import uvicorn
+from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import Route
+from uvicorn.supervisors import Multiprocess
 
 from config.settings import get_settings
 from web.app import create_app
@@ -25,6 +35,11 @@ from workflows.runners.runtime import database
 from workflows.runners.scheduler import build_scheduler
 
 log = logging.getLogger("kehoach.serve")
+
+
+def web_workers(configured: int) -> int:
+    """How many web processes: as configured, or one per core."""
+    return configured if configured > 0 else max(1, os.cpu_count() or 1)
 
 
 def serve(host: str, port: int, *, with_scheduler: bool = True) -> None:
@@ -43,12 +58,7 @@ def serve(host: str, port: int, *, with_scheduler: bool = True) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     listener = listen(host, port)  # before anything runs: a taken port must not start sweeps
     database()  # migrate before either side touches the schema
-    app = create_app()
-    app.router.routes.insert(0, Route("/healthz", healthz, methods=["GET"]))
-    app.state.scheduler = scheduler
-    server = uvicorn.Server(
-        uvicorn.Config(app, host=host, port=port, log_level="info", **proxy_options(settings))
-    )
+    workers = web_workers(settings.web_workers)
     if scheduler is not None:
         scheduler.start()
         log.info("Bộ lập lịch đã chạy: %s", ", ".join(str(job) for job in scheduler.get_jobs()))
@@ -57,11 +67,79 @@ def serve(host: str, port: int, *, with_scheduler: bool = True) -> None:
     for stop in (signal.SIGINT, signal.SIGTERM):
         signal.signal(stop, lambda *_: None)
     try:
-        server.run(sockets=[listener])
+        if workers == 1:
+            app = web_app(scheduler)
+            uvicorn.Server(config(app, host, port)).run(sockets=[listener])
+        else:
+            log.info("Trang web: %d tiến trình", workers)
+            factory = "web.embedded:beside_scheduler" if scheduler else "web.embedded:web_only"
+            Multiprocess(config(factory, host, port, workers), sockets=[listener]).run()
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=True)
         log.info("Đã dừng kehoach serve.")
+
+
+def config(app: Any, host: str, port: int, workers: int = 1) -> uvicorn.Config:
+    return uvicorn.Config(
+        app,
+        host=host,
+        port=port,
+        log_level="info",
+        workers=workers,
+        factory=isinstance(app, str),
+        timeout_worker_healthcheck=60,  # a worker still importing on a busy machine is not hung
+        **proxy_options(get_settings()),
+    )
+
+
+def web_app(scheduler: Any) -> Starlette:
+    """The web app with ``/healthz`` reporting on ``scheduler`` (None: no scheduler here)."""
+    app = create_app()
+    app.router.routes.insert(0, Route("/healthz", healthz, methods=["GET"]))
+    app.state.scheduler = scheduler
+    return app
+
+
+class ParentScheduler:
+    """What a web worker knows of the scheduler in the process that started it: its jobs (the
+    same settings build the same ones) and whether that process still runs."""
+
+    def __init__(self) -> None:
+        self.parent = os.getppid()
+        self.jobs = build_scheduler(get_settings()).get_jobs()
+
+    @property
+    def running(self) -> bool:
+        return os.getppid() == self.parent  # a worker whose parent died is adopted by another
+
+    def get_jobs(self) -> list:
+        return self.jobs
+
+
+def beside_scheduler() -> Starlette:
+    """A web worker's app when the supervising process runs the scheduler."""
+    follow_parent()
+    return web_app(ParentScheduler())
+
+
+def web_only() -> Starlette:
+    """A web worker's app under ``--no-scheduler``."""
+    follow_parent()
+    return web_app(None)
+
+
+def follow_parent(every: float = 1.0) -> None:
+    """Stop this worker (as on SIGTERM) once its supervisor is gone, even if killed outright:
+    an orphan would keep the port and the database open."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(every)
+        os.kill(os.getpid(), signal.SIGTERM)
+
+    threading.Thread(target=watch, name="kehoach-follow-parent", daemon=True).start()
 
 
 def listen(host: str, port: int) -> socket.socket:

@@ -99,17 +99,14 @@ def _plan_name(plan: Plan | None, plan_id: int) -> str:
     return f"{plan.number or 'KH #' + str(plan_id)} – {plan.title or ''}".strip(" –")
 
 
-def overdue_tasks(
-    session: Session,
+def overdue_where(
     today: date,
     *,
     agency_id: int | None = None,
     plan_id: int | None = None,
     bucket: int | None = None,
-    page: int = 1,
-    per_page: int = 50,
-) -> tuple[list[Task], int]:
-    """The most overdue tasks first, paginated."""
+) -> list[ColumnElement[bool]]:
+    """The overdue tasks the board lists, filtered by lead body, plan and lateness bucket."""
     where = [overdue_clause(today), _published()]
     if agency_id is not None:
         where.append(col(Task.lead_id) == agency_id)
@@ -120,15 +117,18 @@ def overdue_tasks(
         where.append(col(Task.due) <= today - timedelta(days=low))
         if high is not None:
             where.append(col(Task.due) >= today - timedelta(days=high))
-    total = int(session.exec(select(func.count()).select_from(Task).where(*where)).one())
-    tasks = session.exec(
-        select(Task)
-        .where(*where)
-        .order_by(col(Task.due), col(Task.id))
-        .offset((max(page, 1) - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return list(tasks), total
+    return where
+
+
+def overdue_count(
+    by_body: list[BoardRow], agency_id: int | None = None, bucket: int | None = None
+) -> int:
+    """How many overdue tasks ``overdue_where`` matches, read off the board's rows by body
+    (already filtered by plan): every overdue task is in exactly one row and one bucket."""
+    rows = [r for r in by_body if agency_id is None or r.key == agency_id]
+    if bucket is not None and 0 <= bucket < len(BUCKETS):
+        return sum(r.buckets[bucket] for r in rows)
+    return sum(r.total for r in rows)
 
 
 @dataclass(frozen=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import ColumnElement, and_, func, or_
@@ -13,7 +13,9 @@ from models.plans import Plan
 from models.tasks import Task, TaskPartner
 from models.types import PlanStatus, TaskStatus
 from web.auth import CurrentUser
+from web.keyset import Cursor, window
 from web.scope import managed_plan_ids, task_scope
+from web.snapshots import Snapshots, data_stamp
 from workflows.followup.status_view import view
 from workflows.rules.status import Category
 
@@ -28,7 +30,14 @@ class TaskFilter:
     category: str | None = None  # a workflows.rules.status.Category value
     due_from: date | None = None
     due_to: date | None = None
-    page: int = 1
+    page: int = 1  # the number shown; which rows is said by a cursor
+    after: Cursor | None = None  # the page after this row (the "next" link)
+    before: Cursor | None = None  # the page before this row (the "previous" link)
+
+    @property
+    def rows(self) -> TaskFilter:
+        """Which tasks, whatever the page (what a count is kept for)."""
+        return replace(self, page=1, after=None, before=None)
 
 
 @dataclass(frozen=True)
@@ -55,6 +64,8 @@ class TaskPage:
     page: int
     pages: int
     counts: dict[str, int] = field(default_factory=dict)
+    before: Cursor | None = None  # the previous page ends before this row
+    after: Cursor | None = None  # the next page starts after this row
 
 
 def category_clause(category: str, today: date) -> ColumnElement[bool]:
@@ -97,25 +108,43 @@ def filter_clauses(user: CurrentUser, f: TaskFilter, today: date) -> list[Column
     return clauses
 
 
-def task_page(
-    session: Session, user: CurrentUser, f: TaskFilter, today: date, per_page: int = PER_PAGE
-) -> TaskPage:
+def scope_of(user: CurrentUser) -> CurrentUser:
+    """What of ``user`` decides the tasks it sees (one kept count serves every such user)."""
+    return replace(user, id=0, email="", agency_name=None, csrf_token="", session_hash="")
+
+
+def count_tasks(session: Session, user: CurrentUser, f: TaskFilter, today: date) -> int:
     clauses = filter_clauses(user, f, today)
-    total = int(session.exec(select(func.count()).select_from(Task).where(*clauses)).one())
+    return int(session.exec(select(func.count()).select_from(Task).where(*clauses)).one())
+
+
+def task_page(
+    session: Session,
+    user: CurrentUser,
+    f: TaskFilter,
+    today: date,
+    per_page: int = PER_PAGE,
+    kept: Snapshots | None = None,
+) -> TaskPage:
+    """One keyset page of the list; the total is kept per change when ``kept`` is given."""
+    if kept is None:
+        total = count_tasks(session, user, f.rows, today)
+    else:
+        stamp = data_stamp(session)  # before the rows: what is kept is never older than its key
+        total = kept.get(session, stamp, today, count_tasks, scope_of(user), f.rows, today)
     pages = max(1, -(-total // per_page))
-    page = min(max(1, f.page), pages)
-    tasks = session.exec(
-        select(Task)
-        .where(*clauses)
-        .order_by(col(Task.due).is_(None), col(Task.due), col(Task.id))
-        .offset((page - 1) * per_page)
-        .limit(per_page)
-    ).all()
-    return TaskPage(lines_for(session, list(tasks), today), total, page, pages)
+    shown = window(
+        session, filter_clauses(user, f, today), per_page, after=f.after, before=f.before
+    )
+    page = 1 if shown.before is None else min(max(2, f.page), pages)
+    lines = lines_for(session, shown.tasks, today)
+    return TaskPage(lines, total, page, pages, before=shown.before, after=shown.after)
 
 
 def lines_for(session: Session, tasks: list[Task], today: date) -> list[TaskLine]:
     """Display lines for a handful of tasks: names and partners in two small queries."""
+    if not tasks:
+        return []
     ids = [t.id for t in tasks]
     partner_rows = session.exec(
         select(TaskPartner.task_id, Agency.name)

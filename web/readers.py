@@ -17,7 +17,14 @@ def reader_for(engine: Engine) -> Engine:
     """An engine for read-only transactions on ``engine``'s database."""
     if engine.dialect.name != "sqlite":
         return engine
-    reader = create_engine(engine.url, connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000})
+    reader = create_engine(
+        engine.url,
+        connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},
+        # As many connections as the thread pool has threads (40): a slow page must not make
+        # the others time out waiting for a connection.
+        pool_size=8,
+        max_overflow=40,
+    )
 
     @event.listens_for(reader, "connect")
     def _on_connect(dbapi_connection, _record) -> None:  # type: ignore[no-untyped-def]

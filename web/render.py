@@ -12,6 +12,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
@@ -84,6 +85,11 @@ def render(
     if flash:
         response.delete_cookie(FLASH_COOKIE, path="/")
     return response
+
+
+def fragment(name: str, context: dict[str, Any]) -> Markup:
+    """Part of a page, rendered apart so that it can be kept (it reads no request)."""
+    return Markup(environment().get_template(name).render(context))
 
 
 def _unquote(text: str) -> str:

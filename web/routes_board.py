@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from markupsafe import Markup
 from sqlmodel import Session, col, select
 from starlette.responses import Response
 from starlette.routing import Route
@@ -12,17 +13,19 @@ from models.delivery import MilestoneSnapshot
 from models.tasks import Task
 from web.forms import parse_int, parse_period, period_choices, period_key
 from web.guard import BOARD, Ctx, endpoint
+from web.keyset import Cursor, window
 from web.queries_board import (
     BUCKETS,
     Scorecard,
     milestone_progress,
     overdue_by_body,
     overdue_by_plan,
-    overdue_tasks,
+    overdue_count,
+    overdue_where,
     scorecards,
 )
-from web.queries_tasks import lines_for
-from web.render import render
+from web.queries_tasks import PER_PAGE, lines_for
+from web.render import fragment, render
 from web.snapshots import Snapshots, data_stamp
 from workflows.rules.quarters import Period
 
@@ -36,54 +39,80 @@ def cached_scorecards(session: Session, ctx: Ctx, period: Period, today: date) -
     return snapshots(ctx).get(session, data_stamp(session), today, scorecards, period, today)
 
 
-def overdue_page(session: Session, today: date, **filters: int | None) -> tuple[list[int], int]:
-    """The ids of one page of the overdue list and the total (plain values: safe to keep)."""
-    tasks, total = overdue_tasks(session, today, **filters)  # type: ignore[arg-type]
-    return [t.id for t in tasks if t.id is not None], total
+def board_tables(
+    session: Session, today: date, agency_id: int | None, plan_id: int | None, late: int | None
+) -> tuple[Markup, int]:
+    """The tables by body and by plan, rendered, and how many overdue tasks the filters match
+    (plain values: kept per change, they are the board's whole cost)."""
+    by_body = overdue_by_body(session, today, plan_id)
+    given = (("agency", agency_id), ("plan", plan_id), ("late", late))
+    html = fragment(
+        "_board_tables.html",
+        {
+            "by_body": by_body,
+            "by_plan": overdue_by_plan(session, today, agency_id),
+            "buckets": [label for *_, label in BUCKETS],
+            "params": {k: str(v) for k, v in given if v is not None},
+        },
+    )
+    return html, overdue_count(by_body, agency_id, late)
+
+
+def overdue_window(
+    session: Session,
+    today: date,
+    after: Cursor | None,
+    before: Cursor | None,
+    **filters: int | None,
+) -> tuple[list[int], Cursor | None, Cursor | None]:
+    """One keyset page of the overdue list: its ids and the cursors around it."""
+    shown = window(session, overdue_where(today, **filters), PER_PAGE, after=after, before=before)
+    return [t.id for t in shown.tasks if t.id is not None], shown.before, shown.after
 
 
 @endpoint(BOARD)
 async def board(ctx: Ctx) -> Response:
     q, today = ctx.request.query_params, ctx.today()
     agency_id, plan_id = parse_int(q.get("agency")), parse_int(q.get("plan"))
-    bucket, page = parse_int(q.get("late"), None, 0, 3), parse_int(q.get("page"), 1, 1) or 1
+    bucket, number = parse_int(q.get("late"), None, 0, 3), parse_int(q.get("page"), 1, 1) or 1
+    after, before = Cursor.parse(q.get("after")), Cursor.parse(q.get("before"))
 
     def load(session: Session) -> dict:
         kept, stamp = snapshots(ctx), data_stamp(session)
-        ids, total = kept.get(
+        tables, total = kept.get(
+            session, stamp, today, board_tables, today, agency_id, plan_id, bucket
+        )
+        ids, previous, following = kept.get(
             session,
             stamp,
             today,
-            overdue_page,
+            overdue_window,
             today,
+            after,
+            before,
             agency_id=agency_id,
             plan_id=plan_id,
             bucket=bucket,
-            page=page,
         )
         found = {t.id: t for t in session.exec(select(Task).where(col(Task.id).in_(ids))).all()}
         tasks = [found[i] for i in ids if i in found]
+        pages = max(1, -(-total // PER_PAGE))
+        page = {
+            "before": previous,
+            "after": following,
+            "page": 1 if previous is None else min(max(2, number), pages),
+            "pages": pages,
+        }
         return {
-            "by_body": kept.get(session, stamp, today, overdue_by_body, today, plan_id),
-            "by_plan": kept.get(session, stamp, today, overdue_by_plan, today, agency_id),
+            "tables": tables,
             "lines": lines_for(session, tasks, today),
             "total": total,
+            "page": page,
         }
 
     data = await ctx.db(load)
     params = {k: v for k in ("agency", "plan", "late") if (v := q.get(k))}
-    return render(
-        ctx.request,
-        "board.html",
-        {
-            **data,
-            "today": today,
-            "buckets": [label for *_, label in BUCKETS],
-            "params": params,
-            "page": page,
-            "pages": max(1, -(-data["total"] // 50)),
-        },
-    )
+    return render(ctx.request, "board.html", {**data, "today": today, "params": params})
 
 
 @endpoint(BOARD)

@@ -18,9 +18,11 @@ from web.auth import CurrentUser
 from web.forms import lenient_date, parse_int, parse_period, period_key
 from web.guard import ANY_USER, Ctx, endpoint
 from web.history import task_history
-from web.queries_tasks import TaskFilter, filter_choices, lines_for, task_page
+from web.keyset import Cursor
+from web.queries_tasks import TaskFilter, filter_choices, lines_for, scope_of, task_page
 from web.render import render
 from web.scope import can_write, visible_task
+from web.snapshots import data_stamp
 from workflows.followup.status_view import view
 from workflows.rules.status import CATEGORY_LABELS
 
@@ -39,6 +41,8 @@ def read_filter(ctx: Ctx) -> TaskFilter:
         due_from=due_from,
         due_to=due_to,
         page=parse_int(q.get("page"), 1, 1) or 1,
+        after=Cursor.parse(q.get("after")),
+        before=Cursor.parse(q.get("before")),
     )
 
 
@@ -53,7 +57,10 @@ async def task_list(ctx: Ctx) -> Response:
     f, today = read_filter(ctx), ctx.today()
 
     def load(session: Session) -> dict:
-        return {"page": task_page(session, ctx.user, f, today), **filter_choices(session, ctx.user)}
+        kept = ctx.request.app.state.snapshots
+        page = task_page(session, ctx.user, f, today, kept=kept)
+        stamp = data_stamp(session)
+        return {"page": page, **kept.get(session, stamp, today, filter_choices, scope_of(ctx.user))}
 
     data = await ctx.db(load)
     return render(
@@ -80,6 +87,8 @@ def _detail(session: Session, user: CurrentUser, task_id: int, today) -> dict:  
 
     def neighbours(column, other) -> list:  # type: ignore[no-untyped-def]
         ids = session.exec(select(other).where(column == task_id)).all()
+        if not ids:
+            return []
         found = session.exec(select(Task).where(col(Task.id).in_(ids))).all()
         return lines_for(session, list(found), today)
 

@@ -1,11 +1,11 @@
-"""Leadership's aggregates, kept while the data they read is unchanged.
+"""Counts and aggregates, kept while the data they read is unchanged.
 
-The overdue board and the scorecards count over every open task (10^5–10^6 in a province): a
-few hundred milliseconds of SQL each time. Between two changes the answer is the same, so it is
-kept, keyed by its arguments and a *stamp* of the data: the newest task event (every change of
-status, deadline, assignment or text writes one), the newest task (imports, recurring
-expansion) and the published plans (publishing). The stamp costs one indexed lookup; any
-change, by the web, the CLI or another process, gives a new stamp and so a fresh count.
+The overdue board, the scorecards and the task list's totals count over every task (10^5–10^6
+in a province). Between two changes the answer is the same, so it is kept, keyed by its
+arguments and the database's *change generation* (``models.generation``): triggers bump it in
+the same transaction as every write to tasks, partners, plans and bodies, by the web, the CLI or
+another process. Reading it costs one tiny query; any change gives a new generation, so a fresh
+count. The generation is read before what it keys: a result can only be newer than its key.
 """
 
 from __future__ import annotations
@@ -20,24 +20,23 @@ from sqlalchemy import text
 from sqlmodel import Session
 
 T = TypeVar("T")
-STAMP_SQL = text(
-    "SELECT (SELECT max(id) FROM task_event), (SELECT max(id) FROM task), "
-    "(SELECT count(*) FROM plan WHERE status = 'published'), "
-    "(SELECT max(published_at) FROM plan)"
-)
+STAMP_SQL = text("SELECT sum(n) FROM change_generation")
 
 
 def data_stamp(session: Session) -> tuple:
-    return tuple(str(v) for v in session.connection().execute(STAMP_SQL).one())
+    return tuple(session.connection().execute(STAMP_SQL).one())
 
 
 class Snapshots:
-    """A small LRU of aggregate results, thread-safe (handlers run in a thread pool)."""
+    """A small LRU of aggregate results, thread-safe (handlers run in a thread pool). Right
+    after a change every waiting request misses at once: one computes, the others wait for it
+    instead of recounting the same aggregate side by side."""
 
     def __init__(self, size: int = 256) -> None:
         self.size = size
         self._items: OrderedDict[tuple, Any] = OrderedDict()
         self._lock = threading.Lock()
+        self._computing: dict[tuple, threading.Lock] = {}
         self.hits = self.misses = 0
 
     def get(
@@ -56,10 +55,22 @@ class Snapshots:
                 self._items.move_to_end(key)
                 self.hits += 1
                 return self._items[key]
-        value = fn(session, *args, **kwargs)
-        with self._lock:
-            self.misses += 1
-            self._items[key] = value
-            while len(self._items) > self.size:
-                self._items.popitem(last=False)
+            computing = self._computing.setdefault(key, threading.Lock())
+        with computing:
+            with self._lock:
+                if key in self._items:  # computed while this one waited
+                    self.hits += 1
+                    return self._items[key]
+            try:
+                value = fn(session, *args, **kwargs)
+            except BaseException:
+                with self._lock:
+                    self._computing.pop(key, None)
+                raise
+            with self._lock:
+                self.misses += 1
+                self._items[key] = value
+                self._computing.pop(key, None)
+                while len(self._items) > self.size:
+                    self._items.popitem(last=False)
         return value
