@@ -147,6 +147,7 @@ def status(args: argparse.Namespace) -> int:
 def extension(args: argparse.Namespace) -> int:
     from workflows.followup.status_view import extension_status_label
     from workflows.followup.updates import decide_extension, pending_extensions, request_extension
+    from workflows.records.lookups import CorrectionError
     from workflows.runners.clock import now
 
     needs = EXTENSION_NEEDS.get(args.action, ())
@@ -159,9 +160,12 @@ def extension(args: argparse.Namespace) -> int:
         )
     with open_session() as s:
         if args.action == "request":
-            ext = request_extension(
-                s, args.task, parse_user_date(args.date), args.reason, "điều phối", now()
-            )
+            try:
+                ext = request_extension(
+                    s, args.task, parse_user_date(args.date), args.reason, "điều phối", now()
+                )
+            except CorrectionError as error:
+                raise UserError(str(error)) from error
             print(f"Đã ghi yêu cầu gia hạn #{ext.id}.")
         elif args.action in ("approve", "refuse"):
             ext = decide_extension(

@@ -330,3 +330,13 @@ def test_every_option_of_every_command_has_help():
         if not isinstance(action, argparse._SubParsersAction) and not action.help
     ]
     assert bare == []
+
+
+def test_a_second_extension_request_is_one_vietnamese_line(tmp_path):
+    assert kehoach("import", str(PLAN), data_dir=tmp_path).returncode == 0
+    assert kehoach("task", "due", "1", "30/11/2022", data_dir=tmp_path).returncode == 0
+    ask = ("extension", "request", "--task", "1", "--date", "31/12/2022", "--reason", "Chờ vốn")
+    assert kehoach(*ask, data_dir=tmp_path).returncode == 0
+    again = kehoach(*ask, data_dir=tmp_path)
+    assert again.returncode != 0
+    assert again.stderr.startswith("Lỗi: Nhiệm vụ #1 đã có yêu cầu gia hạn #1")
