@@ -6,6 +6,29 @@ import argparse
 
 from cli.helpers import INSTANT_HINT, UserError, open_session, parse_user_date
 
+# The words ``kehoach status`` accepts for each stored status, in folded, unaccented form.
+STATUS_WORDS = {
+    "not_started": ("not started", "chua lam", "chua thuc hien"),
+    "in_progress": ("in progress", "dang lam", "dang thuc hien"),
+    "done": ("done", "xong", "da xong", "hoan thanh"),
+}
+
+
+def status_word(word: str) -> str:
+    """The stored status a user's word names: English, or Vietnamese with or without tone
+    marks, in any case, with spaces, dashes or underscores between its syllables."""
+    from workflows.parsing.text import fold, strip_accents
+
+    key = " ".join(strip_accents(fold(word)).replace("_", " ").replace("-", " ").split())
+    for status, words in STATUS_WORDS.items():
+        if key in words:
+            return status
+    raise argparse.ArgumentTypeError(
+        f"tình trạng «{word}» không rõ; dùng xong, dang-lam hoặc chua-lam "
+        "(hay done, in_progress, not_started)"
+    )
+
+
 # What each ``kehoach extension`` action cannot do without.
 EXTENSION_NEEDS = {"request": ("task", "date"), "approve": ("id",), "refuse": ("id",)}
 
@@ -124,6 +147,7 @@ def status(args: argparse.Namespace) -> int:
 def extension(args: argparse.Namespace) -> int:
     from workflows.followup.status_view import extension_status_label
     from workflows.followup.updates import decide_extension, pending_extensions, request_extension
+    from workflows.records.lookups import CorrectionError
     from workflows.runners.clock import now
 
     needs = EXTENSION_NEEDS.get(args.action, ())
@@ -136,9 +160,12 @@ def extension(args: argparse.Namespace) -> int:
         )
     with open_session() as s:
         if args.action == "request":
-            ext = request_extension(
-                s, args.task, parse_user_date(args.date), args.reason, "điều phối", now()
-            )
+            try:
+                ext = request_extension(
+                    s, args.task, parse_user_date(args.date), args.reason, "điều phối", now()
+                )
+            except CorrectionError as error:
+                raise UserError(str(error)) from error
             print(f"Đã ghi yêu cầu gia hạn #{ext.id}.")
         elif args.action in ("approve", "refuse"):
             ext = decide_extension(
@@ -203,54 +230,73 @@ def register(sub: argparse._SubParsersAction, add) -> None:  # type: ignore[type
     p.add_argument("--now", help="thời điểm chạy (ISO, giờ Việt Nam nếu không ghi múi giờ)")
     p.add_argument("--dry-run", action="store_true", help="chỉ liệt kê, không gửi, không lưu")
     p = add("serve", serve, "Chạy máy chủ nhúng: bộ lập lịch + trang web + liên kết trong thư")
-    p.add_argument("--host", default="127.0.0.1")
-    p.add_argument("--port", type=int, default=8080)
+    p.add_argument("--host", default="127.0.0.1", help="địa chỉ lắng nghe (mặc định 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8080, help="cổng (mặc định 8080)")
     p.add_argument(
         "--no-scheduler",
         action="store_true",
         help="chỉ phục vụ trang web và liên kết (khi Prefect chạy các lượt nhắc việc)",
     )
     p = add("contact", contact, "Đặt địa chỉ thư của một cơ quan và thủ trưởng")
-    p.add_argument("agency")
-    p.add_argument("--email")
-    p.add_argument("--head-email")
+    p.add_argument("agency", help="tên cơ quan (không phân biệt dấu thanh, hoa thường)")
+    p.add_argument("--email", help="địa chỉ thư của cơ quan")
+    p.add_argument("--head-email", help="địa chỉ thư của thủ trưởng cơ quan")
     p = add(
         "plan-contacts",
         plan_contacts,
         "Kiểm tra (và đặt) địa chỉ nhận của một kế hoạch: điều phối, lãnh đạo",
     )
-    p.add_argument("plan", type=int)
+    p.add_argument("plan", type=int, help="số kế hoạch")
     p.add_argument("--coordinator", help="cơ quan thường trực")
     p.add_argument("--leadership", help="địa chỉ lãnh đạo, cách nhau bởi dấu phẩy")
     p = add("policy", policy, "Đặt lịch nhắc riêng cho một kế hoạch hoặc một cơ quan")
-    p.add_argument("--plan", type=int)
-    p.add_argument("--agency")
+    p.add_argument("--plan", type=int, help="số kế hoạch")
+    p.add_argument("--agency", help="tên cơ quan")
     p.add_argument("--offsets", help="số ngày làm việc nhắc trước hạn, ví dụ 10,5,1,0")
     p.add_argument("--escalation-days", help="ngày quá hạn cho từng bậc, ví dụ 0,2,5,10")
     p = add("outbox", outbox, "Xem nhật ký gửi thư (hoặc --resume sau lỗi đăng nhập SMTP)")
-    p.add_argument("--failed", action="store_true")
-    p.add_argument("--resume", action="store_true")
-    p.add_argument("--limit", type=int, default=50)
+    p.add_argument("--failed", action="store_true", help="chỉ thư gửi lỗi")
+    p.add_argument(
+        "--resume", action="store_true", help="đưa thư tạm dừng trở lại hàng đợi để gửi lại"
+    )
+    p.add_argument("--limit", type=int, default=50, help="số dòng tối đa (mặc định 50)")
     p = add("status", status, "Cập nhật tình trạng nhiệm vụ")
-    p.add_argument("id", type=int)
-    p.add_argument("status", choices=["not_started", "in_progress", "done"])
-    p.add_argument("--progress", type=int)
-    p.add_argument("--note")
+    p.add_argument("id", type=int, help="số nhiệm vụ")
+    p.add_argument(
+        "status",
+        type=status_word,
+        help="xong | dang-lam | chua-lam (hoặc done | in_progress | not_started)",
+    )
+    p.add_argument("--progress", type=int, help="tiến độ (%%), từ 0 đến 100")
+    p.add_argument("--note", help="ghi chú đưa vào lịch sử nhiệm vụ")
     p = add("extension", extension, "Gia hạn: list | request | approve | refuse")
-    p.add_argument("action", choices=["list", "request", "approve", "refuse"])
+    p.add_argument(
+        "action",
+        choices=["list", "request", "approve", "refuse"],
+        help="list (liệt kê) | request (xin) | approve (duyệt) | refuse (từ chối)",
+    )
     p.add_argument("--id", type=int, help="số yêu cầu (approve/refuse)")
-    p.add_argument("--task", type=int)
-    p.add_argument("--date")
-    p.add_argument("--reason", default="")
-    p.add_argument("--note")
-    p.add_argument("--plan", type=int)
+    p.add_argument("--task", type=int, help="số nhiệm vụ (request)")
+    p.add_argument("--date", help="hạn mới xin (dd/mm/yyyy) (request)")
+    p.add_argument("--reason", default="", help="lý do xin gia hạn (request)")
+    p.add_argument("--note", help="ghi chú khi duyệt hoặc từ chối")
+    p.add_argument("--plan", type=int, help="chỉ các yêu cầu của kế hoạch này (list)")
     p = add(
         "user", user, "Tài khoản web: add (tạo), password (đổi mật khẩu), disable/enable (khóa/mở)"
     )
-    p.add_argument("action", choices=["add", "password", "disable", "enable"])
-    p.add_argument("email")
-    p.add_argument("--role", choices=["coordinator", "agency", "leader"], default="coordinator")
+    p.add_argument(
+        "action",
+        choices=["add", "password", "disable", "enable"],
+        help="add (tạo) | password (đổi mật khẩu) | disable (khóa) | enable (mở khóa)",
+    )
+    p.add_argument("email", help="địa chỉ thư (tên đăng nhập)")
+    p.add_argument(
+        "--role",
+        choices=["coordinator", "agency", "leader"],
+        default="coordinator",
+        help="coordinator (điều phối) | agency (cơ quan) | leader (lãnh đạo)",
+    )
     p.add_argument("--agency", help="cơ quan (agency: bắt buộc; coordinator: KH nó thường trực)")
     p = add("milestone", milestone, "Báo cáo tiến độ theo quý của một kế hoạch (theo yêu cầu)")
-    p.add_argument("plan", type=int)
+    p.add_argument("plan", type=int, help="số kế hoạch")
     p.add_argument("--quarter", help="ví dụ 'Quý II/2024' (mặc định: quý hiện tại)")

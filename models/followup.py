@@ -14,6 +14,7 @@ class ExtensionStatus(StrEnum):
     REQUESTED = "requested"
     APPROVED = "approved"
     REFUSED = "refused"
+    CLOSED = "closed"  # the task was done before anyone decided
 
 
 class DeadlineChange(SQLModel, table=True):

@@ -283,3 +283,60 @@ def test_demo_publishes_the_sample_it_imported_and_never_another_draft(tmp_path)
         "tu-mo-rong-2022.txt": "published",
         "ngoc-hoi-2022-cuoc-van-dong.txt": "draft",
     }
+
+
+@pytest.mark.parametrize(
+    ("word", "shown"),
+    [
+        ("xong", "hoàn thành"),
+        ("Hoàn Thành", "hoàn thành"),
+        ("dang-lam", "đang thực hiện"),
+        ("đang thực hiện", "đang thực hiện"),
+        ("chua-lam", "chưa thực hiện"),
+        ("CHƯA–THỰC–HIỆN", "chưa thực hiện"),
+    ],
+)
+def test_status_accepts_vietnamese_words_beside_the_english_ones(tmp_path, word, shown):
+    assert kehoach("import", str(PLAN), data_dir=tmp_path).returncode == 0
+    if shown == "chưa thực hiện":  # start it first so the change back is a real change
+        assert kehoach("status", "1", "in_progress", data_dir=tmp_path).returncode == 0
+    result = kehoach("status", "1", word, data_dir=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert shown in result.stdout
+
+
+def test_an_unknown_status_word_names_the_accepted_ones(tmp_path):
+    result = kehoach("status", "1", "gan-xong", data_dir=tmp_path)
+    assert result.returncode == 2
+    assert "«gan-xong»" in result.stderr and "dang-lam" in result.stderr
+
+
+def test_every_option_of_every_command_has_help():
+    import argparse
+
+    from cli.main import build_parser
+
+    def parsers(parser: argparse.ArgumentParser):
+        yield parser
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for child in action.choices.values():
+                    yield from parsers(child)
+
+    bare = [
+        f"{parser.prog} {action.dest}"
+        for parser in parsers(build_parser())
+        for action in parser._actions
+        if not isinstance(action, argparse._SubParsersAction) and not action.help
+    ]
+    assert bare == []
+
+
+def test_a_second_extension_request_is_one_vietnamese_line(tmp_path):
+    assert kehoach("import", str(PLAN), data_dir=tmp_path).returncode == 0
+    assert kehoach("task", "due", "1", "30/11/2022", data_dir=tmp_path).returncode == 0
+    ask = ("extension", "request", "--task", "1", "--date", "31/12/2022", "--reason", "Chờ vốn")
+    assert kehoach(*ask, data_dir=tmp_path).returncode == 0
+    again = kehoach(*ask, data_dir=tmp_path)
+    assert again.returncode != 0
+    assert again.stderr.startswith("Lỗi: Nhiệm vụ #1 đã có yêu cầu gia hạn #1")

@@ -28,6 +28,7 @@ EXTENSION_STATUS_LABELS = {
     ExtensionStatus.REQUESTED: "chờ duyệt",
     ExtensionStatus.APPROVED: "đã duyệt",
     ExtensionStatus.REFUSED: "từ chối",
+    ExtensionStatus.CLOSED: "đã đóng (nhiệm vụ hoàn thành)",
 }
 
 

@@ -71,6 +71,7 @@ def update_status(
         task.completed_at = now
         task.completed_late = completed_late(task.due, local_date(now))
         progress = 100
+        _close_open_extensions(session, task_id, actor, now)
     record(
         session,
         task,
@@ -133,6 +134,15 @@ def request_extension(
         raise CorrectionError("Cần nêu lý do xin gia hạn.")
     if task.due is not None and new_due <= task.due:
         raise CorrectionError("Hạn mới phải sau hạn hiện tại.")
+    first = _request_for_current_deadline(session, task_id)
+    if first is not None:
+        from workflows.followup.status_view import extension_status_label
+
+        raise CorrectionError(
+            f"Nhiệm vụ #{task_id} đã có yêu cầu gia hạn #{first.id} cho hạn hiện tại, gửi ngày "
+            f"{local_date(first.requested_at):%d/%m/%Y} (xin đến {first.requested_due:%d/%m/%Y}, "
+            f"{extension_status_label(first.status)}); mỗi hạn chỉ xin gia hạn một lần."
+        )
     extension = Extension(
         task_id=task_id,
         requested_due=new_due,
@@ -151,6 +161,32 @@ def request_extension(
     )
     session.flush()
     return extension
+
+
+def _request_for_current_deadline(session: Session, task_id: int) -> Extension | None:
+    """The extension already asked for the task's current deadline version: any request made
+    after the latest deadline change (or ever, if the deadline never changed)."""
+    changed = session.exec(
+        select(DeadlineChange.at)
+        .where(DeadlineChange.task_id == task_id)
+        .order_by(DeadlineChange.version.desc(), DeadlineChange.id.desc())
+    ).first()
+    query = select(Extension).where(Extension.task_id == task_id)
+    if changed is not None:
+        query = query.where(Extension.requested_at >= changed)
+    return session.exec(query.order_by(Extension.requested_at, Extension.id)).first()
+
+
+def _close_open_extensions(session: Session, task_id: int, actor: str, now: datetime) -> None:
+    """A done task needs no more time: its undecided requests are closed, not left pending."""
+    for extension in session.exec(
+        select(Extension)
+        .where(Extension.task_id == task_id, Extension.status == ExtensionStatus.REQUESTED)
+        .order_by(Extension.id)
+    ):
+        extension.status = ExtensionStatus.CLOSED
+        extension.decided_by, extension.decided_at = actor, now
+        session.add(extension)
 
 
 def decide_extension(
