@@ -107,7 +107,8 @@ class ParentScheduler:
 
     def __init__(self) -> None:
         self.parent = os.getppid()
-        self.jobs = build_scheduler(get_settings()).get_jobs()
+        jobs = build_scheduler(get_settings()).get_jobs()
+        self.jobs = [job for job in jobs if job.id != "catch-up"]  # one-shot, run there at start
 
     @property
     def running(self) -> bool:

@@ -38,7 +38,8 @@ def agency_ids(url: str) -> tuple[int, int, int]:
 
 
 def make_objects(world: World, data_dir: Path) -> Objects:
-    """Evidence on every task, an extension request on task A, a feed token for body A."""
+    """Evidence on every task, an extension request on task A's later task (task A itself is left
+    free for the walk's own request: one request per deadline), a feed token for body A."""
     a, b, c = agency_ids(world.url)
     evidence = {}
     with Session(engine_for(world.url), expire_on_commit=False) as session:
@@ -52,7 +53,7 @@ def make_objects(world: World, data_dir: Path) -> Objects:
             assert item.id is not None
             evidence[task_id] = item.id
         extension = request_extension(
-            session, world.task_a, date(2024, 12, 31), "Chờ số liệu", "alpha", NOW
+            session, world.task_a_later, date(2024, 12, 31), "Chờ số liệu", "alpha", NOW
         )
         feed = new_feed_token(session, a, NOW)
         session.commit()
