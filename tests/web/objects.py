@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from datetime import date, timedelta
+from datetime import timedelta
 from pathlib import Path
 
 from sqlmodel import Session, select
@@ -52,8 +52,11 @@ def make_objects(world: World, data_dir: Path) -> Objects:
             session.flush()
             assert item.id is not None
             evidence[task_id] = item.id
+        later = session.get(Task, world.task_a_later)
+        assert later is not None and later.due is not None
+        later_due = later.due + timedelta(days=30)
         extension = request_extension(
-            session, world.task_a_later, date(2024, 12, 31), "Chờ số liệu", "alpha", NOW
+            session, world.task_a_later, later_due, "Chờ số liệu", "alpha", NOW
         )
         feed = new_feed_token(session, a, NOW)
         session.commit()

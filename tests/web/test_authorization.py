@@ -403,8 +403,19 @@ def test_the_matrix_names_every_role():
         assert set(table) == set(ROLES), key
 
 
-@pytest.mark.parametrize("group", GROUPS, ids=lambda g: "+".join(g))
-@pytest.mark.parametrize("key", sorted(MATRIX), ids=lambda k: f"{k[0]} {k[1]}")
+# A task's deadline takes one extension request (a second is refused, showing the first), so
+# on that route each role asks in a world of its own.
+ONE_REQUEST_ROUTES = {("POST", "/tasks/{task_id:id}/extension")}
+WALKS = [
+    (key, group)
+    for key in sorted(MATRIX)
+    for group in (tuple((r,) for r in ROLES) if key in ONE_REQUEST_ROUTES else GROUPS)
+]
+
+
+@pytest.mark.parametrize(
+    ("key", "group"), WALKS, ids=[f"{k[0]} {k[1]}-{'+'.join(g)}" for k, g in WALKS]
+)
 def test_every_role_gets_what_the_matrix_says(key, group, world, objects, client_for):
     method, template = key
     cell, table = MATRIX[key]
