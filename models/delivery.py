@@ -86,8 +86,8 @@ class OutboxMessage(SQLModel, table=True):
     lease_owner: str | None = None
     lease_until: datetime | None = Field(default=None, sa_type=UTCDateTime)
     expires_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
-    # Set at composing to the earliest the retry budget could end; the drain decides from the
-    # attempts themselves (workflows.rules.retry) and sets it to the instant it gave up.
+    # The instant the drain gave up (the budget is decided from the attempts themselves,
+    # workflows.rules.retry); empty while the message may still be tried.
     give_up_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
     last_code: int | None = None
     last_error: str | None = None

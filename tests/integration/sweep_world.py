@@ -192,3 +192,27 @@ def publish_document(engine, path: Path, published_at: str, domain: str, leaders
         session.add(plan)
         session.commit()
     return outcome.plan_id
+
+
+def queue_bulk(engine, count: int, now: datetime) -> None:
+    """``count`` ready reminder digests, one per address ``donvi{i}@tn.gov.vn``."""
+    from config.settings import get_settings
+    from notifications.render import RenderedEmail
+    from workflows.followup.compose import new_message
+
+    with Session(engine) as session:
+        for i in range(count):
+            text = f"Thư thứ {i + 1}"
+            session.add(
+                new_message(
+                    get_settings(),
+                    now,
+                    key=f"bulk:{i}",
+                    kind="reminder_digest",
+                    recipient=f"donvi{i}@tn.gov.vn",
+                    agency_id=None,
+                    plan_id=None,
+                    rendered=RenderedEmail(subject=text, text=text, html=f"<p>{text}</p>"),
+                )
+            )
+        session.commit()

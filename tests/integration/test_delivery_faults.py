@@ -26,6 +26,7 @@ from tests.integration.sweep_world import (
     configure_mail,
     duty,
     mail_to,
+    queue_bulk,
 )
 from tests.smtp_server import Delay, Drop, Reply
 from workflows.delivery.outbox import LEASE, deliver
@@ -319,29 +320,6 @@ def test_a_drain_killed_mid_batch_resends_only_the_mail_in_flight(
     assert {m for m, n in arrived.items() if n > 1} == in_flight  # resent: only those
     assert all(r.status == MessageStatus.SENT for r in rows(engine))
     assert sum(r.reclaims for r in rows(engine) if r.message_id in in_flight) == connections
-
-
-def queue_bulk(engine, count: int, now) -> None:
-    from config.settings import get_settings
-    from notifications.render import RenderedEmail
-    from workflows.followup.compose import new_message
-
-    with Session(engine) as session:
-        for i in range(count):
-            text = f"Thư thứ {i + 1}"
-            session.add(
-                new_message(
-                    get_settings(),
-                    now,
-                    key=f"bulk:{i}",
-                    kind="reminder_digest",
-                    recipient=f"donvi{i}@tn.gov.vn",
-                    agency_id=None,
-                    plan_id=None,
-                    rendered=RenderedEmail(subject=text, text=text, html=f"<p>{text}</p>"),
-                )
-            )
-        session.commit()
 
 
 def test_a_message_that_cannot_be_rendered_fails_alone_and_the_rest_go(

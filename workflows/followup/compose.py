@@ -15,7 +15,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from sqlmodel import Session
 
@@ -28,8 +28,6 @@ from notifications.render import RenderedEmail, render
 from workflows.followup.mail_context import notice_context, recipient_name
 from workflows.followup.notices import mark_composed, unsent_by_recipient
 from workflows.followup.sweep_loads import load_for_composing
-
-RETRY_BUDGET = timedelta(days=3)
 
 
 @dataclass
@@ -177,7 +175,6 @@ def new_message(
         body_html=rendered.html,
         next_attempt_at=now,
         expires_at=expires_at,
-        give_up_at=now + RETRY_BUDGET,
         created_at=now,
     )
     if rendered.subject == FAILED_SUBJECT:
