@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from cli.helpers import UserError, open_session, parse_user_date
@@ -16,9 +17,16 @@ def _extract(path: str):
     from workflows.runners.runtime import registry
 
     try:
-        return extract_file(Path(path), registry())
+        return extract_file(Path(path), registry(), _progress)
     except DocumentError as error:
         raise UserError(error.message, exit_code=3) from error
+
+
+def _progress(done: int, total: int, what: str) -> None:
+    """OCR page by page on stderr (stdout stays the plan: JSON or summary)."""
+    from workflows.intake.reading import progress_line
+
+    print(progress_line(done, total, what), file=sys.stderr, flush=True)
 
 
 def extract(args: argparse.Namespace) -> int:

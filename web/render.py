@@ -16,6 +16,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from notifications.contexts import INFERRED_DEADLINE_NOTE
 from workflows.followup.status_view import STORED_STATUS_LABELS
 from workflows.rules.quarters import Quarter
 from workflows.rules.status import CATEGORY_LABELS, Category
@@ -64,6 +65,7 @@ def environment() -> Environment:
         role_label=lambda r: ROLE_LABELS.get(r, r),
         query=_query,
     )
+    env.globals["inferred_deadline_note"] = INFERRED_DEADLINE_NOTE
     return env
 
 
@@ -71,6 +73,15 @@ def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
     """A page; ``user``, ``csrf`` and a one-shot flash message are always in the context."""
+    flash = request.cookies.get(FLASH_COOKIE)
+    response = HTMLResponse(page(request, name, context), status_code=status_code)
+    if flash:
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    return response
+
+
+def page(request: Request, name: str, context: dict[str, Any] | None = None) -> str:
+    """The HTML of page ``name`` (what :func:`render` sends; streamed pages cut it in two)."""
     user = getattr(request.state, "user", None)
     flash = request.cookies.get(FLASH_COOKIE)
     full = {
@@ -80,11 +91,7 @@ def render(
         "flash": _unquote(flash) if flash else None,
         **(context or {}),
     }
-    html = environment().get_template(name).render(full)
-    response = HTMLResponse(html, status_code=status_code)
-    if flash:
-        response.delete_cookie(FLASH_COOKIE, path="/")
-    return response
+    return environment().get_template(name).render(full)
 
 
 def fragment(name: str, context: dict[str, Any]) -> Markup:
