@@ -19,12 +19,12 @@ depends_on = None
 
 
 def upgrade() -> None:
-    with op.batch_alter_table("task", schema=None) as batch_op:
-        batch_op.add_column(
-            sa.Column("due_inferred", sa.Boolean(), nullable=False, server_default=sa.false())
-        )
+    # Plain ALTER TABLE on both dialects: a batch rebuild on SQLite would drop the task table's
+    # change-generation triggers (0007).
+    op.add_column(
+        "task", sa.Column("due_inferred", sa.Boolean(), nullable=False, server_default=sa.false())
+    )
 
 
 def downgrade() -> None:
-    with op.batch_alter_table("task", schema=None) as batch_op:
-        batch_op.drop_column("due_inferred")
+    op.execute("ALTER TABLE task DROP COLUMN due_inferred")  # SQLite >= 3.35, PostgreSQL
