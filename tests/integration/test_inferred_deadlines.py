@@ -1,0 +1,78 @@
+"""A duty the document gives no date, in a plan with a period, is reminded on the period's
+last day like any deadline; its mails say the date was inferred until the coordinator
+confirms it (then the same reminders go, without the note). Both databases."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+from sqlmodel import Session
+
+from models.tasks import Task
+from notifications.contexts import INFERRED_DEADLINE_NOTE
+from tests.integration.sweep_world import LEAD_MAIL, build_world, configure_mail, duty, kind_of
+from workflows.plans import corrections
+from workflows.runners.clock import parse_instant
+
+TRAINING = "Tổ chức tập huấn chuyển đổi số cho cán bộ, công chức cấp xã"
+PERIOD = (date(2022, 1, 1), date(2022, 6, 30))  # a half-year plan: it ends on a Thursday
+
+
+def _undated(world_engine):  # type: ignore[no-untyped-def]
+    return build_world(
+        world_engine,
+        duty("T1", TRAINING, None, inferred_due=PERIOD[1]),
+        period=PERIOD,
+    )
+
+
+def _reminders(world, server, first: date, last: date) -> dict[date, list]:  # type: ignore[no-untyped-def]
+    arrived: dict[date, list] = {}
+    day = first
+    while day <= last:
+        before = len(server.received)
+        world.sweep_at(f"{day.isoformat()}T08:05")
+        new = [
+            m
+            for m in server.received[before:]
+            if kind_of(m) == "reminder_digest" and LEAD_MAIL in m.rcpt_tos
+        ]
+        if new:
+            arrived[day] = new
+        day += timedelta(days=1)
+    return arrived
+
+
+def test_a_duty_with_an_inferred_deadline_is_reminded_and_its_mail_says_so(
+    engine, smtp_server, monkeypatch
+):
+    configure_mail(monkeypatch, smtp_server)
+    world = _undated(engine)
+    task_id = world.task_id(TRAINING)
+    with Session(engine) as session:
+        task = session.get(Task, task_id)
+        assert task is not None and (task.due, task.due_inferred) == (PERIOD[1], True)
+    arrived = _reminders(world, smtp_server, date(2022, 6, 15), date(2022, 6, 30))
+    # 7, 3 and 1 working days before Thursday 30/06/2022, and the day itself.
+    assert sorted(arrived) == [date(2022, 6, 21), date(2022, 6, 27), date(2022, 6, 29), PERIOD[1]]
+    (mail,) = arrived[PERIOD[1]]
+    text = mail.message.get_body(("plain",)).get_content()
+    html = mail.message.get_body(("html",)).get_content()
+    assert f"Thời hạn: 30/06/2022 ({INFERRED_DEADLINE_NOTE}) (đến hạn hôm nay)" in text
+    assert f"({INFERRED_DEADLINE_NOTE})" in html
+
+
+def test_once_the_coordinator_confirms_it_the_same_reminders_go_without_the_note(
+    engine, smtp_server, monkeypatch
+):
+    configure_mail(monkeypatch, smtp_server)
+    world = _undated(engine)
+    task_id = world.task_id(TRAINING)
+    with Session(engine, expire_on_commit=False) as session:
+        task = corrections.set_due(session, task_id, PERIOD[1], parse_instant("2022-06-01T09:00"))
+        session.commit()
+    assert (task.due, task.due_inferred, task.deadline_version) == (PERIOD[1], False, 1)
+    arrived = _reminders(world, smtp_server, date(2022, 6, 29), date(2022, 6, 30))
+    assert sorted(arrived) == [date(2022, 6, 29), PERIOD[1]]
+    text = arrived[PERIOD[1]][0].message.get_body(("plain",)).get_content()
+    assert "Thời hạn: 30/06/2022 (đến hạn hôm nay)" in text and INFERRED_DEADLINE_NOTE not in text
