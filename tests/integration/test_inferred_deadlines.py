@@ -4,13 +4,14 @@ confirms it (then the same reminders go, without the note). Both databases."""
 
 from __future__ import annotations
 
-from datetime import date, timedelta
+from datetime import date
 
 from sqlmodel import Session
 
 from models.tasks import Task
 from notifications.contexts import INFERRED_DEADLINE_NOTE
-from tests.integration.sweep_world import LEAD_MAIL, build_world, configure_mail, duty, kind_of
+from tests.integration.sweep_world import LEAD_MAIL, build_world, configure_mail, duty
+from tests.integration.test_sweep import sweep_days
 from workflows.plans import corrections
 from workflows.runners.clock import parse_instant
 
@@ -27,20 +28,10 @@ def _undated(world_engine):  # type: ignore[no-untyped-def]
 
 
 def _reminders(world, server, first: date, last: date) -> dict[date, list]:  # type: ignore[no-untyped-def]
-    arrived: dict[date, list] = {}
-    day = first
-    while day <= last:
-        before = len(server.received)
-        world.sweep_at(f"{day.isoformat()}T08:05")
-        new = [
-            m
-            for m in server.received[before:]
-            if kind_of(m) == "reminder_digest" and LEAD_MAIL in m.rcpt_tos
-        ]
-        if new:
-            arrived[day] = new
-        day += timedelta(days=1)
-    return arrived
+    """The lead body's reminder digests, by the day they arrived."""
+    arrived = sweep_days(world, server, first, last).items()
+    to_lead = {day: [m for m in mails if LEAD_MAIL in m.rcpt_tos] for day, mails in arrived}
+    return {day: mails for day, mails in to_lead.items() if mails}
 
 
 def test_a_duty_with_an_inferred_deadline_is_reminded_and_its_mail_says_so(
