@@ -10,7 +10,7 @@ from sqlmodel import Session
 
 from models.tasks import Task
 from notifications.contexts import INFERRED_DEADLINE_NOTE
-from tests.integration.sweep_world import LEAD_MAIL, build_world, configure_mail, duty
+from tests.integration.sweep_world import COORD, LEAD_MAIL, build_world, configure_mail, duty
 from tests.integration.test_sweep import sweep_days
 from workflows.plans import corrections
 from workflows.runners.clock import parse_instant
@@ -67,3 +67,21 @@ def test_once_the_coordinator_confirms_it_the_same_reminders_go_without_the_note
     assert sorted(arrived) == [date(2022, 6, 29), PERIOD[1]]
     text = arrived[PERIOD[1]][0].message.get_body(("plain",)).get_content()
     assert "Thời hạn: 30/06/2022 (đến hạn hôm nay)" in text and INFERRED_DEADLINE_NOTE not in text
+
+
+def test_a_contributors_report_with_only_an_inferred_date_is_due_before_the_report_it_feeds(
+    engine, smtp_server, monkeypatch
+):
+    configure_mail(monkeypatch, smtp_server)
+    world = build_world(
+        engine,
+        duty("T1", "Báo cáo kết quả tập huấn của đơn vị", None, inferred_due=PERIOD[1]),
+        duty("T2", "Tổng hợp báo cáo kết quả tập huấn", date(2022, 6, 20), lead=COORD,
+             depends_on=["T1"]),
+        period=PERIOD,
+    )  # fmt: skip
+    with Session(engine) as session:
+        contributor = session.get(Task, world.task_id("Báo cáo kết quả tập huấn"))
+        assert contributor is not None
+        # 5 working days before Monday 20/06/2022 (the period's end is only a fallback).
+        assert (contributor.due, contributor.due_inferred) == (date(2022, 6, 13), False)
