@@ -138,6 +138,8 @@ def test_a_duty_without_a_date_shows_its_inferred_deadline_until_confirmed(
     assert shown in _article(review, undated.id)
     assert INFERRED_DEADLINE_NOTE not in _article(review, dated.id)
     assert INFERRED_DEADLINE_NOTE in client.get(f"/tasks/{undated.id}").text
+    listed = client.get(f"/tasks?plan={undated.plan_id}").text
+    assert listed.count(INFERRED_DEADLINE_NOTE) == 1  # the undated duty's, not the dated one's
     form = {"csrf": csrf_of(client, plan_path), "lead": "", "partners": "", "due": "31/12/2024"}
     client.post(f"{plan_path}/tasks/{undated.id}/correct", data=form)
     assert stored_tasks(world, "ke-hoach.txt")[UNDATED].due_inferred  # saved, not confirmed
