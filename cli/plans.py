@@ -105,6 +105,7 @@ def plans(args: argparse.Namespace) -> int:
 
 
 def tasks(args: argparse.Namespace) -> int:
+    from notifications.contexts import INFERRED_DEADLINE_NOTE
     from workflows.plans.queries import list_tasks
     from workflows.rules.timefmt import dmy, local_date
     from workflows.runners.clock import now
@@ -122,8 +123,9 @@ def tasks(args: argparse.Namespace) -> int:
     for r in rows:
         lead = r.lead or "(chưa có chủ trì)"
         partners = f" | phối hợp: {', '.join(r.partners)}" if r.partners else ""
+        due = f"{dmy(r.due)} ({INFERRED_DEADLINE_NOTE})" if r.due_inferred else dmy(r.due)
         print(
-            f"#{r.id} KH{r.plan_id} {r.section} [{r.status_label}] hạn {dmy(r.due)} | {lead}"
+            f"#{r.id} KH{r.plan_id} {r.section} [{r.status_label}] hạn {due} | {lead}"
             f"{partners}\n    {r.text[:140]}"
         )
     print(f"({len(rows)} nhiệm vụ)")
