@@ -146,7 +146,9 @@ def test_a_duty_without_a_date_shows_its_inferred_deadline_until_confirmed(
     client.post(f"{plan_path}/tasks/{undated.id}/correct", data={**form, "confirm_due": "1"})
     confirmed = stored_tasks(world, "ke-hoach.txt")[UNDATED]
     assert (confirmed.due, confirmed.due_inferred) == (date(2024, 12, 31), False)
-    assert INFERRED_DEADLINE_NOTE not in client.get(f"/tasks/{undated.id}").text
+    task_page = client.get(f"/tasks/{undated.id}").text
+    assert INFERRED_DEADLINE_NOTE not in task_page
+    assert "hạn suy ra từ thời hạn kế hoạch: có → không" in task_page  # in its history
 
 
 def test_a_deadline_set_by_hand_is_no_longer_inferred(client_for, world: World):
