@@ -8,13 +8,13 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
 from notifications.contexts import INFERRED_DEADLINE_NOTE
 from workflows.followup.status_view import STORED_STATUS_LABELS
@@ -23,6 +23,7 @@ from workflows.rules.status import CATEGORY_LABELS, Category
 from workflows.rules.timefmt import dmy, dmy_hm
 
 TEMPLATES = Path(__file__).parent / "templates"
+R = TypeVar("R", bound=Response)
 FLASH_COOKIE = "kh_flash"
 
 ROLE_LABELS = {"coordinator": "Điều phối", "agency": "Cơ quan", "leader": "Lãnh đạo"}
@@ -73,9 +74,12 @@ def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
     """A page; ``user``, ``csrf`` and a one-shot flash message are always in the context."""
-    flash = request.cookies.get(FLASH_COOKIE)
-    response = HTMLResponse(page(request, name, context), status_code=status_code)
-    if flash:
+    return shown_flash(request, HTMLResponse(page(request, name, context), status_code=status_code))
+
+
+def shown_flash(request: Request, response: R) -> R:
+    """The one-shot message, once shown on a page, is not shown again."""
+    if request.cookies.get(FLASH_COOKIE):
         response.delete_cookie(FLASH_COOKIE, path="/")
     return response
 

@@ -20,7 +20,7 @@ from web.graph_svg import render_svg
 from web.guard import COORDINATOR, STAFF, UPLOAD, Ctx, endpoint, redirect
 from web.intake import ACCEPTED, ACCEPTED_WORDS, MAX_PLAN_BYTES, Upload, read_upload
 from web.queries_plans import graph_data, plan_list, review, timeline
-from web.render import page, render
+from web.render import page, render, shown_flash
 from web.scope import managed_plan_ids, plan_in_scope, visible_plan
 from workflows.intake.errors import DocumentError
 from workflows.intake.reading import progress_line
@@ -141,7 +141,8 @@ def _streamed(ctx: Ctx, progress: _Progress, job: asyncio.Future, filename: str)
         yield tail
 
     headers = {"x-accel-buffering": "no", "cache-control": "no-store"}  # no proxy buffering
-    return StreamingResponse(body(), media_type="text/html; charset=utf-8", headers=headers)
+    streamed = StreamingResponse(body(), media_type="text/html; charset=utf-8", headers=headers)
+    return shown_flash(ctx.request, streamed)
 
 
 class OutOfScope(Exception):
