@@ -4,7 +4,8 @@ and publishing: ``routes_corrections``)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any
 
 from markupsafe import Markup, escape
 from sqlmodel import Session, select
@@ -23,7 +24,7 @@ from web.queries_plans import graph_data, plan_list, review, timeline
 from web.render import page, render, shown_flash
 from web.scope import managed_plan_ids, plan_in_scope, visible_plan
 from workflows.intake.errors import DocumentError
-from workflows.intake.reading import progress_line
+from workflows.intake.reading import Progress, progress_line
 from workflows.plans.identity import plan_identity
 from workflows.plans.importing import import_plan
 
@@ -52,20 +53,38 @@ async def upload_submit(ctx: Ctx) -> Response:
     if not isinstance(document, UploadFile) or not document.filename:
         return _upload_error(ctx, f"Hãy chọn tệp kế hoạch ({ACCEPTED_WORDS}).")
     data = await document.read(MAX_PLAN_BYTES + 1)
-    registry, filename = ctx.request.app.state.registry, document.filename
     progress = _Progress(asyncio.get_running_loop())
-    job = asyncio.ensure_future(run_in_threadpool(read_upload, data, filename, registry, progress))
+    job = _started(_import(ctx, data, document.filename, progress))
     if not await progress.long_or_done(job):
-        return _streamed(ctx, progress, job, filename)
+        return _streamed(ctx, progress, job, document.filename)
     try:
-        upload = job.result()
-    except DocumentError as error:
-        return _upload_error(ctx, error.message)
-    try:
-        plan_id = await ctx.db(_store, upload, ctx)
-    except OutOfScope as error:
-        return _upload_error(ctx, str(error))
+        plan_id = job.result()
+    except (DocumentError, OutOfScope) as error:
+        return _upload_error(ctx, _refusal(error))
     return redirect(f"/plans/{plan_id}", IMPORTED)
+
+
+async def _import(ctx: Ctx, data: bytes, filename: str, progress: Progress) -> int:
+    """Read, parse and store an upload; returns the plan's id."""
+    registry = ctx.request.app.state.registry
+    upload = await run_in_threadpool(read_upload, data, filename, registry, progress)
+    return await ctx.db(_store, upload, ctx)
+
+
+# Imports under way: a task the loop holds only weakly could be collected mid-way, and one
+# must finish (and be stored) even when the user closes a progress page.
+_IMPORTS: set[asyncio.Task[int]] = set()
+
+
+def _started(work: Coroutine[Any, Any, int]) -> asyncio.Task[int]:
+    task = asyncio.ensure_future(work)
+    _IMPORTS.add(task)
+    task.add_done_callback(_IMPORTS.discard)
+    return task
+
+
+def _refusal(error: DocumentError | OutOfScope) -> str:
+    return error.message if isinstance(error, DocumentError) else str(error)
 
 
 def _upload_error(ctx: Ctx, message: str) -> Response:
@@ -113,7 +132,7 @@ class _Progress:
             yield progress_line(*self.reports.get_nowait())
 
 
-def _streamed(ctx: Ctx, progress: _Progress, job: asyncio.Future, filename: str) -> Response:
+def _streamed(ctx: Ctx, progress: _Progress, job: asyncio.Task[int], filename: str) -> Response:
     """A long OCR: a page that grows a line per page read (streamed, so it works with several
     web workers and without script), then links to the review, or says what went wrong."""
     mark = "<!--progress-->"
@@ -125,11 +144,10 @@ def _streamed(ctx: Ctx, progress: _Progress, job: asyncio.Future, filename: str)
         async for line in progress.lines(job):
             yield f'<p class="progress-line">{escape(line)}</p>\n'
         try:
-            plan_id = await ctx.db(_store, job.result(), ctx)
+            plan_id = job.result()
         except (DocumentError, OutOfScope) as error:
-            message = error.message if isinstance(error, DocumentError) else str(error)
             yield (
-                f'<p class="error" role="alert" id="upload-error">{escape(message)}</p>'
+                f'<p class="error" role="alert" id="upload-error">{escape(_refusal(error))}</p>'
                 '<p><a href="/plans/upload">Tải tệp khác lên</a></p>'
             )
         else:

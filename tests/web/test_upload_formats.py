@@ -17,7 +17,7 @@ from models.plans import Plan
 from models.tasks import Task
 from notifications.contexts import INFERRED_DEADLINE_NOTE
 from tests.docgen import office_convert, render_docx, render_pdf, strip_to_unicode
-from tests.web.world import World, csrf_of
+from tests.web.world import World, csrf_of, login
 from workflows.intake.ocr import tesseract_languages
 
 PLAN_TEXT = """ỦY BAN NHÂN DÂN
@@ -39,6 +39,11 @@ II. TỔ CHỨC THỰC HIỆN
 UNDATED = "Tổ chức tập huấn chuyển đổi số cho cán bộ, công chức cấp xã."
 DATED = "Báo cáo kết quả thực hiện về Ủy ban nhân dân huyện trước ngày 30/11/2024."
 
+needs_tesseract = pytest.mark.skipif(
+    "vie" not in tesseract_languages(),
+    reason="Tesseract with Vietnamese is not installed: apt-get install tesseract-ocr "
+    "tesseract-ocr-vie",
+)
 needs_soffice = pytest.mark.skipif(
     shutil.which("soffice") is None,
     reason="LibreOffice (soffice) is not installed: apt-get install libreoffice-writer-nogui",
@@ -168,11 +173,7 @@ def _article(page: str, task_id: int | None) -> str:
     return match.group(0)
 
 
-@pytest.mark.skipif(
-    "vie" not in tesseract_languages(),
-    reason="Tesseract with Vietnamese is not installed: apt-get install tesseract-ocr "
-    "tesseract-ocr-vie",
-)
+@needs_tesseract
 @pytest.mark.slow
 def test_a_pdf_with_a_broken_text_layer_streams_its_ocr_progress_and_warns_on_the_review(
     client_for, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -196,3 +197,59 @@ def test_a_pdf_with_a_broken_text_layer_streams_its_ocr_progress_and_warns_on_th
     assert "Trang 1 có lớp chữ hỏng" in review
     assert "Trang 1 được đọc bằng nhận dạng chữ (OCR)" in review
     assert "Phòng Thử nghiệm Alpha" in review
+
+
+@needs_tesseract
+@pytest.mark.slow
+def test_a_long_upload_is_imported_even_when_its_progress_page_is_closed(
+    world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    import threading
+
+    import httpx
+
+    from config.settings import reset_settings
+    from web.app import create_app
+    from web.server import free_port, serving
+    from workflows.intake import readers_pdf
+
+    monkeypatch.setattr("web.routes_plans.LONG_OCR_PAGES", 1)
+    closed = threading.Event()
+    real_ocr = readers_pdf.ocr_image
+
+    def ocr_after_the_page_is_closed(*args):  # type: ignore[no-untyped-def]
+        assert closed.wait(120), "the test never closed the progress page"
+        return real_ocr(*args)
+
+    monkeypatch.setattr(readers_pdf, "ocr_image", ocr_after_the_page_is_closed)
+    good = render_pdf(PLAN_TEXT, tmp_path / "good.pdf", font_size=14)
+    broken = strip_to_unicode(good, tmp_path / "dong-trang.pdf").read_bytes()
+    port = free_port()
+    monkeypatch.setenv("KEHOACH_BASE_URL", f"http://127.0.0.1:{port}")
+    reset_settings()
+    with serving(create_app(world.url), port=port) as base, httpx.Client(base_url=base) as client:
+        assert login(client, "coordinator").status_code == 303
+        form = {"csrf": csrf_of(client, "/plans/upload")}
+        files = {"document": ("dong-trang.pdf", broken, "application/pdf")}
+        with client.stream("POST", "/plans/upload", data=form, files=files) as response:
+            assert "Đang đọc «dong-trang.pdf»" in next(response.iter_text())
+        closed.set()  # the page is gone before a single page was read
+        assert _eventually(lambda: _plan_named(world, "dong-trang.pdf"), seconds=180)
+    assert UNDATED in stored_tasks(world, "dong-trang.pdf")
+
+
+def _plan_named(world: World, source_name: str) -> bool:
+    with Session(engine_for(world.url)) as session:
+        return session.exec(select(Plan).where(Plan.source_name == source_name)).first() is not None
+
+
+def _eventually(condition, seconds: float) -> bool:  # type: ignore[no-untyped-def]
+    """Whether ``condition()`` holds within ``seconds`` (a bound that only caps a hang)."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition():
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(0.1)
+    return True
