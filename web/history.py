@@ -61,6 +61,9 @@ def describe(session: Session, kind: str, detail: dict[str, Any]) -> str:
             if isinstance(due, list)
             else f"hạn xin: {_date_text(due)}"
         )
+    if isinstance(detail.get("due_inferred"), list):
+        was, now = ("có" if v else "không" for v in detail["due_inferred"])
+        parts.append(f"hạn suy ra từ thời hạn kế hoạch: {was} → {now}")
     if "lead_id" in detail and isinstance(detail["lead_id"], list):
         parts.append(
             f"chủ trì: {_names(session, detail['lead_id'][:1])} → "
