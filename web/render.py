@@ -41,7 +41,7 @@ def _category_label(value: str) -> str:
     return CATEGORY_LABELS.get(Category(value), value) if value in Category else value
 
 
-def _query(params: dict[str, Any], **changes: Any) -> str:
+def query_string(params: dict[str, Any], **changes: Any) -> str:
     """A query string from the current filters with some changed (for pagination links)."""
     merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "")}
     return "?" + urlencode(merged) if merged else "?"
@@ -62,7 +62,7 @@ def environment() -> Environment:
         category_label=_category_label,
         status_label=lambda s: STORED_STATUS_LABELS.get(s, s),
         role_label=lambda r: ROLE_LABELS.get(r, r),
-        query=_query,
+        query=query_string,
     )
     return env
 
