@@ -73,8 +73,10 @@ def render(
     """A page; ``user``, ``csrf`` and a one-shot flash message are always in the context."""
     user = getattr(request.state, "user", None)
     flash = request.cookies.get(FLASH_COOKIE)
+    org = getattr(request.app.state, "org_name", None)
     full = {
         "request": request,
+        "org_name": org.get() if org is not None else "kehoach",
         "user": user,
         "csrf": getattr(request.state, "csrf", ""),
         "flash": _unquote(flash) if flash else None,
