@@ -71,12 +71,13 @@ def rate_line(rates: Sequence[QuarterRate]) -> Markup:
     """The on-time rate of every body together, quarter by quarter."""
     points = [
         Point(
-            f"Quý {ROMAN[r.quarter.number - 1]}",
-            str(r.quarter.year),
+            ROMAN[r.quarter.number - 1],
+            # the year under its first quarter shown, and under each Quý I
+            str(r.quarter.year) if i == 0 or r.quarter.number == 1 else "",
             r.on_time_rate,
             f"{r.quarter.label}: {r.on_time}/{r.judged} đúng hạn",
         )
-        for r in rates
+        for i, r in enumerate(rates)
     ]
     span = f"{rates[0].quarter.label} – {rates[-1].quarter.label}" if rates else ""
     return Markup(

@@ -13,10 +13,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
 
-WIDTH = 400
-LABEL_SIZE, SMALL_SIZE = 13, 11
+WIDTH = 360
+LABEL_SIZE, SMALL_SIZE = 14, 12
 CHAR_WIDTH = 0.52  # average advance of a character, in font sizes (system sans, Vietnamese)
-ROW_H, BAR_H = 42, 14
+ROW_H, BAR_H = 44, 15
 VALUE_ROOM = 44  # right of the longest bar, for its figure
 MAX_BARS = 12
 INK, MUTED, GRID, LINE = "#1d2430", "#5c6675", "#d8dde5", "#0b5cad"
@@ -108,12 +108,12 @@ def bar_chart(
         for value, (_, colour) in zip(bar.parts, legend, strict=True):
             if value:
                 row.append(
-                    f'<rect x="{x:.1f}" y="{y + 19}" width="{value * scale:.1f}" '
+                    f'<rect x="{x:.1f}" y="{y + 20}" width="{value * scale:.1f}" '
                     f'height="{BAR_H}" fill={quoteattr(colour)}/>'
                 )
                 x += value * scale
         row.append(
-            f'<text x="{x + 6:.1f}" y="{y + 30}" font-size="{LABEL_SIZE}" font-weight="600" '
+            f'<text x="{x + 6:.1f}" y="{y + 32}" font-size="{LABEL_SIZE}" font-weight="600" '
             f'fill="{INK}">{bar.total}</text>'
         )
         group = f"<g>{''.join(row)}</g>"
@@ -128,7 +128,7 @@ def bar_chart(
     return _open(ident, max(y, 1), title, desc) + "".join(marks) + "</svg>"
 
 
-PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 40, 16, 20, 44
+PLOT_LEFT, PLOT_RIGHT, PLOT_TOP, PLOT_BOTTOM = 42, 14, 22, 44
 LINE_HEIGHT = 220
 
 
@@ -173,9 +173,12 @@ def line_chart(points: Sequence[Point], *, ident: str, title: str, desc: str) ->
         out.append(
             f'<text x="{x:.1f}" y="{base + 16}" font-size="{SMALL_SIZE}" text-anchor="middle" '
             f'fill="{MUTED}">{escape(point.top)}</text>'
-            f'<text x="{x:.1f}" y="{base + 30}" font-size="{SMALL_SIZE}" text-anchor="middle" '
-            f'fill="{MUTED}">{escape(point.bottom)}</text>'
         )
+        if point.bottom:
+            out.append(
+                f'<text x="{x:.1f}" y="{base + 31}" font-size="{SMALL_SIZE}" '
+                f'text-anchor="middle" fill="{MUTED}">{escape(point.bottom)}</text>'
+            )
         if point.rate is None:
             continue
         x, y = at(index, point.rate)
@@ -184,5 +187,11 @@ def line_chart(points: Sequence[Point], *, ident: str, title: str, desc: str) ->
             f'<circle cx="{x:.1f}" cy="{y:.1f}" r="4.5" fill="{LINE}"/>'
             f'<text x="{x:.1f}" y="{y - 9:.1f}" font-size="{SMALL_SIZE}" font-weight="600" '
             f'text-anchor="middle" fill="{INK}">{round(point.rate * 100)}%</text></g>'
+        )
+    if all(point.rate is None for point in points):
+        out.append(
+            f'<text x="{PLOT_LEFT + plot_w / 2:.1f}" y="{PLOT_TOP + plot_h / 2:.1f}" '
+            f'font-size="{SMALL_SIZE}" text-anchor="middle" fill="{MUTED}">'
+            "Chưa có nhiệm vụ nào đã đến hạn trong các quý này</text>"
         )
     return _open(ident, LINE_HEIGHT, title, desc) + "".join(out) + "</svg>"

@@ -127,3 +127,14 @@ def test_every_figure_drawn_stays_inside_the_picture():
     _, _, width, height = (float(v) for v in parse(svg).get("viewBox", "").split())
     for x, y in re.findall(r'<text x="([\d.]+)" y="([\d.]+)"', svg):
         assert 0 <= float(x) <= width and 0 < float(y) <= height
+
+
+def test_a_line_with_no_known_quarter_says_so_instead_of_drawing_nothing():
+    root = parse(line_chart(points(None, None), ident="r", title="t", desc="d"))
+    texts = [t.text for t in root.iter(f"{SVG}text")]
+    assert "Chưa có nhiệm vụ nào đã đến hạn trong các quý này" in texts
+    assert list(root.iter(f"{SVG}circle")) == []
+    one = parse(line_chart(points(None, 0.5), ident="r", title="t", desc="d"))
+    assert "Chưa có nhiệm vụ nào đã đến hạn trong các quý này" not in [
+        t.text for t in one.iter(f"{SVG}text")
+    ]
