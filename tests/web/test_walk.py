@@ -127,9 +127,7 @@ def test_the_agency_opens_a_task_and_reports_its_progress(as_role, window: str):
     look(page, "agency-task-updated", window)
 
 
-def test_the_leader_reads_the_board_and_the_scorecards_as_pictures_and_tables(
-    as_role, window: str
-):
+def test_the_leader_reads_the_board_and_the_scorecards_as_pictures_and_tables(as_role, window: str):
     page = as_role("leader")
     page.wait_for_selector("#overdue-total")
     bodies = page.locator("#by-body tbody tr[data-agency]").count()
