@@ -12,6 +12,7 @@ import threading
 from dataclasses import dataclass
 from datetime import datetime
 from email import message_from_bytes, policy
+from email.header import decode_header, make_header
 from email.message import EmailMessage
 from email.utils import parsedate_to_datetime
 from typing import Any
@@ -52,19 +53,29 @@ class Caught:
     number: int
     received_at: datetime
     envelope_to: tuple[str, ...]
-    message: EmailMessage
+    content: bytes
+
+    @property
+    def message(self) -> EmailMessage:
+        return message_from_bytes(self.content, policy=policy.default)  # type: ignore[return-value]
+
+    def header(self, name: str) -> str:
+        """A header decoded as RFC 2047 says (the whitespace between encoded words dropped:
+        Python's default policy keeps it in address headers, doubling a space)."""
+        raw = message_from_bytes(self.content).get(name, "")
+        return str(make_header(decode_header(raw)))
 
     @property
     def sent_at(self) -> datetime:
         """The instant the mail says it was sent (its Date header), else when it arrived."""
         try:
-            return parsedate_to_datetime(str(self.message["Date"]))
+            return parsedate_to_datetime(self.header("Date"))
         except (TypeError, ValueError):
             return self.received_at
 
     @property
     def subject(self) -> str:
-        return str(self.message["Subject"] or "")
+        return self.header("Subject")
 
     def part(self, kind: str) -> str:
         body = self.message.get_body(preferencelist=(kind,))
@@ -83,10 +94,9 @@ class MailSink:
         self.controller = Controller(self, hostname="127.0.0.1", port=self.port)
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
-        message = message_from_bytes(envelope.content, policy=policy.default)
         with self._lock:
             number = len(self._messages) + 1
-            caught = Caught(number, clock.now(), tuple(envelope.rcpt_tos), message)  # type: ignore[arg-type]
+            caught = Caught(number, clock.now(), tuple(envelope.rcpt_tos), envelope.content)
             self._messages.append(caught)
         return "250 OK"
 

@@ -8,8 +8,11 @@ from email.message import EmailMessage
 import pytest
 from starlette.testclient import TestClient
 
+from notifications.headers import Mailbox, address_value
 from web.app import create_app
 from web.demo import DemoAccount, MailSink, routes
+
+SENDER_NAME = "Hệ thống theo dõi thực hiện kế hoạch"
 
 
 @pytest.fixture
@@ -26,12 +29,19 @@ def send(port: int, subject: str, to: str) -> None:
     import aiosmtplib
 
     message = EmailMessage()
-    message["From"] = "kehoach@kehoach.example"
     message["To"], message["Subject"] = to, subject
     message["Date"] = "Mon, 20 Jun 2022 01:05:00 +0000"
     message.set_content("Kính gửi: Phòng Y tế\nNội dung văn bản.")
     message.add_alternative("<html><body><p style='color:red'>Bản HTML</p></body></html>", "html")
-    asyncio.run(aiosmtplib.send(message, hostname="127.0.0.1", port=port))
+    # The From header folded as kehoach folds it: the space between two encoded words kept
+    # inside the first one (RFC 2047 §6.2).
+    sender = address_value([Mailbox("kehoach@kehoach.example", SENDER_NAME)])
+    raw = f"From: {sender}\r\n".encode() + message.as_bytes()
+    asyncio.run(
+        aiosmtplib.send(
+            raw, sender="kehoach@kehoach.example", recipients=[to], hostname="127.0.0.1", port=port
+        )
+    )
 
 
 def test_the_caught_mail_is_listed_newest_first_and_each_shown_whole(world, sink: MailSink):
@@ -48,6 +58,7 @@ def test_the_caught_mail_is_listed_newest_first_and_each_shown_whole(world, sink
         assert "[Nhắc việc] 1 nhiệm vụ đến hạn hôm nay" in one.text
         assert "08:05 20/06/2022" in one.text  # its Date header, in local time
         assert "Kính gửi: Phòng Y tế" in one.text
+        assert f"{SENDER_NAME} &lt;kehoach@kehoach.example&gt;" in one.text  # one space each
         html = client.get("/demo/mail/1/html")
         assert html.text.startswith("<html>") and "style='color:red'" in html.text
         assert html.headers["x-frame-options"] == "SAMEORIGIN"

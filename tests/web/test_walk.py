@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.chromium import ARGS, CHROMIUM, NEEDS_CHROMIUM, sync_playwright
+from tests.chromium import NEEDS_CHROMIUM, launched
 from tests.demo_process import Demo, running_demo
 
 pytestmark = NEEDS_CHROMIUM
@@ -40,10 +40,8 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Demo]:
 
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
-    with sync_playwright() as playwright:  # type: ignore[misc]
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
+    with launched() as chromium:
+        yield chromium
 
 
 @pytest.fixture(params=list(WINDOWS))
