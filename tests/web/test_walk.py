@@ -29,6 +29,13 @@ UPLOADS = {  # a different plan per window: each upload is a new plan to review 
     "phone": PLANS / "ngoc-hoi-2022-cuoc-van-dong.txt",
     "desktop": PLANS / "dak-to-lung-2024-cuoc-van-dong.txt",
 }
+MIN_TEXT_PX = 10  # the smallest chart text as drawn on the screen, phone included
+# The smallest font size in a chart once its viewBox is scaled to the width it is shown at.
+SMALLEST_TEXT_PX = """svg => {
+  const scale = svg.getBoundingClientRect().width / svg.viewBox.baseVal.width;
+  const sizes = [...svg.querySelectorAll("text")].map(t => Number(t.getAttribute("font-size")));
+  return Math.min(...sizes) * scale;
+}"""
 STEP_BOUND_MS = 90_000  # a page on a loaded 2-core machine; a bound only caps a hang
 
 
@@ -84,6 +91,7 @@ def look(page, name: str, window: str) -> None:  # type: ignore[no-untyped-def]
     for chart in page.locator("figure.chart svg").all():
         box = chart.bounding_box()
         assert box is not None and box["x"] >= 0 and box["x"] + box["width"] <= inner, name
+        assert chart.evaluate(SMALLEST_TEXT_PX) >= MIN_TEXT_PX, f"{name}: chart text too small"
 
 
 def test_the_coordinator_uploads_reviews_and_publishes_a_plan(as_role, window: str):
