@@ -67,3 +67,21 @@ def test_the_icon_is_linked_served_and_found_at_the_address_browsers_try(client_
     assert icon.text.startswith("<svg") and icon.headers["cache-control"] == STATIC_CACHE
     moved = client.get("/favicon.ico", follow_redirects=False)
     assert moved.status_code == 301 and moved.headers["location"] == "/static/favicon.svg"
+
+
+PLAN_LINE = re.compile(r'<small class="plan">([^<]*)</small>')
+
+
+def test_a_plans_pages_and_its_tasks_name_the_plan_under_the_body(client_for, world: World):
+    coordinator, agency = client_for("coordinator"), client_for("agency_a")
+    pages = [
+        (coordinator, f"/plans/{world.plan_id}"),
+        (coordinator, f"/plans/{world.plan_id}/graph"),
+        (coordinator, f"/plans/{world.plan_id}/timeline"),
+        (agency, f"/tasks/{world.task_a}"),
+    ]
+    for client, path in pages:
+        html = client.get(path).text
+        assert PLAN_LINE.findall(html) == ["12/KH-UBND · Kế hoạch thử nghiệm năm 2024"], path
+        assert ORG.findall(html) == ["Ủy ban nhân dân huyện Kiểm Tra"], path
+    assert PLAN_LINE.findall(coordinator.get("/plans").text) == []  # a list names no one plan
