@@ -96,7 +96,7 @@ def serve_demo(args: argparse.Namespace, shown_at: str) -> int:
     reset_settings()
     sink.start()
     try:
-        from web.demo import finish_half, give_addresses, make_accounts, routes
+        from web.demo import finish_half, give_addresses, install, make_accounts
         from workflows.runners.clock import parse_instant
 
         plan_id = import_and_publish(args.sample, prepare=lambda: give_addresses(None))
@@ -115,7 +115,7 @@ def serve_demo(args: argparse.Namespace, shown_at: str) -> int:
             body = f" ({account.body})" if account.body else ""
             print(f"  {account.role:<12} {account.email}  mật khẩu: {account.password}{body}")
         print(f"Dữ liệu tạm: {folder} (xóa khi dừng)", flush=True)
-        serve(args.host, port, extra_routes=routes(sink, accounts))
+        serve(args.host, port, extend=lambda app: install(app, sink, accounts))
     except SweepConfigError as error:
         raise UserError(str(error)) from error
     finally:

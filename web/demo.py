@@ -19,6 +19,7 @@ from typing import Any
 
 from sqlalchemy import func
 from sqlmodel import Session, col, select
+from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -189,6 +190,12 @@ def finish_half(url: str | None, plan_id: int, at: datetime) -> int:
         for task_id in ids[::2]:
             update_status(session, task_id, TaskStatus.DONE, "chạy thử", at)  # type: ignore[arg-type]
     return len(ids[::2])
+
+
+def install(app: Starlette, sink: MailSink, accounts: list[DemoAccount]) -> None:
+    """The demo's pages in ``app`` (before its own routes), and a link to them in the header."""
+    app.router.routes[0:0] = routes(sink, accounts)
+    app.state.extra_nav = (("/demo/mail", "Thư chạy thử"),)
 
 
 def routes(sink: MailSink, accounts: list[DemoAccount]) -> list[BaseRoute]:

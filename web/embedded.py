@@ -17,14 +17,14 @@ import signal
 import socket
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable
 from typing import Any
 
 import uvicorn
 from starlette.applications import Starlette
 from starlette.requests import Request
 from starlette.responses import JSONResponse
-from starlette.routing import BaseRoute, Route
+from starlette.routing import Route
 from uvicorn.supervisors import Multiprocess
 
 from config.settings import get_settings
@@ -48,13 +48,13 @@ def serve(
     port: int,
     *,
     with_scheduler: bool = True,
-    extra_routes: Sequence[BaseRoute] = (),
+    extend: Callable[[Starlette], None] | None = None,
 ) -> None:
     """Run until interrupted. Raises ``SweepConfigError`` before starting on bad settings.
 
     ``with_scheduler=False`` serves only the web pages and links: the scale-out mode, where
-    Prefect workers run the sweeps. ``extra_routes`` (``kehoach demo --serve``'s mail pages)
-    are served by this process alone (one web process).
+    Prefect workers run the sweeps. ``extend`` adds to the app (``kehoach demo --serve``: its
+    mail pages), which this process then serves alone (one web process).
     """
     settings = get_settings()
     check_sending_settings(settings)  # every scheduled sweep would fail without them
@@ -66,8 +66,8 @@ def serve(
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     listener = listen(host, port)  # before anything runs: a taken port must not start sweeps
     database()  # migrate before either side touches the schema
-    # Extra routes live in this process's app: the web side then stays in this process.
-    workers = 1 if extra_routes else web_workers(settings.web_workers)
+    # What ``extend`` adds lives in this process's app: the web side then stays in it.
+    workers = 1 if extend else web_workers(settings.web_workers)
     if scheduler is not None:
         scheduler.start()
         log.info("Bộ lập lịch đã chạy: %s", ", ".join(str(job) for job in scheduler.get_jobs()))
@@ -78,7 +78,8 @@ def serve(
     try:
         if workers == 1:
             app = web_app(scheduler)
-            app.router.routes[1:1] = list(extra_routes)
+            if extend is not None:
+                extend(app)
             uvicorn.Server(config(app, host, port)).run(sockets=[listener])
         else:
             log.info("Trang web: %d tiến trình", workers)

@@ -77,6 +77,7 @@ def render(
     full = {
         "request": request,
         "org_name": org.get() if org is not None else "kehoach",
+        "extra_nav": getattr(request.app.state, "extra_nav", ()),  # the demo's mail page
         "user": user,
         "csrf": getattr(request.state, "csrf", ""),
         "flash": _unquote(flash) if flash else None,

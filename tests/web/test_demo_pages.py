@@ -10,7 +10,7 @@ from starlette.testclient import TestClient
 
 from notifications.headers import Mailbox, address_value
 from web.app import create_app
-from web.demo import DemoAccount, MailSink, routes
+from web.demo import DemoAccount, MailSink, install
 
 SENDER_NAME = "Hệ thống theo dõi thực hiện kế hoạch"
 
@@ -49,9 +49,10 @@ def test_the_caught_mail_is_listed_newest_first_and_each_shown_whole(world, sink
     send(sink.port, "[Báo cáo quá hạn] 2 nhiệm vụ quá hạn cần chỉ đạo", "b@kehoach.example")
     app = create_app(world.url)
     accounts = [DemoAccount("leader", "lanhdao@kehoach.example", "demo-0123456789", None)]
-    app.router.routes[0:0] = routes(sink, accounts)
+    install(app, sink, accounts)
     with TestClient(app) as client:
         listed = client.get("/demo/mail").text
+        assert '<a class="extra" href="/demo/mail">Thư chạy thử</a>' in client.get("/login").text
         assert listed.index("Báo cáo quá hạn") < listed.index("Nhắc việc")
         assert "demo-0123456789" in listed and "lanhdao@kehoach.example" in listed
         one = client.get("/demo/mail/1")
@@ -67,4 +68,6 @@ def test_the_caught_mail_is_listed_newest_first_and_each_shown_whole(world, sink
 
 
 def test_a_plain_app_has_no_demo_pages(client_for):
-    assert client_for(None).get("/demo/mail").status_code == 404
+    client = client_for(None)
+    assert client.get("/demo/mail").status_code == 404
+    assert 'href="/demo/mail"' not in client.get("/login").text
