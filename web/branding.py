@@ -7,15 +7,18 @@ plan imported by another process shows within that minute); "kehoach" while no p
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 
 from sqlalchemy import Engine, func
+from sqlalchemy.exc import SQLAlchemyError
 from sqlmodel import Session, col, select
 
 from models.plans import Plan
 
 DEFAULT = "kehoach"
+log = logging.getLogger("kehoach.web")
 REFRESH_SECONDS = 60.0
 
 
@@ -44,7 +47,10 @@ class OrgName:
             return self.configured
         with self._lock:
             if time.monotonic() - self._read_at >= REFRESH_SECONDS:
-                with Session(self.engine) as session:
-                    self._value = most_common_issuer(session) or DEFAULT
                 self._read_at = time.monotonic()
+                try:
+                    with Session(self.engine) as session:
+                        self._value = most_common_issuer(session) or DEFAULT
+                except SQLAlchemyError:  # an error page must still render: keep the last name
+                    log.warning("could not read the plans' issuer for the header", exc_info=True)
             return self._value

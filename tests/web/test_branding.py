@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
 from sqlmodel import Session
@@ -14,7 +15,7 @@ from config.settings import reset_settings
 from models.db import engine_for
 from tests.web.world import NOW, World, published_plan
 from web.app import STATIC_CACHE, create_app
-from web.branding import most_common_issuer
+from web.branding import OrgName, most_common_issuer
 from workflows.plans.importing import import_plan
 from workflows.runners.runtime import registry
 
@@ -85,3 +86,14 @@ def test_a_plans_pages_and_its_tasks_name_the_plan_under_the_body(client_for, wo
         assert PLAN_LINE.findall(html) == ["12/KH-UBND · Kế hoạch thử nghiệm năm 2024"], path
         assert ORG.findall(html) == ["Ủy ban nhân dân huyện Kiểm Tra"], path
     assert PLAN_LINE.findall(coordinator.get("/plans").text) == []  # a list names no one plan
+
+
+def test_a_database_that_cannot_be_read_leaves_the_last_name_in_the_header(world: World):
+    from sqlalchemy import create_engine
+
+    name = OrgName(engine_for(world.url), "")
+    assert name.get() == "Ủy ban nhân dân huyện Kiểm Tra"
+    folder = Path(world.url.removeprefix("sqlite:///")).parent
+    name.engine = create_engine(f"sqlite:///{folder / 'no-such-folder' / 'kehoach.db'}")
+    name._read_at = float("-inf")  # as if a minute had passed
+    assert name.get() == "Ủy ban nhân dân huyện Kiểm Tra"
