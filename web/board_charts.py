@@ -9,9 +9,9 @@ from typing import Any
 from markupsafe import Markup
 
 from web.charts_svg import Bar, Point, bar_chart, line_chart
-from web.queries_board import BUCKETS, BoardRow, QuarterRate, Scorecard
+from web.queries_board import BUCKETS, BoardRow, Scorecard
 from web.render import query_string
-from workflows.rules.quarters import ROMAN, Period
+from workflows.rules.quarters import ROMAN, Period, Quarter
 
 # Lighter to darker red as the work gets later.
 LATENESS_COLOURS = ("#f0a49b", "#e0685c", "#bf3a2e", "#7c1c15")
@@ -67,19 +67,19 @@ def outcome_bars(cards: Sequence[Scorecard], period: Period) -> Markup:
     )
 
 
-def rate_line(rates: Sequence[QuarterRate]) -> Markup:
+def rate_line(rates: Sequence[tuple[Quarter, Scorecard]]) -> Markup:
     """The on-time rate of every body together, quarter by quarter."""
     points = [
         Point(
-            ROMAN[r.quarter.number - 1],
+            ROMAN[q.number - 1],
             # the year under its first quarter shown, and under each Quý I
-            str(r.quarter.year) if i == 0 or r.quarter.number == 1 else "",
+            str(q.year) if i == 0 or q.number == 1 else "",
             r.on_time_rate,
-            f"{r.quarter.label}: {r.on_time}/{r.judged} đúng hạn",
+            f"{q.label}: {r.on_time}/{r.judged} đúng hạn",
         )
-        for i, r in enumerate(rates)
+        for i, (q, r) in enumerate(rates)
     ]
-    span = f"{rates[0].quarter.label} – {rates[-1].quarter.label}" if rates else ""
+    span = f"{rates[0][0].label} – {rates[-1][0].label}" if rates else ""
     return Markup(
         line_chart(
             points,

@@ -131,12 +131,15 @@ def overdue_count(
     return sum(r.total for r in rows)
 
 
-class Judged:
-    """Tasks judged by their deadline: done on time, done late, still open past it."""
-
+@dataclass(frozen=True)
+class Scorecard:
+    agency_id: int | None
+    name: str
+    due: int  # tasks whose deadline falls in the period
     on_time: int
     late: int
     open_overdue: int
+    open_pending: int  # open, deadline not passed yet
 
     @property
     def judged(self) -> int:
@@ -146,17 +149,6 @@ class Judged:
     @property
     def on_time_rate(self) -> float | None:
         return self.on_time / self.judged if self.judged else None
-
-
-@dataclass(frozen=True)
-class Scorecard(Judged):
-    agency_id: int | None
-    name: str
-    due: int  # tasks whose deadline falls in the period
-    on_time: int
-    late: int
-    open_overdue: int
-    open_pending: int  # open, deadline not passed yet
 
 
 def scorecards(session: Session, period: Period, today: date) -> list[Scorecard]:
@@ -231,50 +223,3 @@ def milestone_progress(session: Session, year: int, today: date) -> list[Quarter
                 QuarterProgress(plan_id, name, quarter, due, int(done or 0), int(overdue or 0))
             )
     return sorted(result, key=lambda r: (r.plan, r.quarter))
-
-
-@dataclass(frozen=True)
-class QuarterRate(Judged):
-    """Every body's tasks due in one quarter, judged as the scorecards judge them."""
-
-    quarter: Quarter
-    on_time: int
-    late: int
-    open_overdue: int
-
-
-def quarters_up_to(last: Quarter, count: int = 8) -> tuple[Quarter, ...]:
-    """``count`` quarters, oldest first, ending with ``last``."""
-    quarters = [last]
-    while len(quarters) < count:
-        quarters.append(quarters[-1].previous())
-    return tuple(quarters[::-1])
-
-
-def on_time_by_quarter(
-    session: Session, quarters: tuple[Quarter, ...], today: date
-) -> list[QuarterRate]:
-    """For each of ``quarters`` (in order, each present even when empty): its tasks on time,
-    late and still open past the deadline, in one query grouped by quarter."""
-    done = col(Task.status) == TaskStatus.DONE
-    late = col(Task.completed_late).is_(True)
-    overdue = and_(col(Task.status).in_(OPEN), col(Task.due) < today)
-    due = col(Task.due)
-    which = case(*((and_(due >= q.start, due <= q.end), i) for i, q in enumerate(quarters)))
-    rows = session.exec(
-        select(
-            which,
-            func.sum(case((and_(done, ~late), 1), else_=0)),
-            func.sum(case((and_(done, late), 1), else_=0)),
-            func.sum(case((overdue, 1), else_=0)),
-        )
-        .where(
-            _published(),
-            col(Task.status) != TaskStatus.DROPPED,
-            col(Task.due) >= quarters[0].start,
-            col(Task.due) <= quarters[-1].end,
-        )
-        .group_by(which)
-    ).all()
-    found = {int(r[0]): tuple(int(v or 0) for v in r[1:]) for r in rows if r[0] is not None}
-    return [QuarterRate(q, *found.get(i, (0, 0, 0))) for i, q in enumerate(quarters)]

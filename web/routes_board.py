@@ -19,14 +19,13 @@ from web.queries_board import (
     BUCKETS,
     Scorecard,
     milestone_progress,
-    on_time_by_quarter,
     overdue_by_body,
     overdue_by_plan,
     overdue_count,
     overdue_where,
-    quarters_up_to,
     scorecards,
 )
+from web.queries_rates import on_time_by_quarter, quarters_up_to
 from web.queries_tasks import PER_PAGE, lines_for
 from web.render import fragment, render
 from web.snapshots import Snapshots, data_stamp
