@@ -16,6 +16,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
+from web import branding
 from workflows.followup.status_view import STORED_STATUS_LABELS
 from workflows.rules.quarters import Quarter
 from workflows.rules.status import CATEGORY_LABELS, Category
@@ -76,7 +77,7 @@ def render(
     org = getattr(request.app.state, "org_name", None)
     full = {
         "request": request,
-        "org_name": org.get() if org is not None else "kehoach",
+        "org_name": org.get() if org is not None else branding.DEFAULT,
         "extra_nav": getattr(request.app.state, "extra_nav", ()),  # the demo's mail page
         "user": user,
         "csrf": getattr(request.state, "csrf", ""),
