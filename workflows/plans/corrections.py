@@ -1,27 +1,37 @@
 """A coordinator's corrections to a draft (or published) plan, and publishing.
 
-Every correction marks the task ``edited`` (re-imports keep it) and leaves a history event.
+Every correction marks the task ``edited`` (re-imports keep it) and leaves a history event; a
+correction to the plan's header leaves a plan event (re-imports keep those fields too).
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.agencies import Agency, AgencyAlias
-from models.plans import Plan
+from models.plans import Plan, PlanEvent
 from models.tasks import Task, TaskPartner
-from models.types import PlanStatus, TaskStatus
+from models.types import PlanStatus, TaskKindDb, TaskStatus
+from notifications.render import kind_label
+from workflows.followup.contacts import set_contact, set_plan_contacts
 from workflows.followup.updates import change_deadline, tell_reassigned
+from workflows.parsing.text import fold
 from workflows.plans.identity import task_identity
 from workflows.plans.scheduling import activate_plan
 from workflows.records.lookups import CorrectionError, get_plan, get_task
 from workflows.records.task_history import record
-from workflows.registry.agencies import find_agency
+from workflows.registry.agencies import WEB_KEY_PREFIX, find_agency
+from workflows.registry.data import LEVELS
 from workflows.registry.registry import Registry
 
 ACTOR = "điều phối"
+MAX_TEXT = 4000
+LEVEL_LABELS = {"tinh": "cấp tỉnh", "huyen": "cấp huyện", "xa": "cấp xã"}
 
 
 def reassign(session: Session, registry: Registry, task_id: int, lead: str, now: datetime) -> Task:
@@ -62,6 +72,172 @@ def set_due(session: Session, task_id: int, due: date | None, now: datetime) -> 
     task = get_task(session, task_id)
     task.edited = True
     return change_deadline(session, task, due, "điều phối sửa hạn", ACTOR, now)
+
+
+def set_text(session: Session, task_id: int, text: str, now: datetime) -> Task:
+    """The duty's wording as the coordinator corrects it (one space between words)."""
+    task = get_task(session, task_id)
+    cleaned = " ".join(text.split())
+    if not cleaned:
+        raise CorrectionError("Nội dung nhiệm vụ không được để trống.")
+    if len(cleaned) > MAX_TEXT:
+        raise CorrectionError(f"Nội dung nhiệm vụ dài quá {MAX_TEXT} ký tự.")
+    record(session, task, now, ACTOR, "corrected", {"text": [task.text, cleaned]})
+    task.text, task.edited = cleaned, True
+    session.add(task)
+    return task
+
+
+def set_kind(session: Session, task_id: int, kind: str, now: datetime) -> Task:
+    task = get_task(session, task_id)
+    if kind not in {k.value for k in TaskKindDb}:
+        listed = ", ".join(f"«{kind_label(k)}»" for k in TaskKindDb)
+        raise CorrectionError(f"Loại nhiệm vụ không hợp lệ: hãy chọn {listed}.")
+    record(session, task, now, ACTOR, "corrected", {"kind": [task.kind, kind]})
+    task.kind, task.edited = kind, True
+    session.add(task)
+    return task
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    changed: int  # tasks the action changed
+    unchanged: int  # tasks it left as they were (already so, or dropped)
+
+
+def bulk_correct(
+    session: Session,
+    registry: Registry,
+    task_ids: Iterable[int],
+    action: str,
+    value: Any,
+    now: datetime,
+) -> BulkOutcome:
+    """One action on many tasks, in the caller's one transaction: ``due`` (a date or None),
+    ``lead`` (a body's name) or ``drop``. Each task gets its own history event, as if corrected
+    one by one; dropped tasks and tasks already so are left alone."""
+    tasks = [get_task(session, task_id) for task_id in sorted(set(task_ids))]
+    if not tasks:
+        raise CorrectionError("Hãy chọn ít nhất một nhiệm vụ.")
+    lead = find_agency(session, value, registry) if action == "lead" else None
+    changed = 0
+    for task in tasks:
+        assert task.id is not None
+        if task.status == TaskStatus.DROPPED:
+            continue
+        if action == "due" and task.due != value:
+            set_due(session, task.id, value, now)
+        elif action == "lead" and lead is not None and task.lead_id != lead.id:
+            reassign(session, registry, task.id, lead.name, now)
+        elif action == "drop":
+            drop_task(session, task.id, now)
+        elif action not in ("due", "lead", "drop"):
+            raise CorrectionError("Hãy chọn việc cần làm với các nhiệm vụ đã chọn.")
+        else:
+            continue
+        changed += 1
+    return BulkOutcome(changed, len(tasks) - changed)
+
+
+# The plan header fields a coordinator corrects, as the plan's history names them.
+HEADER_LABELS = {
+    "number": "số, ký hiệu",
+    "issuer": "cơ quan ban hành",
+    "issued_on": "ngày ban hành",
+    "period_start": "ngày bắt đầu thực hiện",
+    "period_end": "ngày kết thúc thực hiện",
+    "coordinator_id": "cơ quan thường trực",
+    "leadership_emails": "thư của lãnh đạo",
+}
+
+
+@dataclass(frozen=True)
+class PlanHeader:
+    """The header as the coordinator wants it; ``coordinator`` None leaves the body as it is."""
+
+    number: str
+    issuer: str
+    issued_on: date | None
+    period_start: date | None
+    period_end: date | None
+    coordinator: str | None
+    leadership: str
+
+
+def correct_header(
+    session: Session, registry: Registry, plan_id: int, header: PlanHeader, now: datetime
+) -> list[str]:
+    """Apply the header; returns the labels of the fields that changed (a plan event holds
+    their old and new values)."""
+    plan = get_plan(session, plan_id)
+    if header.period_start and header.period_end and header.period_start > header.period_end:
+        raise CorrectionError("Ngày bắt đầu thực hiện phải trước ngày kết thúc.")
+    for text, label in ((header.number, "Số, ký hiệu"), (header.issuer, "Cơ quan ban hành")):
+        if len(text) > 300:
+            raise CorrectionError(f"{label} dài quá 300 ký tự.")
+    before = {name: getattr(plan, name) for name in HEADER_LABELS}
+    plan.number = " ".join(header.number.split()) or None
+    plan.issuer = " ".join(header.issuer.split()) or None
+    plan.issued_on, plan.period_start = header.issued_on, header.period_start
+    plan.period_end = header.period_end
+    set_plan_contacts(session, registry, plan_id, header.coordinator, header.leadership)
+    plan.leadership_emails = plan.leadership_emails or None
+    changes = {
+        n: [before[n], getattr(plan, n)] for n in HEADER_LABELS if getattr(plan, n) != before[n]
+    }
+    if changes:
+        session.add(
+            PlanEvent(
+                plan_id=plan_id, at=now, actor=ACTOR, kind="corrected", detail=_plain(changes)
+            )
+        )  # type: ignore[arg-type]
+    session.add(plan)
+    return [HEADER_LABELS[n] for n in changes]
+
+
+def _plain(detail: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    return {
+        k: [v.isoformat() if isinstance(v, date) else v for v in pair] for k, pair in detail.items()
+    }
+
+
+def add_agency(
+    session: Session,
+    registry: Registry,
+    name: str,
+    level: str,
+    locality: str,
+    email: str = "",
+) -> Agency:
+    """A body the registry file does not know, entered by a coordinator: stored as registered
+    (key ``web.<id>``), found by name on later imports. A body an import stored unregistered
+    under the same name becomes that entry (its tasks stay)."""
+    name, locality = " ".join(name.split()), " ".join(locality.split())
+    if not name or len(name) > 200:
+        raise CorrectionError("Tên cơ quan phải có từ 1 đến 200 ký tự.")
+    if level not in LEVELS:
+        listed = ", ".join(LEVEL_LABELS.values())
+        raise CorrectionError(f"Hãy chọn cấp của cơ quan ({listed}).")
+    if not locality or len(locality) > 200:
+        raise CorrectionError("Hãy nhập địa bàn của cơ quan (ví dụ «huyện Tu Mơ Rông»).")
+    entry = registry.lookup(name, locality)
+    if entry is not None:
+        raise CorrectionError(f"Danh mục đã có «{entry.name}»: hãy chọn cơ quan này.")
+    agency = session.exec(
+        select(Agency).where(Agency.folded_name == fold(name), col(Agency.merged_into_id).is_(None))
+    ).first()
+    if agency is not None and agency.registered:
+        raise CorrectionError(f"Danh mục đã có «{agency.name}»: hãy chọn cơ quan này.")
+    if agency is None:
+        agency = Agency(name=name, folded_name=fold(name), registered=False)
+        session.add(agency)
+        session.flush()
+    agency.name, agency.level, agency.locality = name, level, locality
+    agency.registered, agency.key = True, f"{WEB_KEY_PREFIX}{agency.id}"
+    session.add(agency)
+    if email:
+        set_contact(session, registry, name, email, None)
+    return agency
 
 
 def add_task(

@@ -14,7 +14,12 @@ from sqlmodel import Session
 from workflows.parsing.result import Body, ExtractedPlan
 from workflows.parsing.text import fold
 from workflows.plans.identity import task_identity
-from workflows.plans.plan_rows import link_parent_and_children, replace_plan_parts, upsert_plan
+from workflows.plans.plan_rows import (
+    corrected_fields,
+    link_parent_and_children,
+    replace_plan_parts,
+    upsert_plan,
+)
 from workflows.plans.task_merge import ImportOutcome, Incoming, merge_tasks, replace_edges
 from workflows.registry.agencies import agency_for_body
 from workflows.registry.registry import Registry
@@ -39,7 +44,8 @@ def import_plan(
         body = bodies.get(fold(name)) or Body(name=name, as_written=name, registered=False)
         return agency_for_body(session, body, registry, extracted.locality).id
 
-    plan.coordinator_id = agency_id(extracted.coordinator)
+    if "coordinator_id" not in corrected_fields(session, plan):
+        plan.coordinator_id = agency_id(extracted.coordinator)
     seen: dict[str, int] = {}
     incoming = [
         Incoming(
