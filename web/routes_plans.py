@@ -11,17 +11,21 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from models.plans import Plan
+from models.types import TaskKindDb
 from models.users import PlanSource
+from notifications.render import kind_label
 from web.auth import CurrentUser
 from web.graph_svg import render_svg
 from web.guard import COORDINATOR, STAFF, UPLOAD, Ctx, endpoint, redirect
 from web.intake import MAX_PLAN_BYTES, Upload, read_upload
 from web.queries_plans import graph_data, plan_list, review, timeline
-from web.render import render
+from web.render import NOTHING_KEPT, Kept, render
 from web.scope import managed_plan_ids, plan_in_scope, visible_plan
 from workflows.intake.errors import DocumentError
+from workflows.plans.corrections import LEVEL_LABELS
 from workflows.plans.identity import plan_identity
 from workflows.plans.importing import import_plan
+from workflows.plans.task_merge import ImportOutcome
 
 
 @endpoint(STAFF)
@@ -49,10 +53,14 @@ async def upload_submit(ctx: Ctx) -> Response:
     except DocumentError as error:
         return _upload_error(ctx, error.message)
     try:
-        plan_id = await ctx.db(_store, upload, ctx)
+        outcome, plan = await ctx.db(_store, upload, ctx)
     except OutOfScope as error:
         return _upload_error(ctx, str(error))
-    return redirect(f"/plans/{plan_id}", "Đã nhập kế hoạch dưới dạng dự thảo; hãy rà soát.")
+    if outcome.created:
+        return redirect(
+            f"/plans/{outcome.plan_id}", "Đã nhập kế hoạch dưới dạng dự thảo; hãy rà soát."
+        )
+    return render(ctx.request, "reimport.html", {"outcome": outcome, "plan": plan})
 
 
 def _upload_error(ctx: Ctx, message: str) -> Response:
@@ -65,7 +73,8 @@ class OutOfScope(Exception):
     """A plan coordinator's upload of a plan another body coordinates (rolled back)."""
 
 
-def _store(session: Session, upload: Upload, ctx: Ctx) -> int:
+def _store(session: Session, upload: Upload, ctx: Ctx) -> tuple[ImportOutcome, Plan]:
+    """The upload imported (a new plan, or a new revision of one: its status is kept)."""
     assert ctx.user is not None
     now, user = ctx.now(), ctx.user
     identity = plan_identity(upload.plan)
@@ -91,7 +100,7 @@ def _store(session: Session, upload: Upload, ctx: Ctx) -> int:
         source = PlanSource(plan_id=outcome.plan_id, text=upload.text, stored_at=now)
     source.text, source.stored_at = upload.text, now
     session.add(source)
-    return outcome.plan_id
+    return outcome, plan
 
 
 def _not_yours(plan: Plan) -> str:
@@ -114,13 +123,24 @@ def _related(user: CurrentUser, data: dict) -> dict:
 
 @endpoint(STAFF)
 async def plan_review(ctx: Ctx) -> Response:
+    return await review_page(ctx, ctx.path_int("plan_id"))
+
+
+async def review_page(ctx: Ctx, plan_id: int, kept: Kept = NOTHING_KEPT) -> Response:
+    """The review; after a refused correction, with what was typed and why (400)."""
     assert ctx.user is not None
-    plan_id, today = ctx.path_int("plan_id"), ctx.today()
+    today = ctx.today()
 
     def load(session: Session) -> dict:
         return _related(ctx.user, review(session, visible_plan(session, ctx.user, plan_id), today))
 
-    return render(ctx.request, "review.html", await ctx.db(load))
+    context = {**await ctx.db(load), "kept": kept, "offsets": ctx.settings.reminder_offsets}
+    context |= {
+        "escalation": ctx.settings.escalation_days,
+        "kinds": [(k.value, kind_label(k.value)) for k in TaskKindDb],
+        "levels": list(LEVEL_LABELS.items()),
+    }
+    return render(ctx.request, "review.html", context, 400 if kept.form else 200)
 
 
 @endpoint(STAFF)

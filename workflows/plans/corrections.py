@@ -19,6 +19,7 @@ from models.tasks import Task, TaskPartner
 from models.types import PlanStatus, TaskKindDb, TaskStatus
 from notifications.render import kind_label
 from workflows.followup.contacts import set_contact, set_plan_contacts
+from workflows.followup.policy import set_plan_policy
 from workflows.followup.updates import change_deadline, tell_reassigned
 from workflows.parsing.text import fold
 from workflows.plans.identity import task_identity
@@ -148,6 +149,8 @@ HEADER_LABELS = {
     "period_end": "ngày kết thúc thực hiện",
     "coordinator_id": "cơ quan thường trực",
     "leadership_emails": "thư của lãnh đạo",
+    "reminder_offsets": "lịch nhắc trước hạn",
+    "escalation_days": "các bước nhắc quá hạn",
 }
 
 
@@ -175,23 +178,41 @@ def correct_header(
     for text, label in ((header.number, "Số, ký hiệu"), (header.issuer, "Cơ quan ban hành")):
         if len(text) > 300:
             raise CorrectionError(f"{label} dài quá 300 ký tự.")
-    before = {name: getattr(plan, name) for name in HEADER_LABELS}
+    before = _header(plan)
     plan.number = " ".join(header.number.split()) or None
     plan.issuer = " ".join(header.issuer.split()) or None
     plan.issued_on, plan.period_start = header.issued_on, header.period_start
     plan.period_end = header.period_end
     set_plan_contacts(session, registry, plan_id, header.coordinator, header.leadership)
     plan.leadership_emails = plan.leadership_emails or None
-    changes = {
-        n: [before[n], getattr(plan, n)] for n in HEADER_LABELS if getattr(plan, n) != before[n]
-    }
-    if changes:
-        session.add(
-            PlanEvent(
-                plan_id=plan_id, at=now, actor=ACTOR, kind="corrected", detail=_plain(changes)
-            )
-        )  # type: ignore[arg-type]
     session.add(plan)
+    return _record_plan(session, plan, before, now)
+
+
+def set_policy(
+    session: Session, plan_id: int, offsets: str, escalation_days: str, now: datetime
+) -> tuple[list[str], int]:
+    """The plan's reminder policy (blank: the general one); returns the labels of what
+    changed and how many open tasks were rescheduled."""
+    plan = get_plan(session, plan_id)
+    before = _header(plan)
+    rescheduled = set_plan_policy(session, plan_id, offsets, escalation_days, now)
+    return _record_plan(session, plan, before, now), rescheduled
+
+
+def _header(plan: Plan) -> dict[str, Any]:
+    return {name: getattr(plan, name) for name in HEADER_LABELS}
+
+
+def _record_plan(session: Session, plan: Plan, before: dict[str, Any], now: datetime) -> list[str]:
+    """A plan event with the old and new value of every header field that changed."""
+    changes = {n: [v, getattr(plan, n)] for n, v in before.items() if getattr(plan, n) != v}
+    if changes:
+        assert plan.id is not None
+        detail = _plain(changes)
+        session.add(
+            PlanEvent(plan_id=plan.id, at=now, actor=ACTOR, kind="corrected", detail=detail)
+        )
     return [HEADER_LABELS[n] for n in changes]
 
 

@@ -11,6 +11,7 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from models.types import PlanStatus
 from workflows.parsing.result import Body, ExtractedPlan
 from workflows.parsing.text import fold
 from workflows.plans.identity import task_identity
@@ -20,6 +21,7 @@ from workflows.plans.plan_rows import (
     replace_plan_parts,
     upsert_plan,
 )
+from workflows.plans.scheduling import activate_plan
 from workflows.plans.task_merge import ImportOutcome, Incoming, merge_tasks, replace_edges
 from workflows.registry.agencies import agency_for_body
 from workflows.registry.registry import Registry
@@ -61,6 +63,8 @@ def import_plan(
     replace_edges(session, extracted.tasks, by_ext_id)
     replace_plan_parts(session, plan, extracted)
     link_parent_and_children(session, plan)
+    if plan.status == PlanStatus.PUBLISHED:  # a revision of a published plan stays published:
+        activate_plan(session, plan, now)  # its new and changed tasks are reminded too
     return outcome
 
 
