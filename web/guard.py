@@ -217,7 +217,7 @@ def redirect(url: str, flash: str | None = None, error: bool = False) -> Redirec
     response = RedirectResponse(url, status_code=303)
     if flash:
         response.set_cookie(
-            FLASH_COOKIE, quote(flash[:300]), path="/", httponly=True, samesite="lax"
+            FLASH_COOKIE, quote(flash[:300], safe=""), path="/", httponly=True, samesite="lax"
         )
         if error:
             response.set_cookie(FLASH_ERROR_COOKIE, "1", path="/", httponly=True, samesite="lax")

@@ -88,7 +88,7 @@ async def correct_task(ctx: Ctx) -> Response:
             corrections.set_due(session, task_id, due, now)
             changed.append("thời hạn")
         if "text" in typed and " ".join(typed["text"].split()) != task.text:
-            corrections.set_text(session, task_id, typed["text"], now)
+            corrections.set_text(session, task_id, ctx.field("text"), now)
             changed.append("nội dung")
         if "kind" in typed and typed["kind"] != task.kind:
             corrections.set_kind(session, task_id, typed["kind"], now)

@@ -3,6 +3,9 @@ body picker's search (task corrections: ``routes_corrections``)."""
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from sqlmodel import Session
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
@@ -16,7 +19,12 @@ from workflows.plans import corrections
 from workflows.records.lookups import CorrectionError
 from workflows.registry.agencies import find_agency, search_names
 
-HEADER_FIELDS = ("number", "issuer", "issued_on", "period_start", "period_end")
+HEADER_FIELDS = ("number", "issuer")
+DATE_FIELDS = {
+    "issued_on": "Ngày ban hành",
+    "period_start": "Ngày bắt đầu thực hiện",
+    "period_end": "Ngày kết thúc thực hiện",
+}
 MAX_QUERY = 200
 
 
@@ -26,19 +34,23 @@ async def correct_header(ctx: Ctx) -> Response:
     coordinator's plans are those its body coordinates: it cannot hand one to another body."""
     assert ctx.user is not None
     plan_id = ctx.path_int("plan_id")
-    typed = typed_fields(ctx, *HEADER_FIELDS, "coordinator", "leadership")
+    typed = typed_fields(ctx, *HEADER_FIELDS, *DATE_FIELDS, "coordinator", "leadership")
     try:
-        header = corrections.PlanHeader(
-            number=ctx.field("number"),
-            issuer=ctx.field("issuer"),
-            issued_on=parse_date(ctx.field("issued_on"), "Ngày ban hành"),
-            period_start=parse_date(ctx.field("period_start"), "Ngày bắt đầu thực hiện"),
-            period_end=parse_date(ctx.field("period_end"), "Ngày kết thúc thực hiện"),
-            coordinator=ctx.field("coordinator") or None,
-            leadership=ctx.field("leadership").replace(";", ",").replace("\n", ","),
-        )
+        dates = {
+            name: parse_date(typed[name], label) or corrections.CLEAR
+            for name, label in DATE_FIELDS.items()
+            if name in typed
+        }
     except FormError as error:
         return await refused(ctx, "plan-header", str(error), typed)
+    leadership = typed.get("leadership")
+    header = corrections.PlanHeader(
+        number=typed.get("number"),
+        issuer=typed.get("issuer"),
+        coordinator=typed.get("coordinator", "").strip() or None,
+        leadership=None if leadership is None else re.sub(r"[;\s]+", ",", leadership),
+        **dates,
+    )
     registry, user = ctx.request.app.state.registry, ctx.user
 
     def apply(session: Session) -> list[str]:
@@ -50,7 +62,7 @@ async def correct_header(ctx: Ctx) -> Response:
                 raise CorrectionError(
                     "Chỉ điều phối chung được giao kế hoạch cho cơ quan thường trực khác."
                 )
-            chosen = corrections.PlanHeader(**{**header.__dict__, "coordinator": None})
+            chosen = replace(header, coordinator=None)
         return corrections.correct_header(session, registry, plan_id, chosen, ctx.now())
 
     try:
@@ -70,7 +82,7 @@ async def plan_policy(ctx: Ctx) -> Response:
 
     def apply(session: Session) -> tuple[list[str], int]:
         visible_plan(session, ctx.user, plan_id)
-        offsets, escalation = ctx.field("offsets"), ctx.field("escalation_days")
+        offsets, escalation = typed.get("offsets"), typed.get("escalation_days")
         return corrections.set_policy(session, plan_id, offsets, escalation, ctx.now())
 
     try:

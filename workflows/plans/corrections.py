@@ -6,6 +6,7 @@ correction to the plan's header leaves a plan event (re-imports keep those field
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
@@ -32,6 +33,7 @@ from workflows.registry.registry import Registry
 
 ACTOR = "điều phối"
 MAX_TEXT = 4000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 LEVEL_LABELS = {"tinh": "cấp tỉnh", "huyen": "cấp huyện", "xa": "cấp xã"}
 
 
@@ -78,7 +80,7 @@ def set_due(session: Session, task_id: int, due: date | None, now: datetime) -> 
 def set_text(session: Session, task_id: int, text: str, now: datetime) -> Task:
     """The duty's wording as the coordinator corrects it (one space between words)."""
     task = get_task(session, task_id)
-    cleaned = " ".join(text.split())
+    cleaned = " ".join(_CONTROL.sub("", text).split())
     if not cleaned:
         raise CorrectionError("Nội dung nhiệm vụ không được để trống.")
     if len(cleaned) > MAX_TEXT:
@@ -156,15 +158,19 @@ HEADER_LABELS = {
 
 @dataclass(frozen=True)
 class PlanHeader:
-    """The header as the coordinator wants it; ``coordinator`` None leaves the body as it is."""
+    """The header as the coordinator wants it; a field left None is not changed (the dates and
+    the leadership are cleared with ``CLEAR``)."""
 
-    number: str
-    issuer: str
-    issued_on: date | None
-    period_start: date | None
-    period_end: date | None
-    coordinator: str | None
-    leadership: str
+    number: str | None = None
+    issuer: str | None = None
+    issued_on: date | str | None = None
+    period_start: date | str | None = None
+    period_end: date | str | None = None
+    coordinator: str | None = None
+    leadership: str | None = None
+
+
+CLEAR = ""  # a date field's value that empties it
 
 
 def correct_header(
@@ -173,16 +179,20 @@ def correct_header(
     """Apply the header; returns the labels of the fields that changed (a plan event holds
     their old and new values)."""
     plan = get_plan(session, plan_id)
-    if header.period_start and header.period_end and header.period_start > header.period_end:
-        raise CorrectionError("Ngày bắt đầu thực hiện phải trước ngày kết thúc.")
     for text, label in ((header.number, "Số, ký hiệu"), (header.issuer, "Cơ quan ban hành")):
-        if len(text) > 300:
+        if text is not None and len(text) > 300:
             raise CorrectionError(f"{label} dài quá 300 ký tự.")
     before = _header(plan)
-    plan.number = " ".join(header.number.split()) or None
-    plan.issuer = " ".join(header.issuer.split()) or None
-    plan.issued_on, plan.period_start = header.issued_on, header.period_start
-    plan.period_end = header.period_end
+    if header.number is not None:
+        plan.number = " ".join(header.number.split()) or None
+    if header.issuer is not None:
+        plan.issuer = " ".join(header.issuer.split()) or None
+    for name in ("issued_on", "period_start", "period_end"):
+        value = getattr(header, name)
+        if value is not None:
+            setattr(plan, name, value or None)
+    if plan.period_start and plan.period_end and plan.period_start > plan.period_end:
+        raise CorrectionError("Ngày bắt đầu thực hiện phải trước ngày kết thúc.")
     set_plan_contacts(session, registry, plan_id, header.coordinator, header.leadership)
     plan.leadership_emails = plan.leadership_emails or None
     session.add(plan)
@@ -190,7 +200,11 @@ def correct_header(
 
 
 def set_policy(
-    session: Session, plan_id: int, offsets: str, escalation_days: str, now: datetime
+    session: Session,
+    plan_id: int,
+    offsets: str | None,
+    escalation_days: str | None,
+    now: datetime,
 ) -> tuple[list[str], int]:
     """The plan's reminder policy (blank: the general one); returns the labels of what
     changed and how many open tasks were rescheduled."""
