@@ -225,7 +225,7 @@ async def bulk(ctx: Ctx) -> Response:
 def _bulk_summary(action: str, value: object, outcome: corrections.BulkOutcome) -> str:
     done = {
         "due": f"Đã đặt hạn {dmy(value, 'trống') if isinstance(value, date) else 'trống'} cho",
-        "lead": f"Đã giao «{value}» chủ trì",
+        "lead": f"Đã giao «{outcome.lead}» chủ trì",
         "drop": "Đã bỏ",
     }[action]
     said = f"{done} {outcome.changed} nhiệm vụ"

@@ -106,6 +106,7 @@ def set_kind(session: Session, task_id: int, kind: str, now: datetime) -> Task:
 class BulkOutcome:
     changed: int  # tasks the action changed
     unchanged: int  # tasks it left as they were (already so, or dropped)
+    lead: str | None = None  # the lead body's name, for "lead"
 
 
 def bulk_correct(
@@ -139,7 +140,7 @@ def bulk_correct(
         else:
             continue
         changed += 1
-    return BulkOutcome(changed, len(tasks) - changed)
+    return BulkOutcome(changed, len(tasks) - changed, lead.name if lead else None)
 
 
 # The plan header fields a coordinator corrects, as the plan's history names them.
