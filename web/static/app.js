@@ -6,6 +6,9 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   });
+  // A refused form comes back with its reason: bring it into view.
+  const refused = document.querySelector("form [role=alert]");
+  if (refused) refused.scrollIntoView({ block: "center" });
   // Clicking a task in a plan review highlights its source lines.
   document.querySelectorAll("[data-lines]").forEach((el) => {
     el.addEventListener("click", () => {
