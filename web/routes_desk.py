@@ -91,11 +91,7 @@ async def plan_policy(ctx: Ctx) -> Response:
         return await refused(ctx, "plan-policy", str(error), typed)
     if not changed:
         return redirect(f"/plans/{plan_id}", "Không có gì thay đổi.")
-    return redirect(
-        f"/plans/{plan_id}",
-        f"Đã lưu lịch nhắc của kế hoạch; lịch nhắc của {rescheduled} nhiệm vụ đang mở đã được "
-        "tính lại.",
-    )
+    return redirect(f"/plans/{plan_id}", f"Đã lưu lịch nhắc của kế hoạch; {_redone(rescheduled)}")
 
 
 @endpoint(COORDINATOR)
@@ -119,11 +115,11 @@ async def agency_policy(ctx: Ctx) -> Response:
         name, count = await ctx.db(apply)
     except (CorrectionError, LookupError) as error:
         return await refused(ctx, "agency-policy", str(error), typed)
-    return redirect(
-        f"/plans/{plan_id}",
-        f"Đã lưu lịch nhắc riêng của «{name}»; lịch nhắc của {count} nhiệm vụ đang mở đã được "
-        "tính lại.",
-    )
+    return redirect(f"/plans/{plan_id}", f"Đã lưu lịch nhắc riêng của «{name}»; {_redone(count)}")
+
+
+def _redone(count: int) -> str:
+    return f"lịch nhắc của {count} nhiệm vụ đang mở đã được tính lại."
 
 
 @endpoint(COORDINATOR)
