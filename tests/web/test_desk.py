@@ -494,3 +494,47 @@ def test_re_uploading_a_published_plan_keeps_it_published_and_lists_the_changes(
     assert new.due == date(2022, 12, 15) and _alarms(world, new.id)  # reminded like the others
     same = upload(revised)
     assert "Văn bản không có gì thay đổi so với lần nhập trước." in same.text
+
+
+def test_a_leadership_address_that_is_not_one_is_refused_and_the_others_are_kept_as_typed(
+    client_for, world: World
+):
+    client = client_for("coordinator")
+    review = f"/plans/{world.plan_id}"
+    typed = "chutich@example.gov.vn, ai đó"
+    response = send(client, f"{review}/header", review, leadership=typed)
+    assert response.status_code == 400
+    assert "Địa chỉ lãnh đạo không hợp lệ: «ai»." in response.text
+    assert f'value="{typed}"' in response.text
+    assert stored(world, Plan, world.plan_id).leadership_emails is None
+
+
+def test_a_plan_coordinator_cannot_enter_in_the_registry_a_body_another_plan_names_too(
+    client_for, world: World
+):
+    client = client_for("plan_coordinator")
+    review = f"/plans/{world.plan_id}"
+    shared = send(
+        client,
+        f"{review}/agencies/add",
+        review,
+        name=A_NAME,
+        level="huyen",
+        locality="huyện Kiểm Tra",
+    )
+    assert (
+        shared.status_code == 403
+    )  # body A also leads the draft, which body C does not coordinate
+    own = send(
+        client,
+        f"{review}/agencies/add",
+        review,
+        name=B_NAME,
+        level="huyen",
+        locality="huyện Kiểm Tra",
+    )
+    assert said(own) == f"Đã thêm «{B_NAME}» vào danh mục cơ quan."
+    with Session(engine_for(world.url)) as session:
+        alpha = session.exec(select(Agency).where(Agency.name == A_NAME)).one()
+        beta = session.exec(select(Agency).where(Agency.name == B_NAME)).one()
+    assert (alpha.registered, beta.registered, beta.key) == (False, True, f"web.{beta.id}")
