@@ -1,5 +1,7 @@
-"""A coordinator's corrections to a plan under review: a task's lead, partners and deadline,
-dropping and adding tasks, and publishing (the plan pages themselves: ``routes_plans``)."""
+"""A coordinator's corrections to a plan under review: a task's lead, partners, deadline,
+wording and kind, dropping and adding tasks, bulk actions on ticked tasks, a body entered in the
+registry, and publishing (the plan pages themselves: ``routes_plans``; the plan's header and
+policy: ``routes_desk``). A refused form shows its page again with what was typed."""
 
 from __future__ import annotations
 
