@@ -1,7 +1,7 @@
 """desk: the plan's own history (a coordinator's corrections to its header)
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0010
+Revises: 0007 (re-chain after the other 0008/0009 migrations when merging)
 Create Date: 2026-12-02 03:30:00
 """
 
@@ -11,7 +11,7 @@ from alembic import op
 
 import models.types
 
-revision = "0008"
+revision = "0010"
 down_revision = "0007"
 branch_labels = None
 depends_on = None
