@@ -115,8 +115,14 @@ def review(session: Session, plan: Plan, today: date) -> dict:
             select(Agency).where(col(Agency.id).in_({t.lead_id for t in tasks if t.lead_id}))
         ).all()
     }
+    own_policies = session.exec(
+        select(Agency.name, Agency.reminder_offsets)
+        .where(col(Agency.id).in_(set(leads)), col(Agency.reminder_offsets).is_not(None))
+        .order_by(col(Agency.name))
+    ).all()
     return {
         "plan": plan,
+        "own_policies": list(own_policies),
         "coordinator": session.get(Agency, plan.coordinator_id) if plan.coordinator_id else None,
         "unregistered_leads": {
             t.id for t in tasks if t.lead_id and not leads[t.lead_id].registered

@@ -251,6 +251,7 @@ def test_a_bodys_own_reminder_offsets_are_set_from_the_review_page(client_for, w
         beta = session.exec(select(Agency).where(Agency.name == B_NAME)).one()
     assert beta.reminder_offsets == "15,1"
     assert "before-15" in _alarms(world, world.task_b)
+    assert f"Lịch nhắc riêng: {B_NAME} (15,1)" in client.get(review).text
 
 
 def test_a_bulk_deadline_reaches_every_ticked_task_in_one_go_and_says_how_many(client_for, world):
