@@ -72,3 +72,18 @@ def test_a_lead_is_chosen_with_the_mouse_and_a_refused_form_shows_its_error_on_a
     with Session(engine_for(world.url)) as session:
         task = session.get(Task, world.task_a)
         assert task is not None and task.due is not None and task.due.isoformat() == "2024-03-31"
+
+
+def test_choose_all_ticks_every_task_and_the_bulk_deadline_reaches_them(as_role, world: World):
+    page = as_role("coordinator")
+    page.goto(f"/plans/{world.plan_id}")
+    page.check("#bulk input[data-check-all]")
+    ticked = page.locator("input[name=task][form=bulk]")
+    assert ticked.count() == 4 and all(box.is_checked() for box in ticked.all())
+    page.fill("#bulk input[name=due]", "30/09/2024")
+    page.click("#bulk button[type=submit]")
+    page.wait_for_load_state()
+    assert page.inner_text(".flash") == "Đã đặt hạn 30/09/2024 cho 4 nhiệm vụ."
+    with Session(engine_for(world.url)) as session:
+        dues = {t.due for t in session.exec(select(Task).where(Task.plan_id == world.plan_id))}
+    assert {d.isoformat() for d in dues if d} == {"2024-09-30"}
