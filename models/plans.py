@@ -65,6 +65,19 @@ class Target(SQLModel, table=True):
     due: date | None = None
 
 
+class PlanEvent(SQLModel, table=True):
+    """The plan's own history: a coordinator's corrections to its header (number, dates,
+    period, coordinator body, leadership). Re-imports keep the corrected fields."""
+
+    __tablename__ = "plan_event"
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    at: datetime = Field(sa_type=UTCDateTime)
+    actor: str
+    kind: str  # "corrected"
+    detail: dict[str, Any] = Field(default_factory=dict, sa_column=Column(JSON))
+
+
 class PlanWarning(SQLModel, table=True):
     __tablename__ = "plan_warning"
     id: int | None = Field(default=None, primary_key=True)

@@ -11,7 +11,7 @@ from models.delivery import (
 )
 from models.followup import DeadlineChange, Extension, UsedLink
 from models.generation import ChangeGeneration
-from models.plans import Plan, PlanSection, PlanWarning, Target
+from models.plans import Plan, PlanEvent, PlanSection, PlanWarning, Target
 from models.tasks import Task, TaskEdge, TaskEvent, TaskPartner
 from models.users import Evidence, FeedToken, LoginAttempt, PlanSource, User, WebSession
 
@@ -30,6 +30,7 @@ __all__ = [
     "Notice",
     "OutboxMessage",
     "Plan",
+    "PlanEvent",
     "PlanSection",
     "PlanSource",
     "PlanWarning",

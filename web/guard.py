@@ -23,7 +23,7 @@ from starlette.responses import RedirectResponse, Response
 from config.settings import Settings
 from models.db import session_scope
 from web.auth import CurrentUser, load_user
-from web.render import FLASH_COOKIE
+from web.render import FLASH_COOKIE, FLASH_ERROR_COOKIE
 from web.security import new_token, same
 from workflows.rules.timefmt import local_date
 from workflows.runners import clock
@@ -211,11 +211,16 @@ def set_cookie(
     )
 
 
-def redirect(url: str, flash: str | None = None) -> RedirectResponse:
-    """303 after a POST; an optional one-shot message shown on the next page."""
+def redirect(url: str, flash: str | None = None, error: bool = False) -> RedirectResponse:
+    """303 after a POST; an optional one-shot message shown on the next page (``error``: it
+    tells of a refusal, and looks like one)."""
     response = RedirectResponse(url, status_code=303)
     if flash:
         response.set_cookie(
-            FLASH_COOKIE, quote(flash[:300]), path="/", httponly=True, samesite="lax"
+            FLASH_COOKIE, quote(flash[:300], safe=""), path="/", httponly=True, samesite="lax"
         )
+        if error:
+            response.set_cookie(FLASH_ERROR_COOKIE, "1", path="/", httponly=True, samesite="lax")
+        else:
+            response.delete_cookie(FLASH_ERROR_COOKIE, path="/")
     return response

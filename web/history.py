@@ -11,6 +11,8 @@ from sqlmodel import Session, col, select
 from models.agencies import Agency
 from models.delivery import Notice, OutboxMessage
 from models.tasks import TaskEvent
+from models.types import TaskKindDb
+from notifications.render import kind_label
 from workflows.delivery.outbox_view import STATUS_LABELS as MAIL_LABELS
 from workflows.followup.status_view import STORED_STATUS_LABELS
 from workflows.records.task_history import KIND_LABELS, notice_label
@@ -32,6 +34,10 @@ def _date_text(value: Any) -> str:
         except ValueError:
             return value
     return "không có" if value is None else str(value)
+
+
+def _kind_text(kind: Any) -> str:
+    return kind_label(kind) if kind in {k.value for k in TaskKindDb} else str(kind)
 
 
 def _names(session: Session, ids: list[Any]) -> str:
@@ -71,8 +77,13 @@ def describe(session: Session, kind: str, detail: dict[str, Any]) -> str:
         )
     if "partners" in detail and isinstance(detail["partners"], list):
         parts.append(f"phối hợp → {_names(session, list(detail['partners'][-1]))}")
+    if isinstance(detail.get("text"), list):  # a coordinator's rewording: [before, after]
+        old, new = detail["text"]
+        parts.append(f"nội dung: «{old}» → «{new}»")
+    if isinstance(detail.get("kind"), list):
+        parts.append(f"loại: {' → '.join(_kind_text(k) for k in detail['kind'])}")
     for key, label in (("reason", "lý do"), ("text", "nội dung"), ("file", "tệp")):
-        if detail.get(key):
+        if detail.get(key) and not isinstance(detail[key], list):
             parts.append(f"{label}: {detail[key]}")
     if kind == "status_refused":
         parts.append(f"trạng thái lúc đó: {STORED_STATUS_LABELS.get(detail.get('actual'), '?')}")

@@ -5,6 +5,7 @@ User text is only ever passed as data; no template is ever compiled from it.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
@@ -26,6 +27,7 @@ from workflows.rules.timefmt import dmy, dmy_hm
 TEMPLATES = Path(__file__).parent / "templates"
 R = TypeVar("R", bound=Response)
 FLASH_COOKIE = "kh_flash"
+FLASH_ERROR_COOKIE = "kh_flash_error"  # set beside the flash when it tells of a refusal
 
 ROLE_LABELS = {"coordinator": "Điều phối", "agency": "Cơ quan", "leader": "Lãnh đạo"}
 
@@ -82,6 +84,7 @@ def shown_flash(request: Request, response: R) -> R:
     """The one-shot message, once shown on a page, is not shown again."""
     if request.cookies.get(FLASH_COOKIE):
         response.delete_cookie(FLASH_COOKIE, path="/")
+        response.delete_cookie(FLASH_ERROR_COOKIE, path="/")
     return response
 
 
@@ -97,9 +100,33 @@ def page(request: Request, name: str, context: dict[str, Any] | None = None) -> 
         "user": user,
         "csrf": getattr(request.state, "csrf", ""),
         "flash": _unquote(flash) if flash else None,
+        "flash_error": bool(flash) and request.cookies.get(FLASH_ERROR_COOKIE) == "1",
+        "kept": NOTHING_KEPT,
         **(context or {}),
     }
     return environment().get_template(name).render(full)
+
+
+@dataclass(frozen=True)
+class Kept:
+    """What was typed into a refused form, to show it again beside the reason: ``form`` is the
+    form's id on the page, ``values`` its fields as sent."""
+
+    form: str = ""
+    values: dict[str, str] = field(default_factory=dict)
+    error: str = ""
+
+    def value(self, form: str, name: str, default: object = "") -> str:
+        """The typed value when ``form`` is the refused one, else ``default`` (the stored one)."""
+        if form == self.form and name in self.values:
+            return self.values[name]
+        return "" if default is None else str(default)
+
+    def error_for(self, form: str) -> str:
+        return self.error if form == self.form else ""
+
+
+NOTHING_KEPT = Kept()
 
 
 def fragment(name: str, context: dict[str, Any]) -> Markup:

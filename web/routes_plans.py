@@ -15,20 +15,25 @@ from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from models.plans import Plan
+from models.types import TaskKindDb
 from models.users import PlanSource
+from notifications.render import kind_label
 from web.auth import CurrentUser
 from web.graph_svg import render_svg
 from web.guard import COORDINATOR, STAFF, UPLOAD, Ctx, endpoint, redirect
 from web.intake import ACCEPTED, ACCEPTED_WORDS, MAX_PLAN_BYTES, Upload, read_upload
 from web.queries_plans import graph_data, plan_list, review, timeline
-from web.render import page, render, shown_flash
+from web.render import NOTHING_KEPT, Kept, page, render, shown_flash
 from web.scope import managed_plan_ids, plan_in_scope, visible_plan
 from workflows.intake.errors import DocumentError
 from workflows.intake.reading import Progress, progress_line
+from workflows.plans.corrections import LEVEL_LABELS
 from workflows.plans.identity import plan_identity
 from workflows.plans.importing import import_plan
+from workflows.plans.task_merge import ImportOutcome
 
 IMPORTED = "Đã nhập kế hoạch dưới dạng dự thảo; hãy rà soát."
+REIMPORTED = "Đã nhập bản mới của kế hoạch đã có (trạng thái giữ nguyên); hãy rà soát các thay đổi."
 # An upload whose OCR reads at least this many pages answers at once with a page that grows a
 # line per page read, instead of a silent wait of minutes.
 LONG_OCR_PAGES = 3
@@ -58,14 +63,19 @@ async def upload_submit(ctx: Ctx) -> Response:
     if not await progress.long_or_done(job):
         return _streamed(ctx, progress, job, document.filename)
     try:
-        plan_id = job.result()
+        outcome, plan = job.result()
     except (DocumentError, OutOfScope) as error:
         return _upload_error(ctx, _refusal(error))
-    return redirect(f"/plans/{plan_id}", IMPORTED)
+    if outcome.created:
+        return redirect(f"/plans/{outcome.plan_id}", IMPORTED)
+    return render(ctx.request, "reimport.html", {"outcome": outcome, "plan": plan})
 
 
-async def _import(ctx: Ctx, data: bytes, filename: str, progress: Progress) -> int:
-    """Read, parse and store an upload; returns the plan's id."""
+Imported = tuple[ImportOutcome, Plan]
+
+
+async def _import(ctx: Ctx, data: bytes, filename: str, progress: Progress) -> Imported:
+    """Read, parse and store an upload: what the import did, and the plan."""
     registry = ctx.request.app.state.registry
     upload = await run_in_threadpool(read_upload, data, filename, registry, progress)
     return await ctx.db(_store, upload, ctx)
@@ -73,10 +83,10 @@ async def _import(ctx: Ctx, data: bytes, filename: str, progress: Progress) -> i
 
 # Imports under way: a task the loop holds only weakly could be collected mid-way, and one
 # must finish (and be stored) even when the user closes a progress page.
-_IMPORTS: set[asyncio.Task[int]] = set()
+_IMPORTS: set[asyncio.Task[Imported]] = set()
 
 
-def _started(work: Coroutine[Any, Any, int]) -> asyncio.Task[int]:
+def _started(work: Coroutine[Any, Any, Imported]) -> asyncio.Task[Imported]:
     task = asyncio.ensure_future(work)
     _IMPORTS.add(task)
     task.add_done_callback(_IMPORTS.discard)
@@ -132,7 +142,9 @@ class _Progress:
             yield progress_line(*self.reports.get_nowait())
 
 
-def _streamed(ctx: Ctx, progress: _Progress, job: asyncio.Task[int], filename: str) -> Response:
+def _streamed(
+    ctx: Ctx, progress: _Progress, job: asyncio.Task[Imported], filename: str
+) -> Response:
     """A long OCR: a page that grows a line per page read (streamed, so it works with several
     web workers and without script), then links to the review, or says what went wrong."""
     mark = "<!--progress-->"
@@ -144,16 +156,17 @@ def _streamed(ctx: Ctx, progress: _Progress, job: asyncio.Task[int], filename: s
         async for line in progress.lines(job):
             yield f'<p class="progress-line">{escape(line)}</p>\n'
         try:
-            plan_id = job.result()
+            outcome, _plan = job.result()
         except (DocumentError, OutOfScope) as error:
             yield (
                 f'<p class="error" role="alert" id="upload-error">{escape(_refusal(error))}</p>'
                 '<p><a href="/plans/upload">Tải tệp khác lên</a></p>'
             )
         else:
-            url = f"/plans/{plan_id}"
+            url = f"/plans/{outcome.plan_id}"
+            done = IMPORTED if outcome.created else REIMPORTED
             yield (
-                f'<p id="upload-done">{escape(IMPORTED)} <a href="{url}" id="review-link">'
+                f'<p id="upload-done">{escape(done)} <a href="{url}" id="review-link">'
                 f'Mở bản rà soát</a></p><meta http-equiv="refresh" content="2;url={url}">'
             )
         yield tail
@@ -167,7 +180,8 @@ class OutOfScope(Exception):
     """A plan coordinator's upload of a plan another body coordinates (rolled back)."""
 
 
-def _store(session: Session, upload: Upload, ctx: Ctx) -> int:
+def _store(session: Session, upload: Upload, ctx: Ctx) -> tuple[ImportOutcome, Plan]:
+    """The upload imported (a new plan, or a new revision of one: its status is kept)."""
     assert ctx.user is not None
     now, user = ctx.now(), ctx.user
     identity = plan_identity(upload.plan)
@@ -193,7 +207,7 @@ def _store(session: Session, upload: Upload, ctx: Ctx) -> int:
         source = PlanSource(plan_id=outcome.plan_id, text=upload.text, stored_at=now)
     source.text, source.stored_at = upload.text, now
     session.add(source)
-    return outcome.plan_id
+    return outcome, plan
 
 
 def _not_yours(plan: Plan) -> str:
@@ -216,13 +230,24 @@ def _related(user: CurrentUser, data: dict) -> dict:
 
 @endpoint(STAFF)
 async def plan_review(ctx: Ctx) -> Response:
+    return await review_page(ctx, ctx.path_int("plan_id"))
+
+
+async def review_page(ctx: Ctx, plan_id: int, kept: Kept = NOTHING_KEPT) -> Response:
+    """The review; after a refused correction, with what was typed and why (400)."""
     assert ctx.user is not None
-    plan_id, today = ctx.path_int("plan_id"), ctx.today()
+    today = ctx.today()
 
     def load(session: Session) -> dict:
         return _related(ctx.user, review(session, visible_plan(session, ctx.user, plan_id), today))
 
-    return render(ctx.request, "review.html", await ctx.db(load))
+    context = {**await ctx.db(load), "kept": kept, "offsets": ctx.settings.reminder_offsets}
+    context |= {
+        "escalation": ctx.settings.escalation_days,
+        "kinds": [(k.value, kind_label(k.value)) for k in TaskKindDb],
+        "levels": list(LEVEL_LABELS.items()),
+    }
+    return render(ctx.request, "review.html", context, 400 if kept.form else 200)
 
 
 @endpoint(STAFF)

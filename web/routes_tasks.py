@@ -11,8 +11,9 @@ from models.agencies import Agency
 from models.followup import Extension
 from models.plans import Plan
 from models.tasks import Task, TaskEdge, TaskPartner
-from models.types import TaskStatus
+from models.types import TaskKindDb, TaskStatus
 from models.users import Evidence
+from notifications.render import kind_label
 from web import evidence as files
 from web.auth import CurrentUser
 from web.forms import lenient_date, parse_int, parse_period, period_key
@@ -20,7 +21,7 @@ from web.guard import ANY_USER, Ctx, endpoint
 from web.history import task_history
 from web.keyset import Cursor
 from web.queries_tasks import TaskFilter, filter_choices, lines_for, scope_of, task_page
-from web.render import render
+from web.render import NOTHING_KEPT, Kept, render
 from web.scope import can_write, visible_task
 from web.snapshots import data_stamp
 from workflows.followup.status_view import view
@@ -114,9 +115,15 @@ def _detail(session: Session, user: CurrentUser, task_id: int, today) -> dict:  
 
 @endpoint(ANY_USER)
 async def task_detail(ctx: Ctx) -> Response:
+    return await task_detail_page(ctx, ctx.path_int("task_id"))
+
+
+async def task_detail_page(ctx: Ctx, task_id: int, kept: Kept = NOTHING_KEPT) -> Response:
+    """The task's page; after a refused correction, with what was typed and why (400)."""
     assert ctx.user is not None
-    data = await ctx.db(_detail, ctx.user, ctx.path_int("task_id"), ctx.today())
-    return render(ctx.request, "task.html", data)
+    data = await ctx.db(_detail, ctx.user, task_id, ctx.today())
+    data |= {"kept": kept, "kinds": [(k.value, kind_label(k.value)) for k in TaskKindDb]}
+    return render(ctx.request, "task.html", data, 400 if kept.form else 200)
 
 
 @endpoint(ANY_USER)

@@ -30,11 +30,11 @@ async def task_status(ctx: Ctx) -> Response:
         if status == TaskStatus.DROPPED:
             raise ValueError
     except ValueError:
-        return redirect(back, "Tình trạng không hợp lệ.")
+        return redirect(back, "Tình trạng không hợp lệ.", error=True)
     try:
         progress = int(ctx.field("progress")) if ctx.field("progress") else None
     except ValueError:
-        return redirect(back, "Tiến độ phải là một số từ 0 đến 100.")
+        return redirect(back, "Tiến độ phải là một số từ 0 đến 100.", error=True)
     note = ctx.field("note")[:2000] or None
 
     def apply(session: Session) -> str | None:
@@ -57,8 +57,8 @@ async def task_status(ctx: Ctx) -> Response:
     try:
         refused = await ctx.db(apply)
     except CorrectionError as error:
-        return redirect(back, str(error))
-    return redirect(back, refused or "Đã cập nhật tình trạng nhiệm vụ.")
+        return redirect(back, str(error), error=True)
+    return redirect(back, refused or "Đã cập nhật tình trạng nhiệm vụ.", error=bool(refused))
 
 
 @endpoint(ANY_USER, UPLOAD)
@@ -69,13 +69,13 @@ async def task_evidence(ctx: Ctx) -> Response:
     await ctx.db(writable_task, ctx.user, task_id)
     upload = ctx.form.get("file")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        return redirect(back, "Hãy chọn một tệp minh chứng.")
+        return redirect(back, "Hãy chọn một tệp minh chứng.", error=True)
     data = await upload.read(files.MAX_EVIDENCE_BYTES + 1)
     folder = ctx.settings.data_dir / "evidence"
     try:
         stored = files.store(folder, data, upload.filename)
     except files.EvidenceError as error:
-        return redirect(back, str(error))
+        return redirect(back, str(error), error=True)
 
     def save(session: Session) -> None:
         task = writable_task(session, ctx.user, task_id)
@@ -98,9 +98,9 @@ async def task_extension(ctx: Ctx) -> Response:
     try:
         new_due = parse_date(ctx.field("due"), "Hạn đề nghị")
     except FormError as error:
-        return redirect(back, str(error))
+        return redirect(back, str(error), error=True)
     if new_due is None:
-        return redirect(back, "Hãy nhập hạn đề nghị (dd/mm/yyyy).")
+        return redirect(back, "Hãy nhập hạn đề nghị (dd/mm/yyyy).", error=True)
 
     def apply(session: Session) -> None:
         task = writable_task(session, ctx.user, task_id)
@@ -113,7 +113,7 @@ async def task_extension(ctx: Ctx) -> Response:
     try:
         await ctx.db(apply)
     except CorrectionError as error:
-        return redirect(back, str(error))
+        return redirect(back, str(error), error=True)
     return redirect(back, "Đã gửi đề nghị gia hạn; điều phối sẽ xem xét.")
 
 

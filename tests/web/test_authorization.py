@@ -99,7 +99,7 @@ def task_params(world: World, objects: Objects, obj: str | None) -> dict:
 
 
 def plan_params(world: World, objects: Objects, obj: str | None) -> dict:
-    return {"plan_id": world.draft_id if obj == "draft" else world.plan_id}
+    return {"plan_id": world.draft_id if obj in ("draft", "mismatch") else world.plan_id}
 
 
 def plan_task_params(world: World, objects: Objects, obj: str | None) -> dict:
@@ -128,6 +128,12 @@ def merge_data(objects: Objects, obj: str | None) -> dict:
     a, b, c = objects.agency_a, objects.agency_b, objects.agency_c
     source, into = {"shared": (a, b), "own": (b, c), "missing": (999_999, b)}[obj or "shared"]
     return {"source": str(source), "into": str(into)}
+
+
+def bulk_data(world: World, obj: str | None) -> dict:
+    """The bulk form ticks one task: the plan's own, or (``mismatch``) another plan's."""
+    tasks = {"plan": world.task_a, "draft": world.draft_task, "mismatch": world.task_a}
+    return {"task": str(tasks[obj or "plan"])}
 
 
 def extension_params(world: World, objects: Objects, obj: str | None) -> dict:
@@ -236,6 +242,73 @@ MATRIX: dict[tuple[str, str], tuple[Cell, dict]] = {
         ),
         coord_post(303, {"plan": 303, "draft": 404}),
     ),
+    ("POST", "/plans/{plan_id:id}/tasks/bulk"): (  # data: bulk_data (the plan's own task)
+        Cell(
+            plan_params,
+            ("plan", "draft", "mismatch"),
+            {"action": "due", "due": "15/10/2024"},
+            said="Đã đặt hạn 15/10/2024 cho 1 nhiệm vụ",
+            lands="/plans/",
+        ),
+        coord_post(
+            {"plan": 303, "draft": 303, "mismatch": 404},
+            {"plan": 303, "draft": 404, "mismatch": 404},
+        ),
+    ),
+    ("POST", "/plans/{plan_id:id}/agencies/add"): (
+        Cell(
+            plan_params,
+            ("plan", "draft"),
+            {"level": "huyen", "locality": "huyện Kiểm Tra"},
+            per_object={
+                "plan": {"name": "Hội Nông dân huyện Kiểm Tra"},
+                "draft": {"name": "Hội Cựu chiến binh huyện Kiểm Tra"},
+            },
+            said="Đã thêm «",
+            lands="/plans/",
+        ),
+        coord_post(303, {"plan": 303, "draft": 404}),
+    ),
+    ("POST", "/plans/{plan_id:id}/header"): (
+        Cell(
+            plan_params,
+            ("plan", "draft"),
+            {"number": "99/KH-SUA", "issued_on": "02/01/2024"},
+            said="Đã sửa số, ký hiệu",
+            lands="/plans/",
+        ),
+        coord_post(303, {"plan": 303, "draft": 404}),
+    ),
+    ("POST", "/plans/{plan_id:id}/policy"): (
+        Cell(
+            plan_params,
+            ("plan", "draft"),
+            {"offsets": "10,5,1,0"},
+            said="Đã lưu lịch nhắc của kế hoạch",
+            lands="/plans/",
+        ),
+        coord_post(303, {"plan": 303, "draft": 404}),
+    ),
+    # A body's own policy reaches every plan it is in: registry-wide, like its addresses.
+    ("POST", "/plans/{plan_id:id}/agency-policy"): (
+        Cell(
+            plan_params,
+            REGISTRY_OBJECTS,
+            {"offsets": "10,5,1,0"},
+            per_object={
+                "shared": {"name": A_NAME},
+                "own": {"name": B_NAME},
+                "missing": {"name": "Phòng không có"},
+            },
+            said="Đã lưu lịch nhắc riêng",
+            lands="/plans/",
+        ),
+        coord_post(
+            {"shared": 303, "own": 303, "missing": 400},
+            {"shared": 403, "own": 303, "missing": 400},
+        ),
+    ),
+    ("GET", "/agencies/search"): (Cell(none), COORD_PAGE),
     ("POST", "/plans/{plan_id:id}/publish"): (
         Cell(plan_params, ("draft", "plan"), said="Đã ban hành kế hoạch", lands="/plans/"),
         coord_post(303, {"draft": 404, "plan": 303}),
@@ -428,6 +501,8 @@ def test_every_role_gets_what_the_matrix_says(key, group, world, objects, client
             data = {**cell.data, **cell.per_object.get(obj, {})}
             if template == "/agencies/merge":
                 data = merge_data(objects, obj)
+            if template == "/plans/{plan_id:id}/tasks/bulk":
+                data |= bulk_data(world, obj)
             path = fill(template, cell.params(world, objects, obj))
             before = table_rows(world.url)
             if method == "GET":

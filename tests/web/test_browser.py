@@ -152,7 +152,7 @@ def test_a_coordinator_uploads_reviews_corrects_and_publishes(as_role, world: Wo
     lit = page.locator(".source li.hit")
     assert lit.count() == end - start + 1
     assert lit.first.get_attribute("id") == f"L{start}"
-    assert article.locator("details summary").inner_text() == f"Dòng nguồn {start}–{end}"
+    assert article.locator("details summary").first.inner_text() == f"Dòng nguồn {start}–{end}"
     # Correct: a date on the first plain task, the lead and partners of a warned one.
     first = article.locator("form.correct-form")
     first.locator("input[name=due]").fill("30/11/2022")

@@ -188,7 +188,7 @@ def test_a_progress_outside_0_to_100_is_refused_and_nothing_is_recorded(
         expected_status="not_started",
     )
     assert response.status_code == 200 and response.url.path == page
-    assert f'<p class="flash" role="status">{message}</p>' in response.text
+    assert f'<p class="flash flash-error" role="alert">{message}</p>' in response.text
     assert 'id="status-form"' in response.text  # the form again, to correct the figure
     after = task(world, world.task_a)
     assert (after.status, after.progress, after.result_note) == (

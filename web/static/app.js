@@ -6,6 +6,18 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   });
+  // "Chọn tất cả": ticks every task box that belongs to the same form (form="…").
+  document.querySelectorAll("input[data-check-all]").forEach((all) => {
+    all.addEventListener("change", () => {
+      const boxes = document.querySelectorAll(`input[type=checkbox][form="${all.dataset.checkAll}"]`);
+      boxes.forEach((box) => {
+        box.checked = all.checked;
+      });
+    });
+  });
+  // A refused form comes back with its reason: bring it into view.
+  const refused = document.querySelector("form [role=alert]");
+  if (refused) refused.scrollIntoView({ block: "center" });
   // Clicking a task in a plan review highlights its source lines.
   document.querySelectorAll("[data-lines]").forEach((el) => {
     el.addEventListener("click", () => {

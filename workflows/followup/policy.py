@@ -37,12 +37,14 @@ def set_plan_policy(
     session: Session, plan_id: int, offsets: str | None, escalation_days: str | None, now: datetime
 ) -> int:
     """Returns how many open tasks were rescheduled. Escalation days apply to tasks that
-    become overdue from now on (a task's policy is frozen when it becomes overdue)."""
+    become overdue from now on (a task's policy is frozen when it becomes overdue). A blank
+    value puts the plan back on the general policy."""
     plan = get_plan(session, plan_id)
     if offsets is not None:
-        plan.reminder_offsets = _checked_offsets(offsets)
+        plan.reminder_offsets = _checked_offsets(offsets) if offsets.strip() else None
     if escalation_days is not None:
-        plan.escalation_days = _checked_escalation(escalation_days)
+        escalation = escalation_days.strip()
+        plan.escalation_days = _checked_escalation(escalation) if escalation else None
     session.add(plan)
     tasks = session.exec(
         select(Task).where(Task.plan_id == plan_id, col(Task.status).in_(OPEN))
@@ -55,8 +57,9 @@ def set_plan_policy(
 def set_agency_offsets(
     session: Session, registry: Registry, name: str, offsets: str, now: datetime
 ) -> int:
+    """A blank ``offsets`` puts the body back on its plans' policy."""
     agency = find_agency(session, name, registry)
-    agency.reminder_offsets = _checked_offsets(offsets)
+    agency.reminder_offsets = _checked_offsets(offsets) if offsets.strip() else None
     session.add(agency)
     tasks = session.exec(
         select(Task).where(Task.lead_id == agency.id, col(Task.status).in_(OPEN))

@@ -1,27 +1,40 @@
 """A coordinator's corrections to a draft (or published) plan, and publishing.
 
-Every correction marks the task ``edited`` (re-imports keep it) and leaves a history event.
+Every correction marks the task ``edited`` (re-imports keep it) and leaves a history event; a
+correction to the plan's header leaves a plan event (re-imports keep those fields too).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.agencies import Agency, AgencyAlias
-from models.plans import Plan
+from models.plans import Plan, PlanEvent
 from models.tasks import Task, TaskPartner
-from models.types import PlanStatus, TaskStatus
+from models.types import PlanStatus, TaskKindDb, TaskStatus
+from notifications.render import kind_label
+from workflows.followup.contacts import set_contact, set_plan_contacts
+from workflows.followup.policy import set_plan_policy
 from workflows.followup.updates import change_deadline, tell_reassigned
+from workflows.parsing.text import fold
 from workflows.plans.identity import task_identity
 from workflows.plans.scheduling import activate_plan
 from workflows.records.lookups import CorrectionError, get_plan, get_task
 from workflows.records.task_history import record
-from workflows.registry.agencies import find_agency
+from workflows.registry.agencies import WEB_KEY_PREFIX, find_agency
+from workflows.registry.data import LEVELS
 from workflows.registry.registry import Registry
 
 ACTOR = "điều phối"
+MAX_TEXT = 4000
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+LEVEL_LABELS = {"tinh": "cấp tỉnh", "huyen": "cấp huyện", "xa": "cấp xã"}
 
 
 def reassign(session: Session, registry: Registry, task_id: int, lead: str, now: datetime) -> Task:
@@ -69,6 +82,205 @@ def set_due(session: Session, task_id: int, due: date | None, now: datetime) -> 
         session.add(task)
         return task
     return change_deadline(session, task, due, "điều phối sửa hạn", ACTOR, now)
+
+
+def set_text(session: Session, task_id: int, text: str, now: datetime) -> Task:
+    """The duty's wording as the coordinator corrects it (one space between words)."""
+    task = get_task(session, task_id)
+    cleaned = " ".join(_CONTROL.sub("", text).split())
+    if not cleaned:
+        raise CorrectionError("Nội dung nhiệm vụ không được để trống.")
+    if len(cleaned) > MAX_TEXT:
+        raise CorrectionError(f"Nội dung nhiệm vụ dài quá {MAX_TEXT} ký tự.")
+    record(session, task, now, ACTOR, "corrected", {"text": [task.text, cleaned]})
+    task.text, task.edited = cleaned, True
+    session.add(task)
+    return task
+
+
+def set_kind(session: Session, task_id: int, kind: str, now: datetime) -> Task:
+    task = get_task(session, task_id)
+    if kind not in {k.value for k in TaskKindDb}:
+        listed = ", ".join(f"«{kind_label(k)}»" for k in TaskKindDb)
+        raise CorrectionError(f"Loại nhiệm vụ không hợp lệ: hãy chọn {listed}.")
+    record(session, task, now, ACTOR, "corrected", {"kind": [task.kind, kind]})
+    task.kind, task.edited = kind, True
+    session.add(task)
+    return task
+
+
+@dataclass(frozen=True)
+class BulkOutcome:
+    changed: int  # tasks the action changed
+    unchanged: int  # tasks it left as they were (already so, or dropped)
+    lead: str | None = None  # the lead body's name, for "lead"
+
+
+def bulk_correct(
+    session: Session,
+    registry: Registry,
+    task_ids: Iterable[int],
+    action: str,
+    value: Any,
+    now: datetime,
+) -> BulkOutcome:
+    """One action on many tasks, in the caller's one transaction: ``due`` (a date or None),
+    ``lead`` (a body's name) or ``drop``. Each task gets its own history event, as if corrected
+    one by one; dropped tasks and tasks already so are left alone."""
+    tasks = [get_task(session, task_id) for task_id in sorted(set(task_ids))]
+    if not tasks:
+        raise CorrectionError("Hãy chọn ít nhất một nhiệm vụ.")
+    lead = find_agency(session, value, registry) if action == "lead" else None
+    changed = 0
+    for task in tasks:
+        assert task.id is not None
+        if task.status == TaskStatus.DROPPED:
+            continue
+        if action == "due" and task.due != value:
+            set_due(session, task.id, value, now)
+        elif action == "lead" and lead is not None and task.lead_id != lead.id:
+            reassign(session, registry, task.id, lead.name, now)
+        elif action == "drop":
+            drop_task(session, task.id, now)
+        elif action not in ("due", "lead", "drop"):
+            raise CorrectionError("Hãy chọn việc cần làm với các nhiệm vụ đã chọn.")
+        else:
+            continue
+        changed += 1
+    return BulkOutcome(changed, len(tasks) - changed, lead.name if lead else None)
+
+
+# The plan header fields a coordinator corrects, as the plan's history names them.
+HEADER_LABELS = {
+    "number": "số, ký hiệu",
+    "issuer": "cơ quan ban hành",
+    "issued_on": "ngày ban hành",
+    "period_start": "ngày bắt đầu thực hiện",
+    "period_end": "ngày kết thúc thực hiện",
+    "coordinator_id": "cơ quan thường trực",
+    "leadership_emails": "thư của lãnh đạo",
+    "reminder_offsets": "lịch nhắc trước hạn",
+    "escalation_days": "các bước nhắc quá hạn",
+}
+
+
+@dataclass(frozen=True)
+class PlanHeader:
+    """The header as the coordinator wants it; a field left None is not changed (the dates and
+    the leadership are cleared with ``CLEAR``)."""
+
+    number: str | None = None
+    issuer: str | None = None
+    issued_on: date | str | None = None
+    period_start: date | str | None = None
+    period_end: date | str | None = None
+    coordinator: str | None = None
+    leadership: str | None = None
+
+
+CLEAR = ""  # a date field's value that empties it
+
+
+def correct_header(
+    session: Session, registry: Registry, plan_id: int, header: PlanHeader, now: datetime
+) -> list[str]:
+    """Apply the header; returns the labels of the fields that changed (a plan event holds
+    their old and new values)."""
+    plan = get_plan(session, plan_id)
+    for text, label in ((header.number, "Số, ký hiệu"), (header.issuer, "Cơ quan ban hành")):
+        if text is not None and len(text) > 300:
+            raise CorrectionError(f"{label} dài quá 300 ký tự.")
+    before = _header(plan)
+    if header.number is not None:
+        plan.number = " ".join(header.number.split()) or None
+    if header.issuer is not None:
+        plan.issuer = " ".join(header.issuer.split()) or None
+    for name in ("issued_on", "period_start", "period_end"):
+        value = getattr(header, name)
+        if value is not None:
+            setattr(plan, name, value or None)
+    if plan.period_start and plan.period_end and plan.period_start > plan.period_end:
+        raise CorrectionError("Ngày bắt đầu thực hiện phải trước ngày kết thúc.")
+    set_plan_contacts(session, registry, plan_id, header.coordinator, header.leadership)
+    plan.leadership_emails = plan.leadership_emails or None
+    session.add(plan)
+    return _record_plan(session, plan, before, now)
+
+
+def set_policy(
+    session: Session,
+    plan_id: int,
+    offsets: str | None,
+    escalation_days: str | None,
+    now: datetime,
+) -> tuple[list[str], int]:
+    """The plan's reminder policy (blank: the general one); returns the labels of what
+    changed and how many open tasks were rescheduled."""
+    plan = get_plan(session, plan_id)
+    before = _header(plan)
+    rescheduled = set_plan_policy(session, plan_id, offsets, escalation_days, now)
+    return _record_plan(session, plan, before, now), rescheduled
+
+
+def _header(plan: Plan) -> dict[str, Any]:
+    return {name: getattr(plan, name) for name in HEADER_LABELS}
+
+
+def _record_plan(session: Session, plan: Plan, before: dict[str, Any], now: datetime) -> list[str]:
+    """A plan event with the old and new value of every header field that changed."""
+    changes = {n: [v, getattr(plan, n)] for n, v in before.items() if getattr(plan, n) != v}
+    if changes:
+        assert plan.id is not None
+        detail = _plain(changes)
+        session.add(
+            PlanEvent(plan_id=plan.id, at=now, actor=ACTOR, kind="corrected", detail=detail)
+        )
+    return [HEADER_LABELS[n] for n in changes]
+
+
+def _plain(detail: dict[str, list[Any]]) -> dict[str, list[Any]]:
+    return {
+        k: [v.isoformat() if isinstance(v, date) else v for v in pair] for k, pair in detail.items()
+    }
+
+
+def add_agency(
+    session: Session,
+    registry: Registry,
+    name: str,
+    level: str,
+    locality: str,
+    email: str = "",
+) -> Agency:
+    """A body the registry file does not know, entered by a coordinator: stored as registered
+    (key ``web.<id>``), found by name on later imports. A body an import stored unregistered
+    under the same name becomes that entry (its tasks stay)."""
+    name, locality = " ".join(name.split()), " ".join(locality.split())
+    if not name or len(name) > 200:
+        raise CorrectionError("Tên cơ quan phải có từ 1 đến 200 ký tự.")
+    if level not in LEVELS:
+        listed = ", ".join(LEVEL_LABELS.values())
+        raise CorrectionError(f"Hãy chọn cấp của cơ quan ({listed}).")
+    if not locality or len(locality) > 200:
+        raise CorrectionError("Hãy nhập địa bàn của cơ quan (ví dụ «huyện Tu Mơ Rông»).")
+    entry = registry.lookup(name, locality)
+    if entry is not None:
+        raise CorrectionError(f"Danh mục đã có «{entry.name}»: hãy chọn cơ quan này.")
+    agency = session.exec(
+        select(Agency).where(Agency.folded_name == fold(name), col(Agency.merged_into_id).is_(None))
+    ).first()
+    if agency is not None and agency.registered:
+        raise CorrectionError(f"Danh mục đã có «{agency.name}»: hãy chọn cơ quan này.")
+    if agency is None:
+        agency = Agency(name=name, folded_name=fold(name), registered=False)
+        session.add(agency)
+        session.flush()
+    agency.name, agency.level, agency.locality = name, level, locality
+    agency.registered, agency.key = True, f"{WEB_KEY_PREFIX}{agency.id}"
+    session.add(agency)
+    if email:
+        set_contact(session, registry, name, email, None)
+    return agency
 
 
 def add_task(

@@ -11,10 +11,17 @@ from datetime import datetime
 
 from sqlmodel import Session
 
+from models.types import PlanStatus
 from workflows.parsing.result import Body, ExtractedPlan
 from workflows.parsing.text import fold
 from workflows.plans.identity import task_identity
-from workflows.plans.plan_rows import link_parent_and_children, replace_plan_parts, upsert_plan
+from workflows.plans.plan_rows import (
+    corrected_fields,
+    link_parent_and_children,
+    replace_plan_parts,
+    upsert_plan,
+)
+from workflows.plans.scheduling import activate_plan
 from workflows.plans.task_merge import ImportOutcome, Incoming, merge_tasks, replace_edges
 from workflows.registry.agencies import agency_for_body
 from workflows.registry.registry import Registry
@@ -39,7 +46,8 @@ def import_plan(
         body = bodies.get(fold(name)) or Body(name=name, as_written=name, registered=False)
         return agency_for_body(session, body, registry, extracted.locality).id
 
-    plan.coordinator_id = agency_id(extracted.coordinator)
+    if "coordinator_id" not in corrected_fields(session, plan):
+        plan.coordinator_id = agency_id(extracted.coordinator)
     seen: dict[str, int] = {}
     incoming = [
         Incoming(
@@ -55,6 +63,8 @@ def import_plan(
     replace_edges(session, extracted.tasks, by_ext_id)
     replace_plan_parts(session, plan, extracted)
     link_parent_and_children(session, plan)
+    if plan.status == PlanStatus.PUBLISHED:  # a revision of a published plan stays published:
+        activate_plan(session, plan, now)  # its new and changed tasks are reminded too
     return outcome
 
 

@@ -8,7 +8,7 @@ from datetime import datetime
 
 from sqlmodel import Session, delete, select
 
-from models.plans import Plan, PlanSection, PlanWarning, Target
+from models.plans import Plan, PlanEvent, PlanSection, PlanWarning, Target
 from workflows.parsing.result import ExtractedPlan
 from workflows.parsing.text import fold
 from workflows.plans.identity import plan_identity
@@ -25,6 +25,7 @@ def upsert_plan(
         plan = Plan(identity=identity, created_at=now)
     elif plan.source_sha256 != sha:
         plan.revision += 1
+    kept = corrected_fields(session, plan)
     for name in (
         "number",
         "issuer",
@@ -38,7 +39,8 @@ def upsert_plan(
         "signer",
         "recipients",
     ):
-        setattr(plan, name, getattr(extracted, name))
+        if name not in kept:  # a coordinator's correction wins over the document
+            setattr(plan, name, getattr(extracted, name))
     plan.bases = [
         {
             "text": b.text,
@@ -53,6 +55,16 @@ def upsert_plan(
     session.add(plan)
     session.flush()
     return plan, created
+
+
+def corrected_fields(session: Session, plan: Plan) -> set[str]:
+    """The header fields a coordinator has corrected (the plan's history says which)."""
+    if plan.id is None:
+        return set()
+    events = session.exec(
+        select(PlanEvent.detail).where(PlanEvent.plan_id == plan.id, PlanEvent.kind == "corrected")
+    ).all()
+    return {name for detail in events for name in detail}
 
 
 def replace_plan_parts(session: Session, plan: Plan, extracted: ExtractedPlan) -> None:

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, select
+from sqlalchemy import or_
+from sqlmodel import Session, col, select
 
 from models.agencies import Agency, AgencyAlias
 from workflows.parsing.result import Body
 from workflows.parsing.text import fold
+from workflows.registry.match import search_key
 from workflows.registry.registry import Registry, RegistryAgency
+
+# Bodies a coordinator entered on the web get the key "web.<id>": the registry file does not
+# know them, so later imports find them by name as they find unregistered ones.
+WEB_KEY_PREFIX = "web."
 
 
 class UnknownAgencyError(LookupError):
@@ -48,7 +54,10 @@ def agency_for_body(
     if alias is not None:
         return _follow_merges(session, session.get(Agency, alias.agency_id))
     found = session.exec(
-        select(Agency).where(Agency.folded_name == folded, Agency.registered == False)  # noqa: E712
+        select(Agency).where(
+            Agency.folded_name == folded,
+            or_(col(Agency.key).is_(None), col(Agency.key).startswith(WEB_KEY_PREFIX)),
+        )
     ).first()
     if found is not None:
         return _follow_merges(session, found)
@@ -80,6 +89,27 @@ def find_agency(session: Session, name: str, registry: Registry) -> Agency:
     stored = session.exec(select(Agency).where(Agency.folded_name == folded)).first()
     if stored is not None:
         return _follow_merges(session, stored)
-    candidates = session.exec(select(Agency.name).where(Agency.merged_into_id == None)).all()  # noqa: E711
-    close = [c for c in candidates if folded in fold(c) or fold(c) in folded][:3]
+    close = search_names(session, registry, name, limit=3)
+    loose = [n for n in close if search_key(n) == search_key(name)]
+    if len(loose) == 1:  # "phong y te huyen" typed without tone marks: one body has that name
+        return find_agency(session, loose[0], registry)
     raise UnknownAgencyError(name, close)
+
+
+def search_names(session: Session, registry: Registry, query: str, limit: int = 12) -> list[str]:
+    """Names of bodies (registry entries and stored ones) matching what a person typed,
+    whatever its tone marks, case, spacing or dashes: every typed word is found in the name.
+    Exact matches first, then names starting with it, then the rest, each by name."""
+    wanted = search_key(query).split()
+    if not wanted:
+        return []
+    stored = session.exec(select(Agency.name).where(col(Agency.merged_into_id).is_(None))).all()
+    names = {*stored, *(entry.name for entry in registry.agencies)}
+    whole = " ".join(wanted)
+    found = []
+    for name in names:
+        key = search_key(name)
+        words = key.split()
+        if all(any(w.startswith(part) for w in words) for part in wanted):
+            found.append((key != whole, not key.startswith(whole), name.casefold(), name))
+    return [name for *_, name in sorted(found)[:limit]]

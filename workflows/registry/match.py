@@ -19,7 +19,7 @@ from collections.abc import Collection
 from functools import lru_cache
 from typing import NamedTuple
 
-from workflows.parsing.text import fold, nfc
+from workflows.parsing.text import fold, nfc, strip_accents
 from workflows.registry.words import ABBREVIATIONS, GIAO_NOUNS, LEAD_WORDS, LEVEL_WORDS, SYNONYMS
 
 # Folding is the hot spot of a lookup; words and names recur across plans, so cache them.
@@ -88,6 +88,12 @@ def canonical(text: str) -> str:
     key = _SYNONYM_RE.sub(lambda m: _SYNONYM_MAP[m.group(0)], key)
     key = _Y_AS_I.sub(r"\1i\2", key)
     return _DAK.sub("đăk", key)
+
+
+def search_key(text: str) -> str:
+    """The loose form a picker compares: the canonical key without any diacritic, so that
+    "Van phong", "VĂN  PHÒNG" and "Văn phòng" meet (never an identity: keys stay canonical)."""
+    return strip_accents(canonical(text))
 
 
 def locality_key(text: str) -> str:
