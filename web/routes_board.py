@@ -16,17 +16,18 @@ from web.guard import BOARD, Ctx, endpoint
 from web.keyset import Cursor, window
 from web.queries_board import (
     BUCKETS,
+    BoardRow,
+    Overdue,
+    Progress,
     Scorecard,
-    milestone_progress,
-    overdue_by_body,
-    overdue_by_plan,
+    Scores,
     overdue_count,
     overdue_where,
-    scorecards,
 )
 from web.queries_tasks import PER_PAGE, lines_for
 from web.render import fragment, render
 from web.snapshots import Snapshots, data_stamp
+from web.tallies import Tallies
 from workflows.rules.quarters import Period
 
 
@@ -35,22 +36,30 @@ def snapshots(ctx: Ctx) -> Snapshots:
     return ctx.request.app.state.snapshots
 
 
+def tallies(ctx: Ctx) -> Tallies:
+    """The app's figures moved by each change (see ``web.tallies``)."""
+    return ctx.request.app.state.tallies
+
+
 def cached_scorecards(session: Session, ctx: Ctx, period: Period, today: date) -> list[Scorecard]:
-    return snapshots(ctx).get(session, data_stamp(session), today, scorecards, period, today)
+    return tallies(ctx).rows(session, Scores(period, today))[0]
 
 
 def board_tables(
-    session: Session, today: date, agency_id: int | None, plan_id: int | None, late: int | None
+    by_body: list[BoardRow],
+    by_plan: list[BoardRow],
+    agency_id: int | None,
+    plan_id: int | None,
+    late: int | None,
 ) -> tuple[Markup, int]:
     """The tables by body and by plan, rendered, and how many overdue tasks the filters match
-    (plain values: kept per change, they are the board's whole cost)."""
-    by_body = overdue_by_body(session, today, plan_id)
+    (kept while the tallies they show are unchanged)."""
     given = (("agency", agency_id), ("plan", plan_id), ("late", late))
     html = fragment(
         "_board_tables.html",
         {
             "by_body": by_body,
-            "by_plan": overdue_by_plan(session, today, agency_id),
+            "by_plan": by_plan,
             "buckets": [label for *_, label in BUCKETS],
             "params": {k: str(v) for k, v in given if v is not None},
         },
@@ -79,8 +88,15 @@ async def board(ctx: Ctx) -> Response:
 
     def load(session: Session) -> dict:
         kept, stamp = snapshots(ctx), data_stamp(session)
-        tables, total = kept.get(
-            session, stamp, today, board_tables, today, agency_id, plan_id, bucket
+        by_body, body_version = tallies(ctx).rows(session, Overdue(today, only=plan_id))
+        by_plan, plan_version = tallies(ctx).rows(session, Overdue(today, True, agency_id))
+
+        def tables(_session: Session, *filters: int | None) -> tuple[Markup, int]:
+            return board_tables(by_body, by_plan, *filters)
+
+        # the rows are the tallies' at these versions: rendered once per version
+        tables_html, total = kept.get(
+            session, (body_version, plan_version), today, tables, agency_id, plan_id, bucket
         )
         ids, previous, following = kept.get(
             session,
@@ -104,7 +120,7 @@ async def board(ctx: Ctx) -> Response:
             "pages": pages,
         }
         return {
-            "tables": tables,
+            "tables": tables_html,
             "lines": lines_for(session, tasks, today),
             "total": total,
             "page": page,
@@ -144,9 +160,7 @@ async def milestones(ctx: Ctx) -> Response:
             .where(col(MilestoneSnapshot.quarter).startswith(f"{year}-"))
             .order_by(col(MilestoneSnapshot.plan_id), col(MilestoneSnapshot.quarter))
         ).all()
-        rows = snapshots(ctx).get(
-            session, data_stamp(session), today, milestone_progress, year, today
-        )
+        rows = tallies(ctx).rows(session, Progress(year, today))[0]
         return {"rows": rows, "snapshots": kept}
 
     data = await ctx.db(load)
