@@ -43,6 +43,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -446,8 +447,8 @@ def sqlite_database(n: int, args: argparse.Namespace) -> tuple[str, Callable[[],
         print(f"sqlite: {n:,} tasks seeded (bulk inserts) in {time.perf_counter() - began:.0f} s")
         if kept:  # SQLite's backup: a plain copy would lose what is still in the WAL file
             kept.parent.mkdir(parents=True, exist_ok=True)
-            with sqlite3.connect(path) as source, sqlite3.connect(kept) as target:
-                source.backup(target)
+            with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(kept)) as to:
+                source.backup(to)
     return f"sqlite:///{path}", lambda: shutil.rmtree(folder, ignore_errors=True)
 
 
