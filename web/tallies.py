@@ -27,7 +27,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Engine, func, text
+from sqlalchemy import ColumnElement, Engine, func, or_, text
 from sqlmodel import Session, col, select
 
 from models.deltas import TaskDelta, TaskDeltaPruned
@@ -35,10 +35,6 @@ from web.queries_board import Counts, Facts, Key, View, published_plans
 
 MAX_DELTAS = 20_000
 _VERSIONS = itertools.count(1)  # unique in the process: a version names one set of rows
-PG_SINCE = text(
-    "task_delta.xid >= :xmin "
-    "AND NOT pg_visible_in_snapshot(task_delta.xid::text::xid8, CAST(:snap AS pg_snapshot))"
-)
 
 
 def _postgres(session: Session) -> bool:
@@ -77,6 +73,16 @@ def _xmin(snapshot: str) -> int:
     return int(snapshot.split(":", 1)[0])
 
 
+def _unseen(snapshot: str) -> ColumnElement[bool]:
+    """The log rows a PostgreSQL snapshot ``xmin:xmax:xip,…`` does not see: those of the
+    transactions still running when it was taken, or begun after (two index lookups, however
+    old the oldest running transaction of the cluster)."""
+    _, xmax, running = snapshot.split(":")
+    after = col(TaskDelta.xid) >= int(xmax)
+    ids = [int(x) for x in running.split(",") if x]
+    return or_(after, col(TaskDelta.xid).in_(ids)) if ids else after
+
+
 def _lost(position: int | str, upto: int) -> bool:
     """Whether rows after ``position`` may have been pruned."""
     return (_xmin(position) if isinstance(position, str) else position) < upto
@@ -92,7 +98,7 @@ def _since(session: Session, position: int | str, limit: int) -> list[tuple[int,
         TaskDelta.completed_late,
     ).limit(limit)
     if isinstance(position, str):
-        query = query.where(PG_SINCE.bindparams(xmin=_xmin(position), snap=position))
+        query = query.where(_unseen(position))
     else:
         query = query.where(col(TaskDelta.seq) > position)
     return [(r[0], Facts(*r[1:])) for r in session.exec(query).all()]
