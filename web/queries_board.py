@@ -53,9 +53,6 @@ class Facts(NamedTuple):
     completed_late: bool | None
 
 
-FACT_COLUMNS = (Task.lead_id, Task.plan_id, Task.status, Task.due, Task.completed_late)
-
-
 def published_plans(session: Session) -> frozenset[int]:
     return frozenset(session.exec(select(Plan.id).where(Plan.status == PlanStatus.PUBLISHED)))
 
@@ -250,14 +247,6 @@ class Overdue:
         return [BoardRow(k, names[k], c[0], tuple(c[1:]), oldest.get(k)) for k, c in ordered]
 
 
-def overdue_by_body(session: Session, today: date, plan_id: int | None = None) -> list[BoardRow]:
-    return count_now(session, Overdue(today, only=plan_id))
-
-
-def overdue_by_plan(session: Session, today: date, agency_id: int | None = None) -> list[BoardRow]:
-    return count_now(session, Overdue(today, by_plan=True, only=agency_id))
-
-
 def overdue_where(
     today: date,
     *,
@@ -348,10 +337,6 @@ class Scores:
         )
 
 
-def scorecards(session: Session, period: Period, today: date) -> list[Scorecard]:
-    return count_now(session, Scores(period, today))
-
-
 @dataclass(frozen=True)
 class QuarterProgress:
     plan_id: int
@@ -415,7 +400,3 @@ class Progress:
             for k, c in counts.items()
         ]
         return sorted(result, key=lambda r: (r.plan, r.quarter, r.plan_id))
-
-
-def milestone_progress(session: Session, year: int, today: date) -> list[QuarterProgress]:
-    return count_now(session, Progress(year, today))
