@@ -12,9 +12,10 @@ The oldest deadline of a key cannot be taken back by subtraction: when a removal
 addition brings an equal or older one), that key's minimum is asked again (one indexed query).
 
 Every worker process keeps its own tallies and reads the same log. A tally moves under its lock
-and only forward: on SQLite the request's transaction already holds its snapshot, and a request
-whose snapshot is older than the tally's is served the newer figures; on PostgreSQL the tally
-takes a REPEATABLE READ snapshot of its own while holding the lock, so snapshots follow lock order.
+and only forward, from the request's own snapshot (SQLite's transaction; REPEATABLE READ on
+PostgreSQL, as GET pages read): a request whose snapshot is older than the tally's is served the
+newer figures. A PostgreSQL session that reads committed data per statement gets a REPEATABLE
+READ session of its own for the tally.
 """
 
 from __future__ import annotations
@@ -43,8 +44,10 @@ def _postgres(session: Session) -> bool:
 
 @contextmanager
 def _one_snapshot(session: Session) -> Iterator[Session]:
-    """A session whose statements all read one snapshot: SQLite's transaction already does."""
-    if not _postgres(session):
+    """A session whose statements all read one snapshot: SQLite's transaction does, and so does
+    a REPEATABLE READ one on PostgreSQL (GET pages, ``web.readers``); else a session of its own."""
+    isolation = session.connection().get_execution_options().get("isolation_level")
+    if not _postgres(session) or isolation == "REPEATABLE READ":
         yield session
         return
     engine = session.get_bind()
@@ -104,12 +107,26 @@ def _since(session: Session, position: int | str, limit: int) -> list[tuple[int,
     return [(r[0], Facts(*r[1:])) for r in session.exec(query).all()]
 
 
+def _running(snapshot: str) -> tuple[int, set[int]]:
+    _, xmax, running = snapshot.split(":")
+    return int(xmax), {int(x) for x in running.split(",") if x}
+
+
+def _sees_all_of(a: str, b: str) -> bool:
+    """Whether PostgreSQL snapshot ``a`` sees every transaction ``b`` sees: what ``a`` takes for
+    running, ``b`` took for running or had not seen begin (true of any snapshot taken later)."""
+    xmax_a, running_a = _running(a)
+    xmax_b, running_b = _running(b)
+    return xmax_a >= xmax_b and all(x in running_b or x >= xmax_b for x in running_a)
+
+
 def _newer(position: int | str, kept: int | str | None) -> bool:
-    """Whether a snapshot at ``position`` may see more than the tally kept at ``kept``."""
+    """Whether a snapshot at ``position`` sees more than the tally's at ``kept``: a request
+    whose snapshot is older (taken before the tally last moved) is served the newer figures."""
     if kept is None:
         return True
-    if isinstance(position, str):  # taken under the tally's lock: never older
-        return position != kept
+    if isinstance(position, str) and isinstance(kept, str):
+        return position != kept and _sees_all_of(position, kept)
     return position > kept  # type: ignore[operator]
 
 
