@@ -43,7 +43,7 @@ def tallies(ctx: Ctx) -> Tallies:
 
 
 def cached_scorecards(session: Session, ctx: Ctx, period: Period, today: date) -> list[Scorecard]:
-    return tallies(ctx).rows(session, Scores(period, today))[0]
+    return tallies(ctx).rows(session, Scores(period, today), data_stamp(session))[0]
 
 
 def board_tables(
@@ -96,8 +96,8 @@ async def board(ctx: Ctx) -> Response:
 
     def load(session: Session) -> dict:
         kept, stamp = snapshots(ctx), data_stamp(session)
-        by_body, body_version = tallies(ctx).rows(session, Overdue(today, only=plan_id))
-        by_plan, plan_version = tallies(ctx).rows(session, Overdue(today, True, agency_id))
+        by_body, body_version = tallies(ctx).rows(session, Overdue(today, only=plan_id), stamp)
+        by_plan, plan_version = tallies(ctx).rows(session, Overdue(today, True, agency_id), stamp)
 
         def tables(_session: Session, *filters: int | None) -> tuple[Markup, int]:
             return board_tables(by_body, by_plan, *filters)
@@ -168,7 +168,7 @@ async def milestones(ctx: Ctx) -> Response:
             .where(col(MilestoneSnapshot.quarter).startswith(f"{year}-"))
             .order_by(col(MilestoneSnapshot.plan_id), col(MilestoneSnapshot.quarter))
         ).all()
-        rows = tallies(ctx).rows(session, Progress(year, today))[0]
+        rows = tallies(ctx).rows(session, Progress(year, today), data_stamp(session))[0]
         return {"rows": rows, "snapshots": kept}
 
     data = await ctx.db(load)

@@ -33,6 +33,7 @@ from sqlmodel import Session, col, select
 
 from models.deltas import TaskDelta, TaskDeltaPruned
 from web.queries_board import Counts, Facts, Key, View, published_plans
+from web.snapshots import data_stamp
 
 MAX_DELTAS = 20_000
 _VERSIONS = itertools.count(1)  # unique in the process: a version names one set of rows
@@ -140,30 +141,34 @@ class Tally:
     names: dict[Key, str] = field(default_factory=dict)
     shown: list = field(default_factory=list)
     version: int = 0
+    stamp: tuple | None = None  # the change generation of the snapshot it reflects
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def refresh(self, session: Session) -> tuple[str, int]:
         """Bring the counts to the session's snapshot: ("kept" | "moved" | "recounted", rows)."""
+        generation = data_stamp(session)
         position, upto = _head(session)
         if not _newer(position, self.position):
+            if position == self.position:
+                self.stamp = generation
             return "kept", 0
-        if self.position is None or _lost(self.position, upto):
-            return self._recount(session, position)
-        deltas = _since(session, self.position, MAX_DELTAS + 1)
-        if len(deltas) > MAX_DELTAS or any(sign == 0 for sign, _ in deltas):
-            return self._recount(session, position)
-        self.position = position
-        if self._apply(session, deltas):
-            self._show()
-        return "moved", len(deltas)
+        fresh = self.position is None or _lost(self.position, upto)
+        deltas = [] if fresh else _since(session, self.position, MAX_DELTAS + 1)  # type: ignore[arg-type]
+        if fresh or len(deltas) > MAX_DELTAS or any(sign == 0 for sign, _ in deltas):
+            self._recount(session)
+            outcome = "recounted"
+        else:
+            if self._apply(session, deltas):
+                self._show()
+            outcome = "moved"
+        self.position, self.stamp = position, generation
+        return outcome, len(deltas)
 
-    def _recount(self, session: Session, position: int | str) -> tuple[str, int]:
+    def _recount(self, session: Session) -> None:
         self.published = published_plans(session)
         self.counts, self.oldest = self.view.recount(session)
         self.names = self.view.names(session, self.counts)
-        self.position = position
         self._show()
-        return "recounted", 0
 
     def _apply(self, session: Session, deltas: list[tuple[int, Facts]]) -> bool:
         """Add each net change's contribution; whether any count moved."""
@@ -238,12 +243,20 @@ class Tallies:
             self._items.move_to_end(view)
             return tally
 
-    def rows(self, session: Session, view: View) -> tuple[list, int]:
-        """The view's rows as of (at least) the session's snapshot, and a stamp that changes
-        whenever they do."""
+    def rows(self, session: Session, view: View, stamp: tuple | None = None) -> tuple[list, int]:
+        """The view's rows as of (at least) the session's snapshot, and a version that changes
+        whenever they do. ``stamp``, the session's change generation (``web.snapshots``), if
+        given: when it is the one the tally reflects, nothing changed and nothing is read."""
         tally = self._tally(view)
         with tally.lock:
-            with _one_snapshot(session) as reading:
-                outcome, _ = tally.refresh(reading)
+            if stamp is not None and stamp == tally.stamp:
+                self.outcomes["unchanged"] += 1
+                return tally.shown, tally.version
+            try:
+                with _one_snapshot(session) as reading:
+                    outcome, _ = tally.refresh(reading)
+            except BaseException:  # half moved: counted again from scratch next time
+                tally.position = tally.stamp = None
+                raise
             self.outcomes[outcome] += 1
             return tally.shown, tally.version

@@ -48,6 +48,10 @@ def test_after_a_status_change_the_board_moves_by_the_change_instead_of_recounti
     assert overdue_total(leader) == 1
     assert app.state.tallies.outcomes["recounted"] == recounted
     assert app.state.tallies.outcomes["moved"] >= 2  # the board by body and by plan
+    moved = app.state.tallies.outcomes["moved"]
+    assert overdue_total(leader) == 1
+    assert app.state.tallies.outcomes["moved"] == moved  # no change since: nothing read
+    assert app.state.tallies.outcomes["unchanged"] >= 2
 
 
 def test_changes_made_outside_the_web_app_are_seen_too(client_for, world: World):
