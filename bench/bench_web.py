@@ -35,6 +35,7 @@ import os
 import random
 import re
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -42,6 +43,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Awaitable, Callable
+from contextlib import closing
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -443,9 +445,10 @@ def sqlite_database(n: int, args: argparse.Namespace) -> tuple[str, Callable[[],
         began = time.perf_counter()
         seed(f"sqlite:///{path}", n, random.Random(args.seed))
         print(f"sqlite: {n:,} tasks seeded (bulk inserts) in {time.perf_counter() - began:.0f} s")
-        if kept:
+        if kept:  # SQLite's backup: a plain copy would lose what is still in the WAL file
             kept.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy(path, kept)
+            with closing(sqlite3.connect(path)) as source, closing(sqlite3.connect(kept)) as to:
+                source.backup(to)
     return f"sqlite:///{path}", lambda: shutil.rmtree(folder, ignore_errors=True)
 
 

@@ -9,6 +9,7 @@ from models.delivery import (
     SweepRun,
     TaskAlarm,
 )
+from models.deltas import TaskDelta, TaskDeltaPruned
 from models.followup import DeadlineChange, Extension, UsedLink
 from models.generation import ChangeGeneration
 from models.plans import Plan, PlanEvent, PlanSection, PlanWarning, Target
@@ -38,6 +39,8 @@ __all__ = [
     "Target",
     "Task",
     "TaskAlarm",
+    "TaskDelta",
+    "TaskDeltaPruned",
     "TaskEdge",
     "TaskEvent",
     "TaskPartner",

@@ -32,6 +32,7 @@ from web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from web.readers import reader_for
 from web.render import render
 from web.snapshots import Snapshots
+from web.tallies import Tallies
 from workflows.runners.runtime import database, registry
 
 STATIC = Path(__file__).parent / "static"
@@ -115,6 +116,7 @@ def create_app(database_url: str | None = None) -> Starlette:
     app.state.engine = database(database_url)
     app.state.reader = reader_for(app.state.engine)
     app.state.snapshots = Snapshots()
+    app.state.tallies = Tallies()
     app.state.settings = settings
     app.state.registry = registry()
     app.state.org_name = OrgName(app.state.engine, settings.org_name)

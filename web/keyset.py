@@ -12,13 +12,43 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import ColumnElement, and_, or_
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.sql.compiler import SQLCompiler
+from sqlalchemy.sql.functions import FunctionElement
 from sqlmodel import Session, col, select
 
 from models.tasks import Task
 
 NO_DUE = "-"
+
+
+class unindexed(FunctionElement):
+    """A column filtered without its indexes on SQLite (``+column``), elsewhere the column.
+
+    SQLite serves ``status IN (…)`` or ``plan_id IN (…)`` from an index range per value, then
+    sorts every match to walk them by ``(due, id)``: the board's overdue list after a change
+    sorted every overdue task for one page. Without those terms it walks ``ix_task_due_id``
+    and stops at the page's end; an equality filter (one body, one plan) keeps its index.
+    """
+
+    inherit_cache = True
+
+    def __init__(self, column: Any) -> None:
+        super().__init__(column)
+        self.type = column.type
+
+
+@compiles(unindexed)
+def _unindexed(element: unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return compiler.process(element.clauses, **kw)
+
+
+@compiles(unindexed, "sqlite")
+def _unindexed_sqlite(element: unindexed, compiler: SQLCompiler, **kw: Any) -> str:
+    return "+" + compiler.process(element.clauses, **kw)
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 The embedded SQLite engine starts every transaction with ``BEGIN IMMEDIATE`` (the write lock,
 so two writers never deadlock). Pages only read: under WAL, readers neither wait for nor block
 the writer, so GET requests use a second engine on the same file whose transactions are
-deferred and which refuses writes (``PRAGMA query_only``). PostgreSQL needs nothing of this.
+deferred and which refuses writes (``PRAGMA query_only``). On PostgreSQL GET pages read in
+REPEATABLE READ: all of a page's statements see one snapshot, as on SQLite (the board's tallies,
+``web.tallies``, move from it; a read-only transaction never fails to serialize).
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from models.db import SQLITE_BUSY_TIMEOUT_MS
 def reader_for(engine: Engine) -> Engine:
     """An engine for read-only transactions on ``engine``'s database."""
     if engine.dialect.name != "sqlite":
-        return engine
+        return engine.execution_options(isolation_level="REPEATABLE READ")
     reader = create_engine(
         engine.url,
         connect_args={"timeout": SQLITE_BUSY_TIMEOUT_MS / 1000},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from functools import lru_cache
 
 from markupsafe import Markup
 from sqlmodel import Session, col, select
@@ -17,18 +18,19 @@ from web.guard import BOARD, Ctx, endpoint
 from web.keyset import Cursor, window
 from web.queries_board import (
     BUCKETS,
+    BoardRow,
+    Overdue,
+    Progress,
     Scorecard,
-    milestone_progress,
-    overdue_by_body,
-    overdue_by_plan,
+    Scores,
     overdue_count,
     overdue_where,
-    scorecards,
 )
-from web.queries_rates import on_time_by_quarter, quarters_up_to
+from web.queries_rates import QuarterRates, quarters_up_to
 from web.queries_tasks import PER_PAGE, lines_for
-from web.render import fragment, render
+from web.render import environment, fragment, render
 from web.snapshots import Snapshots, data_stamp
+from web.tallies import Tallies
 from workflows.rules.quarters import Period, Quarter
 
 
@@ -37,26 +39,33 @@ def snapshots(ctx: Ctx) -> Snapshots:
     return ctx.request.app.state.snapshots
 
 
+def tallies(ctx: Ctx) -> Tallies:
+    """The app's figures moved by each change (see ``web.tallies``)."""
+    return ctx.request.app.state.tallies
+
+
 def cached_scorecards(session: Session, ctx: Ctx, period: Period, today: date) -> list[Scorecard]:
-    return snapshots(ctx).get(session, data_stamp(session), today, scorecards, period, today)
+    return tallies(ctx).rows(session, Scores(period, today), data_stamp(session))[0]
 
 
 def board_tables(
-    session: Session, today: date, agency_id: int | None, plan_id: int | None, late: int | None
+    by_body: list[BoardRow],
+    by_plan: list[BoardRow],
+    agency_id: int | None,
+    plan_id: int | None,
+    late: int | None,
 ) -> tuple[Markup, int]:
     """The tables by body and by plan, rendered, and how many overdue tasks the filters match
-    (plain values: kept per change, they are the board's whole cost)."""
-    by_body = overdue_by_body(session, today, plan_id)
+    (kept while the tallies they show are unchanged)."""
     given = (("agency", agency_id), ("plan", plan_id), ("late", late))
-    params = {k: str(v) for k, v in given if v is not None}
+    params = tuple((k, str(v)) for k, v in given if v is not None)
     html = fragment(
         "_board_tables.html",
         {
-            "chart": overdue_bars(by_body, params),
-            "by_body": by_body,
-            "by_plan": overdue_by_plan(session, today, agency_id),
+            "chart": overdue_bars(by_body, dict(params)),
+            "by_body": [board_row("body_row", r, params) for r in by_body],
+            "by_plan": [board_row("plan_row", r, params) for r in by_plan],
             "buckets": [label for *_, label in BUCKETS],
-            "params": params,
         },
     )
     return html, overdue_count(by_body, agency_id, late)
@@ -64,10 +73,16 @@ def board_tables(
 
 def rate_figures(session: Session, ctx: Ctx, last: Quarter, today: date) -> dict:
     """The on-time rate of the eight quarters up to ``last``: its line and its table's rows."""
-    rates = snapshots(ctx).get(
-        session, data_stamp(session), today, on_time_by_quarter, quarters_up_to(last), today
-    )
+    view = QuarterRates(quarters_up_to(last), today)
+    rates = tallies(ctx).rows(session, view, data_stamp(session))[0]
     return {"rates": rates, "rate_chart": rate_line(rates)}
+
+
+@lru_cache(maxsize=32_768)
+def board_row(macro: str, row: BoardRow, params: tuple[tuple[str, str], ...]) -> Markup:
+    """One row of the board's tables: a change moves one or two rows of thousands (a body, a
+    plan), the others are the same HTML as before."""
+    return getattr(environment().get_template("_board_rows.html").module, macro)(row, dict(params))
 
 
 def overdue_window(
@@ -91,8 +106,15 @@ async def board(ctx: Ctx) -> Response:
 
     def load(session: Session) -> dict:
         kept, stamp = snapshots(ctx), data_stamp(session)
-        tables, total = kept.get(
-            session, stamp, today, board_tables, today, agency_id, plan_id, bucket
+        by_body, body_version = tallies(ctx).rows(session, Overdue(today, only=plan_id), stamp)
+        by_plan, plan_version = tallies(ctx).rows(session, Overdue(today, True, agency_id), stamp)
+
+        def tables(_session: Session, *filters: int | None) -> tuple[Markup, int]:
+            return board_tables(by_body, by_plan, *filters)
+
+        # the rows are the tallies' at these versions: rendered once per version
+        tables_html, total = kept.get(
+            session, (body_version, plan_version), today, tables, agency_id, plan_id, bucket
         )
         ids, previous, following = kept.get(
             session,
@@ -117,7 +139,7 @@ async def board(ctx: Ctx) -> Response:
         }
         return {
             **rate_figures(session, ctx, Quarter.of(today), today),
-            "tables": tables,
+            "tables": tables_html,
             "lines": lines_for(session, tasks, today),
             "total": total,
             "page": page,
@@ -164,9 +186,7 @@ async def milestones(ctx: Ctx) -> Response:
             .where(col(MilestoneSnapshot.quarter).startswith(f"{year}-"))
             .order_by(col(MilestoneSnapshot.plan_id), col(MilestoneSnapshot.quarter))
         ).all()
-        rows = snapshots(ctx).get(
-            session, data_stamp(session), today, milestone_progress, year, today
-        )
+        rows = tallies(ctx).rows(session, Progress(year, today), data_stamp(session))[0]
         return {"rows": rows, "snapshots": kept}
 
     data = await ctx.db(load)

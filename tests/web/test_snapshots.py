@@ -37,6 +37,23 @@ def test_a_repeated_board_is_kept_and_a_web_update_is_seen_at_once(app, client_f
     assert overdue_total(leader) == 1
 
 
+def test_after_a_status_change_the_board_moves_by_the_change_instead_of_recounting(
+    app, client_for, world: World
+):
+    leader, agency = client_for("leader"), client_for("agency_a")
+    assert overdue_total(leader) == 2
+    recounted = app.state.tallies.outcomes["recounted"]
+    page = f"/tasks/{world.task_a}"
+    agency.post(f"{page}/status", data={"csrf": csrf_of(agency, page), "status": "done"})
+    assert overdue_total(leader) == 1
+    assert app.state.tallies.outcomes["recounted"] == recounted
+    assert app.state.tallies.outcomes["moved"] >= 2  # the board by body and by plan
+    moved = app.state.tallies.outcomes["moved"]
+    assert overdue_total(leader) == 1
+    assert app.state.tallies.outcomes["moved"] == moved  # no change since: nothing read
+    assert app.state.tallies.outcomes["unchanged"] >= 2
+
+
 def test_changes_made_outside_the_web_app_are_seen_too(client_for, world: World):
     """The CLI or the scheduler in another process: a status, a deadline, a publication."""
     leader = client_for("leader")
