@@ -241,3 +241,30 @@ def test_the_duty_is_the_items_content_without_its_content_label() -> None:
         "Cơ quan chủ trì: Sở Y tế\n\nThời gian hoàn thành: 30/11/2025\n"
     )
     assert _fields(body) == [("Sở Y tế", [], "Triển khai bệnh án điện tử.")]
+
+
+def test_a_task_table_of_persons_gives_each_row_to_its_first_person_with_the_others() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n"
+        "| TT | Nhiệm vụ thực hiện | Người thực hiện | Ghi chú |\n"
+        "| 1. | Xây dựng bài kiểm tra | Nguyễn Văn An; Trần Thị Bình |  |\n"
+        "| 2. | In ấn chứng chỉ | Trưởng phòng Kế hoạch |  |\n"
+    )
+    assert [(t.lead, t.partners) for t in plan.tasks] == [
+        ("Nguyễn Văn An", ["Trần Thị Bình"]),
+        ("Trưởng phòng Kế hoạch", []),
+    ]
+
+
+def test_a_numbered_sentence_announcing_a_list_with_nothing_under_it_leads_the_next_items() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n"
+        "1. Giao Phòng Kế hoạch triển khai, thực hiện các công việc liên quan:\n\n"
+        "2. Tổ chức kiểm tra an toàn cho các đối tượng.\n\n"
+        "3. Chuẩn bị các điều kiện cần thiết khác.\n\n"
+        "III. KINH PHÍ\n\n1. Kinh phí do ngân sách bảo đảm.\n"
+    )
+    assert [(t.lead, t.text[:9]) for t in plan.tasks] == [
+        ("Phòng Kế hoạch", "Tổ chức k"),
+        ("Phòng Kế hoạch", "Chuẩn bị "),
+    ]

@@ -63,7 +63,7 @@ class _Walker(FieldLines, TextDuties):
                 "target",
                 "content",
             )
-            announced = announcing(node) if eligible else None
+            announced = announcing(node) if eligible and (node.items or node.children) else None
             if announced:  # its items inherit the lead and the partners
                 found = (announced[0].leads, announced[1])
                 node.partners = announced[0].partners  # type: ignore[attr-defined]
@@ -131,6 +131,8 @@ class _Walker(FieldLines, TextDuties):
             self._reset()
             if item.kind in ("roman", "part"):
                 return  # a part's title is never a duty, even with nothing under it
+            if self._announces_siblings(item, item.node):
+                return
             if getattr(node, "bodies", None):
                 if node.inline:  # type: ignore[union-attr]
                     self._add(node.inline, item, node, node.bodies)  # type: ignore[union-attr]
@@ -171,6 +173,22 @@ class _Walker(FieldLines, TextDuties):
             if intro.text.endswith(":") and intro.leads and not self.bodies_for(where.node):
                 parent = self.tree.nodes.get(where.section)
                 self.announced = (intro.leads, intro.partners, parent)
+
+    def _announces_siblings(self, item: Item, node: Node) -> bool:
+        """ "1. Giao phòng X triển khai các công việc sau:" with nothing under it: the numbered
+        items after it, at its level, are that body's duties (as after a prose lead-in)."""
+        if node.items or node.children or node.kind not in ("arabic", "letter"):
+            return False
+        if category(node) in ("target", "content") or getattr(node, "bodies", None):
+            return False
+        found = announcing(node)
+        if found is None:
+            return False
+        reading, own = found
+        self.announced = (reading.leads, reading.partners, node.parent)
+        if own:
+            self._add(own, item, node, reading.leads)
+        return True
 
     def _inherit_announced(self, node: Node) -> None:
         if self.announced is None:

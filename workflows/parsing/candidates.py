@@ -71,6 +71,10 @@ def _row(
     cells = row.cells
     leads = _cell_names(cells.get("lead"))
     partners = _cell_names(cells.get("partners"))
+    if not leads and "persons" in cells:
+        # "Người thực hiện: A; B; C": the first person is accountable, the others work with them
+        persons = _cell_names(cells["persons"])
+        leads, partners = persons[:1], persons[1:] + partners
     time = parse_time(cells["due"].text, year) if "due" in cells else TimeSpec()
     if not row.label and last is not None:  # a row continuing the one above (merged cells)
         partners = partners if "partners" in cells else last.partners

@@ -110,9 +110,9 @@ def heading_bodies(node: Node) -> tuple[list[str], str] | None:
 # What an announcing sentence says after its body and partners: "… thực hiện các nhiệm vụ sau:",
 # "…, có trách nhiệm:", "… các nội dung cụ thể như sau:"
 _ANNOUNCE_TAIL = re.compile(
-    r"[,\s]*(?:(?:có|chịu) trách nhiệm|thực hiện|triển khai|tổ chức thực hiện)?\s*"
+    r"[,\s]*(?:(?:(?:có|chịu) trách nhiệm|thực hiện|triển khai|tổ chức thực hiện)[,\s]*)*"
     r"(?:(?:các|những|một số)\s+)?(?:nhiệm vụ|nội dung|công việc|hoạt động)?\s*"
-    r"(?:cụ thể|chủ yếu|trọng tâm)?\s*(?:(?:như\s+)?sau(?:\s+đây)?)?\s*:?\s*$"
+    r"(?:cụ thể|chủ yếu|trọng tâm|liên quan)?\s*(?:(?:như\s+)?sau(?:\s+đây)?)?\s*:?\s*$"
 )
 
 
@@ -120,9 +120,10 @@ def announcing(node: Node) -> tuple[Reading, str] | None:
     """A numbered sentence naming a body and announcing a list ("3. Sở Y tế chủ trì, phối hợp
     với Sở Tài chính thực hiện các nhiệm vụ sau:", "4. Giao Sở Nội vụ là cơ quan đầu mối, có
     trách nhiệm:"): the reading its items inherit (lead and partners), and the sentence's own
-    duty when it states one beyond the announcement ("là cơ quan đầu mối"), else ""."""
+    duty when it states one beyond the announcement ("là cơ quan đầu mối"), else "". With
+    nothing under it, such a sentence announces the items after it at its own level."""
     title = (node.full or node.title).strip()
-    if not title.endswith(":") or not (node.items or node.children):
+    if not title.endswith(":"):
         return None
     named = leading_body(title)
     if named is None or not named[0].strip() or not PREDICATE.match(named[1]):

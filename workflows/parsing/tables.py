@@ -48,13 +48,23 @@ class Table:
     rows: list[TableRow] = field(default_factory=list)
 
 
+# A column of persons or posts ("Người thực hiện", "Cán bộ phụ trách", "Lãnh đạo phụ trách"):
+# the people a row's duty falls to, the first of them accountable.
+_PERSONS = re.compile(
+    r"^(?:nguoi|can bo|chuyen vien|cong chuc|lanh dao|thanh vien|ho va ten|ho ten)"
+    r"(?:\s+(?:thuc hien|phu trach|chiu trach nhiem|duoc giao))?$|^phu trach$"
+)
+
+
 def column_role(header: str) -> str | None:
-    """The role of a header cell: tt, content, lead, partners, due (or None for the rest)."""
+    """The role of a header cell: tt, content, lead, partners, persons, due (or None)."""
     h = " ".join(strip_accents(header).lower().split())
     if "vai tro" in h:
         return None
     if re.fullmatch(r"(?:s\.?\s*)?tt|so tt|stt", h):
         return "tt"
+    if _PERSONS.match(h):
+        return "persons"
     if "phoi hop" in h:
         return "partners"
     if "chu tri" in h or re.search(r"(co quan|don vi)[^,]*thuc hien", h) or h == "thuc hien":
@@ -68,7 +78,7 @@ def column_role(header: str) -> str | None:
 
 def _is_duty_header(cells: list[str]) -> list[str | None] | None:
     roles = [column_role(c) for c in cells]
-    if "content" in roles and ("lead" in roles or "partners" in roles):
+    if "content" in roles and ({"lead", "partners", "persons"} & set(roles)):
         return roles
     return None
 
