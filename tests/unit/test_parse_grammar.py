@@ -268,3 +268,44 @@ def test_a_numbered_sentence_announcing_a_list_with_nothing_under_it_leads_the_n
         ("Phòng Kế hoạch", "Tổ chức k"),
         ("Phòng Kế hoạch", "Chuẩn bị "),
     ]
+
+
+RESOLUTION = (
+    "NGHỊ QUYẾT\n\nBan hành Kế hoạch sửa đổi các nghị quyết\n\n"
+    "ỦY BAN THƯỜNG VỤ QUỐC HỘI\n\nQUYẾT NGHỊ:\n\n"
+    "Điều 1.\n\nBan hành kèm theo Nghị quyết này Kế hoạch sửa đổi các nghị quyết.\n\n"
+    "Điều 2.\n\n"
+    "1. Đề nghị Chính phủ, Tòa án nhân dân tối cao chỉ đạo rà soát các nghị quyết liên quan.\n\n"
+    "2. Nghị quyết này có hiệu lực thi hành kể từ ngày ký.\n\n"
+    "Điều 3.\n\n"
+    "Giao Tổng Thư ký Quốc hội chủ trì, phối hợp với Văn phòng Quốc hội giúp Ủy ban Thường vụ "
+    "Quốc hội theo dõi việc thực hiện Nghị quyết này.\n"
+)
+
+
+def test_the_articles_of_a_resolution_give_the_duties_of_the_bodies_they_name() -> None:
+    plan = parse_plan(RESOLUTION)
+    assert [(t.section, t.lead, t.partners) for t in plan.tasks] == [
+        ("Đ2.1", "Chính phủ", []),
+        ("Đ2.1", "Tòa án nhân dân tối cao", []),
+        ("Đ3", "Tổng Thư ký Quốc hội", ["Văn phòng Quốc hội"]),
+    ]
+
+
+LAW_TABLE = (
+    "II. TỔ CHỨC THỰC HIỆN\n\n"
+    "| TT | Tên văn bản | Cơ quan trình | Cơ quan soạn thảo | Cơ quan thẩm tra | Tiến độ | |\n"
+    "|\n| I. Văn bản thuộc thẩm quyền của Quốc hội |\n| |||||\n"
+    "| | Luật sửa đổi Luật Tổ chức | Ủy ban Thường vụ Quốc hội | Ban Công tác đại biểu\n"
+    "| Ủy ban Pháp luật chủ trì thẩm tra\n| Trình trước ngày 10/01/2025 | |\n"
+    "| Nghị quyết về Quy chế đối ngoại | Ủy ban Đối ngoại |\n"
+    "Ủy ban Đối ngoại (Văn phòng Quốc hội phối hợp chuẩn bị) |\n| Trình trong tháng 5/2025 | ||\n"
+)
+
+
+def test_a_law_making_table_flattened_over_lines_gives_one_duty_per_row_to_its_drafter() -> None:
+    plan = _plan(LAW_TABLE)
+    assert [(t.text[:12], t.lead, t.partners, t.due) for t in plan.tasks] == [
+        ("Luật sửa đổi", "Ban Công tác đại biểu", [], date(2025, 1, 10)),
+        ("Nghị quyết v", "Ủy ban Đối ngoại", ["Văn phòng Quốc hội"], date(2025, 5, 31)),
+    ]

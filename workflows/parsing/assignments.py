@@ -47,6 +47,13 @@ _NOT_DUTY = re.compile(
     r"|^(?:Không quá|Tối đa|Không vượt quá)\s+\d+\s+(?:cá nhân|tập thể|đơn vị|người|hồ sơ)",
     re.I,
 )
+# A resolution's enacting formulas: "Ban hành kèm theo Quyết định này …", "… có hiệu lực (thi
+# hành) kể từ ngày ký", "Chánh Văn phòng, Giám đốc các sở … chịu trách nhiệm thi hành …"
+_ENACTING = re.compile(
+    r"^Ban hành kèm theo|có hiệu lực(?:\s+thi hành)?\s+(?:kể\s+)?từ"
+    r"|(?:chịu|có) trách nhiệm thi hành|thi hành (?:Quyết định|Nghị quyết) này",
+    re.I,
+)
 _WORD = re.compile(r"[^\W\d_]{2}")
 # a field label inside an item's text, after the content: ". Cơ quan chủ trì: …"
 _INLINE_FIELD = re.compile(r"[.;]\s+(?=(?:Đơn vị|Cơ quan)\s+(?:chủ trì|thực hiện)[^:;]{0,30}:)")
@@ -73,7 +80,7 @@ class _Walker(FieldLines, TextDuties):
             node.inline = found[1] if found else ""  # type: ignore[attr-defined]
         started = False
         for item in items:
-            if item.kind in ("roman", "part"):
+            if item.kind in ("roman", "part", "article"):
                 started = True
             if not started:
                 continue
@@ -150,6 +157,9 @@ class _Walker(FieldLines, TextDuties):
         added = self._add(
             text, item, node, heading, emit=emit, issuer_list=context == "issuer", carried=carried
         )
+        if context == "article":  # only what names who does it, never the enacting formulas
+            for cand in added:
+                cand.emit = cand.emit and bool(cand.leads) and not _ENACTING.search(cand.text)
         named = not heading and item.kind in ("arabic", "letter", "text")
         self.subject = added[-1].leads if named and added and added[-1].leads else []
         if item.node is not None and added and not any(c.leads for c in added):

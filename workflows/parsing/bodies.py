@@ -32,7 +32,7 @@ _STRONG_ORG = (
     r"|Giám đốc|Thủ trưởng|Thành viên|Người đứng đầu|Cấp ủy|Lực lượng|Hợp tác xã|Ban quản lý"
     r"|Ban quản lí|ban quản lý|ban quản lí|Ban công tác|Ban chỉ đạo|Tổ công tác|Tổ bầu cử"
     r"|Trung tâm phục vụ|Ban Thường trực|Ban Chỉ đạo|Ban Chỉ huy|Viện [Kk]iểm sát|Liên minh"
-    r"|Hiệp hội|Kiểm toán nhà nước|Kiểm toán Nhà nước"
+    r"|Hiệp hội|Kiểm toán nhà nước|Kiểm toán Nhà nước|Chính phủ|Tổng Thư ký|Tổng thư ký"
     r"|Thuế(?=\s+(?:tỉnh|thành phố|cơ sở|khu vực|[A-ZĐ]))"
     r"|Hội,\s+hiệp hội|Liên hiệp"
     # office-holders named by a lower-case post: "Trưởng thôn", "Trưởng đoàn thể xã"
@@ -67,7 +67,7 @@ _VERBS = (
     "|tích cực|kịp thời|trực tiếp|thành lập|chuẩn bị|đăng ký|duy trì|nhân rộng|lồng ghép|vận hành"
     "|khai thác|chia sẻ|đào tạo|bồi dưỡng|tập huấn|thu thập|số hóa|chuẩn hóa|mở|tiếp nhận|giải đáp"
     "|phản ánh|kiến nghị|hoàn thiện|điều chỉnh|sửa đổi|bổ sung|góp ý|khen thưởng|biểu dương"
-    "|ứng dụng|nghiêm túc|đẩy nhanh|tiên phong|dẫn dắt|kiểm soát|phát động"
+    "|ứng dụng|nghiêm túc|đẩy nhanh|tiên phong|dẫn dắt|kiểm soát|phát động|giúp"
     "|(?<!bầu )(?<!ứng )(?<!Bầu )cử"
     "|tổ chức(?! (?:thành viên|chính trị|đoàn thể|xã hội|cá nhân|hội|đảng|cơ sở|tín dụng|quốc tế))"
 )

@@ -62,22 +62,30 @@ def table_candidates(
                     )
                 )
                 continue
-            last = _row(row, section, last, year, out)
+            last = _row(row, section, last, year, out, "partners" in table.columns)
 
 
 def _row(
-    row: TableRow, section: str, last: Candidate | None, year: int | None, out: Assignments
+    row: TableRow,
+    section: str,
+    last: Candidate | None,
+    year: int | None,
+    out: Assignments,
+    partner_column: bool,
 ) -> Candidate:
     cells = row.cells
-    leads = _cell_names(cells.get("lead"))
+    leads = _cell_names(cells.get("lead") or cells.get("submits"))
     partners = _cell_names(cells.get("partners"))
+    if "lead" in cells:  # "Ban X (Viện Y phối hợp chuẩn bị dự thảo)": Viện Y is a partner
+        for helper in _HELPER.finditer(cells["lead"].text):
+            partners += [p for p in split_names(helper.group(1)) if p not in partners]
     if not leads and "persons" in cells:
         # "Người thực hiện: A; B; C": the first person is accountable, the others work with them
         persons = _cell_names(cells["persons"])
         leads, partners = persons[:1], persons[1:] + partners
     time = parse_time(cells["due"].text, year) if "due" in cells else TimeSpec()
     if not row.label and last is not None:  # a row continuing the one above (merged cells)
-        partners = partners if "partners" in cells else last.partners
+        partners = partners if "partners" in cells or not partner_column else last.partners
         time = time if "due" in cells else last.time
     cand = Candidate(tidy(cells["content"].text), row.line, section, leads, partners, time)
     cand.explicit_time = "due" in cells or (last is not None and not row.label)
@@ -85,6 +93,9 @@ def _row(
         cand.notes.append("bảng không ghi cơ quan chủ trì")
     out.candidates.append(cand)
     return cand
+
+
+_HELPER = re.compile(r"\(([^()]+?)\s+(?:cùng\s+)?(?:phối hợp|tham gia)(?![\w])[^()]*\)")
 
 
 def _cell_names(cell: Cell | None) -> list[str]:

@@ -1,7 +1,8 @@
 """Headings: what kind of section a heading opens, the bodies it names and the time it gives.
 
 - :func:`category`: "assign" (Tổ chức thực hiện, Phân công …), "issuer" (Nhiệm vụ cụ thể …),
-  "target" (Chỉ tiêu), "content" (Nội dung, Giải pháp …), from the nearest heading that says;
+  "target" (Chỉ tiêu), "content" (Nội dung, Giải pháp …), "article" (Điều 2 of a resolution),
+  from the nearest heading that says;
 - :func:`heading_bodies`: "1. Phòng Y tế", "Sở X: Chủ trì …", "Trách nhiệm của …";
 - :func:`heading_time`: "1. Quý I/2024", "Đợt 1: Trong tháng 12/2025", "Nhiệm vụ thường xuyên";
 - :func:`is_sentence`: a numbered item written as a full sentence is a duty, not a title.
@@ -47,7 +48,7 @@ def _folded(text: str) -> str:
 
 
 def category(node: Node | None) -> str | None:
-    """assign / issuer / target / content, from the nearest heading that says which."""
+    """assign / issuer / target / content / article, from the nearest heading that says."""
     if node is None:
         return None
     cached = getattr(node, "category", "?")
@@ -59,6 +60,8 @@ def category(node: Node | None) -> str | None:
 
 
 def _category(node: Node) -> str | None:
+    if node.kind == "article":
+        return "article"  # a resolution's article: sentences naming a body are its duties
     title = _folded(node.title[:120])
     if title.endswith("!"):  # a slogan ("Mỗi lá phiếu là … một trách nhiệm …!") is no heading
         return category(node.parent)

@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from workflows.parsing.text import strip_accents
 
 _ROMAN_CELL = re.compile(r"^(?:X{0,3})(?:IX|IV|V?I{1,3}|V|X)\.?$")
+_SECTION_CELL = re.compile(r"^((?:X{0,3})(?:IX|IV|V?I{1,3}|V|X))\.\s+(\S.*)$", re.S)
 _TT_CELL = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[a-zđ][.)]?)$")
 _SEPARATOR_CELL = re.compile(r"^:?-{2,}:?$")
 _ONE_LINE_ROW = re.compile(r"^\s*\|(.*\|.*)\|\s*$")
@@ -67,11 +68,20 @@ def column_role(header: str) -> str | None:
         return "persons"
     if "phoi hop" in h:
         return "partners"
+    # a law-making plan: the drafting body leads, the submitting one stands in for it
+    if re.search(r"(co quan|don vi)\s+(?:chu tri\s+)?soan thao", h):
+        return "lead"
+    if re.fullmatch(r"(co quan|don vi)\s+trinh", h):
+        return "submits"
+    if re.search(r"(co quan|don vi)\s+tham tra", h):
+        return "reviews"
     if "chu tri" in h or re.search(r"(co quan|don vi)[^,]*thuc hien", h) or h == "thuc hien":
         return "lead"
     if re.search(r"thoi (gian|han)|tien do|hoan thanh", h):
         return "due"
-    if re.search(r"noi dung|nhiem vu|cong viec|hoat dong|ten (nhiem vu|de an|du an)", h):
+    if re.search(
+        r"noi dung|nhiem vu|cong viec|hoat dong|ten (nhiem vu|de an|du an|van ban|chuong trinh)", h
+    ):
         return "content"
     return None
 
@@ -92,7 +102,7 @@ def extract_tables(lines: list[str]) -> tuple[list[Table], list[str]]:
         if out[i].strip() == "|":
             read_rows = _pipe_block
         elif _ONE_LINE_ROW.match(out[i]):
-            read_rows = _one_line_rows
+            read_rows = _one_line_rows if _well_formed(out, i) else _cell_stream
         else:
             i += 1
             continue
@@ -169,6 +179,70 @@ def _one_line_rows(lines: list[str], start: int) -> tuple[int, list[list[Cell]]]
             rows.append([Cell(c, i + 1) for c in cells])
         i += 1
     return i, rows
+
+
+def _well_formed(lines: list[str], start: int) -> bool:
+    """Every line of the block (up to a blank line) is a whole ``| cell | cell |`` row."""
+    i = start
+    while i < len(lines) and lines[i].strip():
+        if not _ONE_LINE_ROW.match(lines[i]):
+            return False
+        i += 1
+    return True
+
+
+def _cell_stream(lines: list[str], start: int) -> tuple[int, list[list[Cell]]]:
+    """Rows of a table whose rows were flattened into "|"-separated pieces running over lines
+    (web exports): after the header row, the cells in order, each row as many cells as the
+    header has columns; empty cells between rows and a section title ("I. …") are skipped."""
+    end = start + 1
+    while end < len(lines) and lines[end].strip():
+        end += 1
+    header = [
+        Cell(c.strip(), start + 1) for c in _ONE_LINE_ROW.match(lines[start]).group(1).split("|")
+    ]  # type: ignore[union-attr]
+    while header and not header[-1].text:
+        header.pop()
+    roles = [column_role(c.text) for c in header]
+    width = len(header)
+    content = roles.index("content") if "content" in roles else 0
+    rows: list[list[Cell]] = [header]
+    row: list[Cell] | None = None
+    for cell in _stream_cells(lines, start + 1, end):
+        if row is None:
+            if not cell.text:
+                continue
+            section = _SECTION_CELL.match(cell.text)
+            if section:
+                rows.append([Cell(section.group(1), cell.line), Cell(section.group(2), cell.line)])
+                continue
+            row = [cell] if _TT_CELL.match(cell.text) else [Cell("", cell.line)] * content + [cell]
+        else:
+            row.append(cell)
+        if len(row) >= width:
+            rows.append(row)
+            row = None
+    if row is not None:
+        rows.append(row + [Cell("", row[-1].line)] * (width - len(row)))
+    return end, rows
+
+
+def _stream_cells(lines: list[str], start: int, end: int) -> list[Cell]:
+    """The cells between "|" marks over ``lines[start:end]``; a cell may span lines."""
+    cells: list[Cell] = []
+    current: list[str] = []
+    first = 0
+    for k in range(start, end):
+        for n, piece in enumerate(lines[k].split("|")):
+            if n:
+                cells.append(Cell("\n".join(current), first or k + 1))
+                current, first = [], 0
+            if piece.strip():
+                current.append(piece.strip())
+                first = first or k + 1
+    if current:
+        cells.append(Cell("\n".join(current), first))
+    return cells
 
 
 def _build(raw_rows: list[list[Cell]]) -> Table | None:
