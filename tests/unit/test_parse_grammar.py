@@ -309,3 +309,27 @@ def test_a_law_making_table_flattened_over_lines_gives_one_duty_per_row_to_its_d
         ("Luật sửa đổi", "Ban Công tác đại biểu", [], date(2025, 1, 10)),
         ("Nghị quyết v", "Ủy ban Đối ngoại", ["Văn phòng Quốc hội"], date(2025, 5, 31)),
     ]
+
+
+def test_a_numbered_sentence_naming_its_subject_over_bullets_is_a_duty_and_leads_them() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n"
+        "1. Các cơ quan, đơn vị, địa phương, doanh nghiệp căn cứ chức năng, nhiệm vụ được giao xây "
+        "dựng kế hoạch thực hiện đợt thi đua; đề ra giải pháp hoàn thành mục tiêu năm 2025.\n\n"
+        "- Giới thiệu điển hình tiên tiến trong đợt thi đua.\n"
+    )
+    lead = "Các cơ quan, đơn vị, địa phương, doanh nghiệp"
+    assert [(t.lead, t.text[:10]) for t in plan.tasks] == [
+        (lead, "Các cơ qua"),
+        (lead, "đề ra giải"),
+        (lead, "Giới thiệu"),
+    ]
+
+
+def test_a_duty_opening_with_bao_cao_is_a_report_even_when_it_names_a_review() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Nội vụ\n\n"
+        "- Báo cáo Ủy ban nhân dân tỉnh về kết quả đợt thi đua khi tổng kết đợt thi đua.\n"
+    )
+    (task,) = plan.tasks
+    assert (task.kind.value, task.report_to) == ("report", "Ủy ban nhân dân tỉnh")

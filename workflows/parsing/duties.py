@@ -46,7 +46,7 @@ _DUTY_VERBS = (
     "|Khen thưởng|Biểu dương|Phát động|Duy trì|Chủ động|Giao|Đề nghị|Làm đầu mối|Là đầu mối"
     "|Ưu tiên|Trước mắt|Đề xuất|Vận động|Cấp|Hướng dẫn|Định hướng|Gắn|Nâng cao|Trên cơ sở"
     "|Đồng thời|Huy động|Kịp thời|Chuẩn bị|Thành lập|Quản lý|Đầu tư|Bảo đảm|Đảm bảo"
-    "|Tiếp tục|Phổ biến|Thu hút|Hình thành|Áp dụng|Hoàn thiện|Chuyển đổi|Định kỳ"
+    "|Tiếp tục|Phổ biến|Thu hút|Hình thành|Áp dụng|Hoàn thiện|Chuyển đổi|Định kỳ|Đề ra|Mở"
 )
 # After ";" a lower-case verb starts a new duty too ("…; hướng dẫn …"), except "thực hiện",
 # which mostly continues what the people are urged to do.

@@ -124,9 +124,13 @@ def announcing(node: Node) -> tuple[Reading, str] | None:
     với Sở Tài chính thực hiện các nhiệm vụ sau:", "4. Giao Sở Nội vụ là cơ quan đầu mối, có
     trách nhiệm:"): the reading its items inherit (lead and partners), and the sentence's own
     duty when it states one beyond the announcement ("là cơ quan đầu mối"), else "". With
-    nothing under it, such a sentence announces the items after it at its own level."""
+    nothing under it, such a sentence announces the items after it at its own level. A sentence
+    without the colon over bullets ("1. Các cơ quan … xây dựng kế hoạch …" / "- Báo cáo …") is a
+    duty of its own, and its bullets are the same body's."""
     title = (node.full or node.title).strip()
-    if not title.endswith(":"):
+    colon = title.endswith(":")
+    sentence = title.endswith((".", ";")) and len(title.split()) >= 8
+    if not colon and not (sentence and any(i.kind == "bullet" for i in node.items)):
         return None
     named = leading_body(title)
     if named is None or not named[0].strip() or not PREDICATE.match(named[1]):
@@ -134,6 +138,8 @@ def announcing(node: Node) -> tuple[Reading, str] | None:
     reading = read_duty(title.rstrip(": "), [])
     if not reading.leads:
         return None
+    if not colon:  # "1. Các cơ quan … xây dựng kế hoạch …; đề ra giải pháp …" over its bullets
+        return reading, title
     rest = re.sub(r"^chủ trì\s*,?\s*", "", named[1].strip())
     cooperate = re.match(r"^phối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+", rest)
     if cooperate:

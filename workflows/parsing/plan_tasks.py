@@ -20,7 +20,7 @@ fold = lru_cache(maxsize=8192)(_fold)
 _MILESTONE = re.compile(r"(?<!\w)(?:sơ kết|tổng kết)(?!\w)", re.I)
 _REPORT = re.compile(r"(?<!\w)báo cáo(?!\s+viên)(?!\w)", re.I)
 _REPORT_TO = re.compile(
-    r"(?<!\w)(?:báo cáo|gửi(?:\s+về)?|về)\s+(?:kết quả[^()]{0,80}?\s+(?:về|gửi|cho)\s+)?"
+    r"(?<!\w)(?:[Bb]áo cáo|[Gg]ửi(?:\s+về)?|về)\s+(?:kết quả[^()]{0,80}?\s+(?:về|gửi|cho)\s+)?"
     r"(?=(?:UBND|Ủy ban|Uỷ ban|Sở|Phòng|Ban|Bộ|Thường trực|Lãnh đạo|Tỉnh ủy|Huyện ủy|Công an"
     r"|Trung tâm|Cơ quan|Văn phòng|HĐND|Hội đồng|Chủ tịch)\b)"
 )
@@ -112,6 +112,8 @@ def _task(
 
 
 def _kind(text: str) -> TaskKind:
+    if re.match(r"(?:Định kỳ\s+)?[Bb]áo cáo(?!\s+(?:viên|sơ kết|tổng kết))", text):
+        return TaskKind.REPORT  # "Báo cáo UBND tỉnh … khi tổng kết": the deliverable is a report
     if _MILESTONE.search(text):
         return TaskKind.MILESTONE
     if _REPORT.search(text):
