@@ -333,3 +333,33 @@ def test_a_duty_opening_with_bao_cao_is_a_report_even_when_it_names_a_review() -
     )
     (task,) = plan.tasks
     assert (task.kind.value, task.report_to) == ("report", "Ủy ban nhân dân tỉnh")
+
+
+def test_a_heading_of_enterprises_in_named_fields_is_one_lead_body() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n"
+        "1. Các doanh nghiệp hoạt động trong lĩnh vực xây dựng, giao thông, vận tải, logistics "
+        "và công nghệ thông tin trên địa bàn tỉnh\n\n- Ứng dụng mô hình BIM trong quản lý.\n"
+    )
+    (task,) = plan.tasks
+    assert task.lead == (
+        "Các doanh nghiệp hoạt động trong lĩnh vực xây dựng, giao thông, vận tải, logistics "
+        "và công nghệ thông tin trên địa bàn tỉnh"
+    )
+
+
+def test_a_standing_report_asked_for_in_the_closing_words_is_a_duty_of_the_bodies_named() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n- Tăng cường kiểm tra.\n\n"
+        "Trên đây là Kế hoạch chuyển đổi số. Đề nghị các cơ quan, đơn vị nghiêm túc triển khai "
+        "thực hiện. Định kỳ hằng năm (trước ngày 30 tháng 11) báo cáo kết quả thực hiện về Sở "
+        "Xây dựng. Trong quá trình thực hiện, nếu có khó khăn, vướng mắc báo cáo về Sở Xây dựng.\n"
+    )
+    report = plan.tasks[-1]
+    assert len(plan.tasks) == 2
+    assert (report.lead, report.due, report.recurrence, report.report_to) == (
+        "Các cơ quan, đơn vị",
+        date(2025, 11, 30),
+        "năm",
+        "Sở Xây dựng",
+    )

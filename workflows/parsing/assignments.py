@@ -23,7 +23,7 @@ from __future__ import annotations
 
 import re
 
-from workflows.parsing.bodies import leading_body, split_names, starts_with_body
+from workflows.parsing.bodies import UPPER, leading_body, split_names, starts_with_body
 from workflows.parsing.candidates import Assignments, Candidate, table_candidates
 from workflows.parsing.duties import Reading, read_duty
 from workflows.parsing.field_lines import FieldLines, field_bodies, field_names, field_values
@@ -53,6 +53,10 @@ _ENACTING = re.compile(
     r"^Ban hành kèm theo|có hiệu lực(?:\s+thi hành)?\s+(?:kể\s+)?từ"
     r"|(?:chịu|có) trách nhiệm thi hành|thi hành (?:Quyết định|Nghị quyết) này",
     re.I,
+)
+_SENTENCE = re.compile(rf"(?:[^.]|\.(?!\s+[{UPPER}]))+\.?")  # up to ". " before a capital
+_STANDING_REPORT = re.compile(
+    r"(?:[Đđ]ịnh kỳ|[Hh][ằà]ng (?:năm|quý|tháng))[^.]{0,80}?(?<!\w)báo cáo(?!\w)"
 )
 _WORD = re.compile(r"[^\W\d_]{2}")
 # a field label inside an item's text, after the content: ". Cơ quan chủ trì: …"
@@ -85,6 +89,7 @@ class _Walker(FieldLines, TextDuties):
             if not started:
                 continue
             if _CLOSING.match(item.para.text):
+                self._closing_reports(item)
                 self._reset()
                 self.orphans = []
                 started = False  # closing words, recipients, signature: until an appendix
@@ -102,6 +107,27 @@ class _Walker(FieldLines, TextDuties):
                 continue
             self._item(item, node)
         return self.out
+
+    def _closing_reports(self, item: Item) -> None:
+        """ "Trên đây là Kế hoạch …. Đề nghị các cơ quan, đơn vị nghiêm túc triển khai thực hiện.
+        Định kỳ hằng năm (trước ngày 30/11) báo cáo kết quả về Sở X …": a standing report the
+        closing words ask for is a duty of the bodies they name (in that sentence or the one
+        before); a report asked for only "nếu có khó khăn" is none."""
+        text = item.para.text
+        subject: list[str] = []
+        for sentence in _SENTENCE.finditer(text):
+            words = sentence.group(0).strip()
+            named = leading_body(words)
+            if named and named[0].strip():
+                subject = split_names(named[0])
+            if not _STANDING_REPORT.search(words) or re.search(r"(?<!\w)nếu(?!\w)", words):
+                continue
+            leads = read_duty(words, subject).leads
+            if leads:
+                cand = self._add_candidate(
+                    words, item.para.line_at(sentence.start()), item.section, Reading(leads), None
+                )
+                cand.explicit_time = True
 
     def _inline_fields(self, item: Item, node: Node | None) -> bool:
         """ "1. Triển khai X. Cơ quan chủ trì: Sở A; Cơ quan phối hợp: Sở B; Thời gian: Quý

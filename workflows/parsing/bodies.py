@@ -62,7 +62,8 @@ _VERBS = (
     "|ban hành|lãnh đạo|chỉ đạo|đẩy mạnh|bố trí|cung cấp|tiếp tục|quan tâm|là|làm|được|khẩn trương"
     "|nghiên cứu|đề xuất|kiểm tra|phân công|thường xuyên|ưu tiên|vận động|tuyên truyền|cập nhật"
     "|lập|giám sát|hỗ trợ|phổ biến|gửi|trình|đôn đốc|thống nhất|tập trung|đảm bảo|bảo đảm"
-    "|tham gia|phát huy|giao|yêu cầu|nâng cao|xác định|huy động|hoàn thành|tiến hành|sử dụng"
+    "|tham gia|phát huy|giao(?! thông)|yêu cầu|nâng cao|xác định|huy động|hoàn thành|tiến hành"
+    "|sử dụng"
     "|nắm|thẩm định|phân bổ|cân đối|dự toán|quyết định|xử lý|đánh giá|biên soạn|in ấn|phát hành"
     "|tích cực|kịp thời|trực tiếp|thành lập|chuẩn bị|đăng ký|duy trì|nhân rộng|lồng ghép|vận hành"
     "|khai thác|chia sẻ|đào tạo|bồi dưỡng|tập huấn|thu thập|số hóa|chuẩn hóa|mở|tiếp nhận|giải đáp"
@@ -71,10 +72,11 @@ _VERBS = (
     "|(?<!bầu )(?<!ứng )(?<!Bầu )cử"
     "|tổ chức(?! (?:thành viên|chính trị|đoàn thể|xã hội|cá nhân|hội|đảng|cơ sở|tín dụng|quốc tế))"
 )
-# A verb right after "cơ sở", or after "ban" and before a capital, names the body ("các cơ sở đào
-# tạo", "Phó Trưởng ban xây dựng Đảng"); it does not start the predicate.
+# A verb right after "cơ sở" or "lĩnh vực", or after "ban" and before a capital, names the body
+# ("các cơ sở đào tạo", "doanh nghiệp trong lĩnh vực xây dựng", "Phó Trưởng ban xây dựng Đảng");
+# it does not start the predicate.
 PREDICATE = re.compile(
-    rf"(?<![\w])(?<!các )(?<!Các )(?<!Ban )(?<!cơ sở )(?<!Cuộc )"
+    rf"(?<![\w])(?<!các )(?<!Các )(?<!Ban )(?<!cơ sở )(?<!Cuộc )(?<!lĩnh vực )"
     rf"(?!(?<=ban )\w+(?: \w+)? [{UPPER}])(?:{_VERBS})(?![\w])"
 )
 # Where a name ends even without a verb: a time phrase ("Sở X chậm nhất ngày …"), a manner or
