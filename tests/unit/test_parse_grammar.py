@@ -363,3 +363,32 @@ def test_a_standing_report_asked_for_in_the_closing_words_is_a_duty_of_the_bodie
         "năm",
         "Sở Xây dựng",
     )
+
+
+def test_an_items_content_field_bullet_is_its_duty_and_its_body_fields_lead_it() -> None:
+    plan = _plan(
+        "II. NỘI DUNG\n\n1. Tổ chức tập huấn\n\n"
+        "- Nội dung thực hiện: Tổ chức tập huấn cho công chức làm công tác việc làm.\n\n"
+        "- Cơ quan chủ trì: Sở Nội vụ.\n\n"
+        "- Cơ quan phối hợp: Trung tâm Dịch vụ việc làm tỉnh, Bảo hiểm xã hội tỉnh.\n"
+    )
+    assert [(t.text, t.lead, t.partners) for t in plan.tasks] == [
+        (
+            "Tổ chức tập huấn cho công chức làm công tác việc làm.",
+            "Sở Nội vụ",
+            ["Trung tâm Dịch vụ việc làm tỉnh", "Bảo hiểm xã hội tỉnh"],
+        )
+    ]
+
+
+def test_a_sentence_assigning_by_its_own_words_is_a_duty_even_in_a_content_section() -> None:
+    plan = _plan(
+        "III. KINH PHÍ THỰC HIỆN\n\n1. Kinh phí được bố trí từ ngân sách nhà nước.\n\n"
+        "2. Sở Tài chính chủ trì, phối hợp với các sở, ngành liên quan bố trí kinh phí chi "
+        "thường xuyên theo quy định.\n\n"
+        "3. Sở, ban, ngành thuộc Ủy ban nhân dân tỉnh có trách nhiệm rà soát văn bản.\n"
+    )
+    assert [(t.lead, t.partners, t.recurrence) for t in plan.tasks] == [
+        ("Sở Tài chính", ["Các sở, ngành liên quan"], None),
+        ("Sở, ban, ngành thuộc Ủy ban nhân dân tỉnh", [], None),
+    ]

@@ -58,6 +58,7 @@ _SENTENCE = re.compile(rf"(?:[^.]|\.(?!\s+[{UPPER}]))+\.?")  # up to ". " before
 _STANDING_REPORT = re.compile(
     r"(?:[Đđ]ịnh kỳ|[Hh][ằà]ng (?:năm|quý|tháng))[^.]{0,80}?(?<!\w)báo cáo(?!\w)"
 )
+_ASSIGNING = re.compile(r"(?:chủ trì|(?:có|chịu) trách nhiệm|có nhiệm vụ)(?!\w)")
 _WORD = re.compile(r"[^\W\d_]{2}")
 # a field label inside an item's text, after the content: ". Cơ quan chủ trì: …"
 _INLINE_FIELD = re.compile(r"[.;]\s+(?=(?:Đơn vị|Cơ quan)\s+(?:chủ trì|thực hiện)[^:;]{0,30}:)")
@@ -175,6 +176,8 @@ class _Walker(FieldLines, TextDuties):
                 return
         context = self.duty_context(node)
         text = item.text if item.kind != "text" else item.para.text
+        if context is None and category(node) == "content" and _assigns_itself(text):
+            context = "assign"  # "Sở X chủ trì, phối hợp … bố trí kinh phí …" under KINH PHÍ
         if self._absorbed(item, text, node):
             return
         heading = self.bodies_for(node)
@@ -279,6 +282,13 @@ class _Walker(FieldLines, TextDuties):
             return False
         intro.text = f"{intro.text} {text}" if intro.text.endswith(":") else f"{intro.text}; {text}"
         return True
+
+
+def _assigns_itself(text: str) -> bool:
+    """A sentence that assigns by its own words: a body, then "chủ trì", "có trách nhiệm",
+    "chịu trách nhiệm" or "có nhiệm vụ" ("Sở, ban, ngành … có trách nhiệm rà soát …")."""
+    named = leading_body(text[:300])
+    return bool(named and named[0].strip() and _ASSIGNING.match(named[1]))
 
 
 def find_assignments(

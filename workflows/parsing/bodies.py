@@ -51,7 +51,8 @@ _COLLECTIVE_NOUNS = (
     r"|chủ đầu tư|nhà đầu tư|hợp tác xã|Hội|hiệp hội|Hiệp hội|chi nhánh|ngân hàng|tổ chức tín dụng"
 )
 ORG_START = re.compile(
-    rf"^(?:{_ORG_WORDS}|(?:[Cc]ác|[Nn]hững|[Mm]ỗi)\s+(?:{_COLLECTIVE_NOUNS})(?!\w))"
+    rf"^(?:{_ORG_WORDS}|(?:[Cc]ác|[Nn]hững|[Mm]ỗi)\s+(?:{_COLLECTIVE_NOUNS})(?!\w)"
+    r"|Sở,\s+(?:ban,\s+)?ngành(?!\w))"  # "Sở, ban, ngành thuộc UBND Thành phố"
 )
 
 # Lower-case predicates that end a name: what the body DOES. "tổ chức" after "các" or before
@@ -59,7 +60,8 @@ ORG_START = re.compile(
 _VERBS = (
     "chủ trì|chủ động|phối hợp|tham mưu|xây dựng|báo cáo|thực hiện|triển khai|có trách nhiệm"
     "|chịu trách nhiệm|căn cứ|theo dõi|hướng dẫn|tăng cường|kiện toàn|định kỳ|tổng hợp|rà soát"
-    "|ban hành|lãnh đạo|chỉ đạo|đẩy mạnh|bố trí|cung cấp|tiếp tục|quan tâm|là|làm|được|khẩn trương"
+    "|ban hành|lãnh đạo|chỉ đạo|đẩy mạnh|bố trí|cung cấp|tiếp tục|quan tâm|là|(?<!việc )làm|được"
+    "|khẩn trương"
     "|nghiên cứu|đề xuất|kiểm tra|phân công|thường xuyên|ưu tiên|vận động|tuyên truyền|cập nhật"
     "|lập|giám sát|hỗ trợ|phổ biến|gửi|trình|đôn đốc|thống nhất|tập trung|đảm bảo|bảo đảm"
     "|tham gia|phát huy|giao(?! thông)|yêu cầu|nâng cao|xác định|huy động|hoàn thành|tiến hành"
