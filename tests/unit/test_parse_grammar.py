@@ -392,3 +392,47 @@ def test_a_sentence_assigning_by_its_own_words_is_a_duty_even_in_a_content_secti
         ("Sở Tài chính", ["Các sở, ngành liên quan"], None),
         ("Sở, ban, ngành thuộc Ủy ban nhân dân tỉnh", [], None),
     ]
+
+
+def test_partners_split_into_bodies_where_a_bare_group_follows_a_named_body() -> None:
+    readings = [
+        read_duty(text, ["Sở Công Thương"]).partners
+        for text in (
+            "Phối hợp với Sở Y tế, địa phương tuyên truyền các nội dung.",
+            "Chủ trì, phối hợp với các sở, ngành, địa phương triển khai.",
+            "Chủ trì, phối hợp với Sở, ban ngành liên quan triển khai.",
+            "Phối hợp với Sở Tài chính, Sở Nội vụ và Công an tỉnh kiểm tra.",
+            "Phối hợp với Sở Lao động – Thương binh và Xã hội, Sở Khoa học và Công nghệ kiểm tra.",
+        )
+    ]
+    assert readings == [
+        ["Sở Y tế", "Địa phương"],
+        ["Các sở, ngành, địa phương"],
+        ["Sở, ban ngành liên quan"],
+        ["Sở Tài chính", "Sở Nội vụ", "Công an tỉnh"],
+        ["Sở Lao động – Thương binh và Xã hội", "Sở Khoa học và Công nghệ"],
+    ]
+
+
+def test_a_dash_line_in_lower_case_after_a_full_wrapped_line_continues_a_compound() -> None:
+    line = "b) Tổ chức tuyên truyền: Chỉ đạo phòng, ban chuyên môn, phối hợp tổ chức chính trị"
+    wrapped = "\n".join(
+        [line, "- xã hội tại địa phương thực hiện công tác tuyên truyền, vận động."]
+        + ["Một dòng văn bản khác được ngắt ở độ rộng tám mươi ký tự như dòng trên đây nhé."] * 12
+    )
+    plan = _plan("II. TỔ CHỨC THỰC HIỆN\n\n1. Ủy ban nhân dân xã\n\n" + wrapped + "\n")
+    assert "chính trị - xã hội tại địa phương" in plan.tasks[0].text
+
+
+def test_bullets_after_a_sub_item_announcing_them_as_follows_are_duties_of_their_own() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Ngân hàng Nhà nước chi nhánh tỉnh\n\n"
+        "a) Chỉ đạo các ngân hàng thương mại triển khai mở tài khoản, cụ thể như sau:\n\n"
+        "- Cử chuyên viên hỗ trợ các đối tượng mở tài khoản;\n\n"
+        "- Ký kết với đơn vị quản lý chi trả.\n"
+    )
+    assert [(t.lead, t.text[:8]) for t in plan.tasks] == [
+        ("Ngân hàng Nhà nước chi nhánh tỉnh", "Chỉ đạo "),
+        ("Ngân hàng Nhà nước chi nhánh tỉnh", "Cử chuyê"),
+        ("Ngân hàng Nhà nước chi nhánh tỉnh", "Ký kết v"),
+    ]

@@ -59,6 +59,7 @@ _STANDING_REPORT = re.compile(
     r"(?:[Đđ]ịnh kỳ|[Hh][ằà]ng (?:năm|quý|tháng))[^.]{0,80}?(?<!\w)báo cáo(?!\w)"
 )
 _ASSIGNING = re.compile(r"(?:chủ trì|(?:có|chịu) trách nhiệm|có nhiệm vụ)(?!\w)")
+_AS_FOLLOWS = re.compile(r"(?<!\w)(?:như\s+)?sau(?:\s+đây)?\s*:$")
 _WORD = re.compile(r"[^\W\d_]{2}")
 # a field label inside an item's text, after the content: ". Cơ quan chủ trì: …"
 _INLINE_FIELD = re.compile(r"[.;]\s+(?=(?:Đơn vị|Cơ quan)\s+(?:chủ trì|thực hiện)[^:;]{0,30}:)")
@@ -253,8 +254,9 @@ class _Walker(FieldLines, TextDuties):
             return
         if raw.endswith(":") and node.kind == "letter":
             added = self._add(raw, item, node, heading)
-            if added:
+            if added and not _AS_FOLLOWS.search(raw):
                 self.intro, self.intro_item = added[-1], item
+            # "a) Chỉ đạo …, cụ thể như sau:" announces actions: each bullet is a duty
 
     def _absorbed(self, item: Item, text: str, node: Node | None) -> bool:
         """Sub-items of an intro ending with ":" belong to it, unless they name a body."""

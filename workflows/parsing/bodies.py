@@ -52,7 +52,7 @@ _COLLECTIVE_NOUNS = (
 )
 ORG_START = re.compile(
     rf"^(?:{_ORG_WORDS}|(?:[Cc]ác|[Nn]hững|[Mm]ỗi)\s+(?:{_COLLECTIVE_NOUNS})(?!\w)"
-    r"|Sở,\s+(?:ban,\s+)?ngành(?!\w))"  # "Sở, ban, ngành thuộc UBND Thành phố"
+    r"|Sở,\s+(?:ban,?\s+)?ngành(?!\w))"  # "Sở, ban, ngành thuộc UBND Thành phố"
 )
 
 # Lower-case predicates that end a name: what the body DOES. "tổ chức" after "các" or before
@@ -103,6 +103,7 @@ _PREFIX = re.compile(
 _TRAILING = re.compile(r"[\s,;:.\-–]+$")
 _PAREN = re.compile(r"\s*\([^()]*\)")
 _SPLIT_BEFORE_ORG = re.compile(r"\s*(?:,|;|\n|\s(?:và|cùng)\s)\s*")
+_BARE_GROUP = re.compile(r"(?:địa phương|đơn vị|cơ quan|doanh nghiệp)(?!\w)")
 _GENERIC = re.compile(
     r"liên quan|^(?:(?:các|những)\s+)?(?:cơ quan|đơn vị|sở|ban|ngành|địa phương)(?!\w)", re.I
 )
@@ -196,7 +197,13 @@ def split_names(phrase: str) -> list[str]:
 
 def _splits_before(separator: str, rest: str, before: str = "") -> bool:
     if not ORG_START.match(rest):
-        return False
+        # "Sở Y tế, địa phương": a bare group after a named body is a body of its own
+        return bool(
+            "," in separator
+            and _BARE_GROUP.match(rest)
+            and ORG_START.match(before.strip())
+            and not is_collective(before)
+        )
     if re.search(r"(?:phụ trách|lĩnh vực)[^,]*$", before):
         return False  # "Chuyên viên phụ trách lĩnh vực Hành chính, Văn phòng": one person
     if "," in separator and re.match(r"[Đđ]ồng chí\s", before):

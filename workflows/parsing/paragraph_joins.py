@@ -105,6 +105,9 @@ def continues(prev: str, nxt: str, gap: int, style: Layout, after: str | None = 
         return True  # "3." or "-" alone: its text is on the next line
     if prev.rstrip().endswith("- ") or (prev[-1:].isdigit() and re.match(r"^[-–]\s*\d", nxt)):
         return True  # "2026\n- 2030": a range split by the wrap, not a bullet
+    dash = re.match(r"^[-–]\s+(\w)", nxt)
+    if gap == 0 and dash and dash.group(1).islower() and prev[-1:].isalpha() and style.full(prev):
+        return True  # "… tổ chức chính trị" / "- xã hội …": a compound split by the wrap
     if STRUCTURAL.match(nxt):
         if gap == 0 and _is_caps(prev) and _is_caps(nxt) and not _TERMINAL.search(prev):
             return not re.match(rf"^(?:{ROMAN}\s*[.:)]|\d|TM\.|KT\.)", nxt)
