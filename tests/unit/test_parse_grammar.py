@@ -436,3 +436,15 @@ def test_bullets_after_a_sub_item_announcing_them_as_follows_are_duties_of_their
         ("Ngân hàng Nhà nước chi nhánh tỉnh", "Cử chuyê"),
         ("Ngân hàng Nhà nước chi nhánh tỉnh", "Ký kết v"),
     ]
+
+
+def test_reviews_of_two_stated_times_are_two_milestones_one_review_named_twice_is_one() -> None:
+    from workflows.parsing.duties import split_duties
+
+    assert split_duties("Sơ kết 3 năm, kết thúc nhiệm kỳ tổng kết thực hiện Kế hoạch.") == [
+        "Sơ kết 3 năm",
+        "kết thúc nhiệm kỳ tổng kết thực hiện Kế hoạch.",
+    ]
+    assert split_duties("Tổ chức sơ kết, tổng kết việc thực hiện Kế hoạch.") == [
+        "Tổ chức sơ kết, tổng kết việc thực hiện Kế hoạch."
+    ]
