@@ -57,7 +57,7 @@ _SPLIT = re.compile(
     rf";\s+(?=(?:{_DUTY_VERBS}|{_LOWER_VERBS}|sơ kết|tổng kết)(?!\w))"
     rf"|\.\s+(?=(?:{_DUTY_VERBS}|Sơ kết|Tổng kết|Căn cứ)(?!\w))"
 )
-_REVIEW = r"(?<!\w)(?:sơ kết|tổng kết)(?!\w)"
+_REVIEW = r"(?<!\w)(?:[Ss]ơ kết|[Tt]ổng kết)(?!\w)"
 _REVIEW_COMMA = re.compile(rf",\s+(?=[^,;.]*?{_REVIEW})")
 _REVIEW_BEFORE = re.compile(rf"{_REVIEW}\s+[^\W_][^,;]*$")  # a review and the time it is held
 _CLAUSE_BREAK = re.compile(r"[;.]\s+(?=\w)")
