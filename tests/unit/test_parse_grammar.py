@@ -448,3 +448,23 @@ def test_reviews_of_two_stated_times_are_two_milestones_one_review_named_twice_i
     assert split_duties("Tổ chức sơ kết, tổng kết việc thực hiện Kế hoạch.") == [
         "Tổ chức sơ kết, tổng kết việc thực hiện Kế hoạch."
     ]
+
+
+def test_table_rows_of_an_office_file_do_not_hide_that_its_prose_is_hard_wrapped() -> None:
+    from workflows.parsing.normalize import normalize
+
+    rows = "\n".join(
+        f"| {k} | Tỷ lệ người hưởng trợ cấp được tuyên truyền giải thích lợi ích từ "
+        f"việc mở tài khoản ngân hàng và nhận tiền qua tài khoản | 20 |"
+        for k in range(6)
+    )
+    prose = "\n".join(
+        [
+            "- Cử chuyên viên phối hợp với",
+            "Ủy ban nhân dân xã, phường thống nhất thời gian, "
+            "địa điểm để hỗ trợ các đối tượng mở tài khoản.",
+        ]
+        + ["Một dòng văn bản khác được ngắt ở độ rộng tám mươi ký tự như dòng trên đây nhé."] * 12
+    )
+    paras = [p.text for p in normalize(rows + "\n\n" + prose + "\n").paragraphs]
+    assert any(p.startswith("- Cử chuyên viên phối hợp với Ủy ban nhân dân xã") for p in paras)
