@@ -468,3 +468,12 @@ def test_table_rows_of_an_office_file_do_not_hide_that_its_prose_is_hard_wrapped
     )
     paras = [p.text for p in normalize(rows + "\n\n" + prose + "\n").paragraphs]
     assert any(p.startswith("- Cử chuyên viên phối hợp với Ủy ban nhân dân xã") for p in paras)
+
+
+def test_a_reports_route_ends_where_its_purpose_starts() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n"
+        "- Báo cáo kết quả thực hiện về Ủy ban nhân dân tỉnh (qua Sở Nội vụ để tổng hợp).\n"
+    )
+    (task,) = plan.tasks
+    assert (task.report_to, task.via) == ("Ủy ban nhân dân tỉnh", "Sở Nội vụ")

@@ -59,6 +59,7 @@ class FieldLines(WalkState):
                 cand.explicit_time = True
             if values.get("content") and cand.node is node:
                 cand.text = _tidy(values["content"])  # "Nội dung thực hiện: …" is the duty
+                cand.line = item.line
         return True
 
     def _targets(self, item: Item, node: Node | None) -> list[Candidate]:

@@ -125,7 +125,8 @@ def _report_route(text: str, bodies: BodyNames) -> tuple[str | None, str | None]
     via = None
     match = VIA.search(text)
     if match:
-        names = split_names(match.group(1) or match.group(2))
+        # "(qua Sở Nội vụ để tổng hợp)": the route ends where its purpose starts
+        names = split_names(phrase_until_predicate(match.group(1) or match.group(2)))
         via = bodies.name(names[0]) if names else None
     report_to = None
     for m in _REPORT_TO.finditer(text):
