@@ -305,10 +305,27 @@ LAW_TABLE = (
 
 def test_a_law_making_table_flattened_over_lines_gives_one_duty_per_row_to_its_drafter() -> None:
     plan = _plan(LAW_TABLE)
-    assert [(t.text[:12], t.lead, t.partners, t.due) for t in plan.tasks] == [
+    rows = [t for t in plan.tasks if "thẩm tra" not in t.text]
+    assert [(t.text[:12], t.lead, t.partners, t.due) for t in rows] == [
         ("Luật sửa đổi", "Ban Công tác đại biểu", [], date(2025, 1, 10)),
         ("Nghị quyết v", "Ủy ban Đối ngoại", ["Văn phòng Quốc hội"], date(2025, 5, 31)),
     ]
+
+
+def test_a_law_making_tables_review_cell_is_the_reviewing_bodys_duty_with_its_helpers() -> None:
+    plan = _plan(
+        LAW_TABLE.replace(
+            "| Ủy ban Pháp luật chủ trì thẩm tra\n",
+            "| - Ủy ban Pháp luật chủ trì thẩm tra; - Hội đồng Dân tộc, các Ủy ban tham gia.\n",
+        )
+    )
+    (review,) = [t for t in plan.tasks if "thẩm tra" in t.text]
+    assert (review.text, review.lead, review.partners, review.due) == (
+        "Ủy ban Pháp luật chủ trì thẩm tra Luật sửa đổi Luật Tổ chức",
+        "Ủy ban Pháp luật",
+        ["Hội đồng Dân tộc", "Các Ủy ban"],
+        date(2025, 1, 10),
+    )
 
 
 def test_a_numbered_sentence_naming_its_subject_over_bullets_is_a_duty_and_leads_them() -> None:

@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from workflows.parsing.bodies import split_names
+from workflows.parsing.bodies import leading_body, split_names
 from workflows.parsing.result import Section
 from workflows.parsing.sections import Item, Node
 from workflows.parsing.tables import Cell, Table, TableRow
@@ -92,7 +92,24 @@ def _row(
     if not leads:
         cand.notes.append("bảng không ghi cơ quan chủ trì")
     out.candidates.append(cand)
+    if "reviews" in cells:
+        _review(cells["reviews"], cand, out)
     return cand
+
+
+def _review(cell: Cell, row: Candidate, out: Assignments) -> None:
+    """ "- Ủy ban Pháp luật chủ trì thẩm tra; - Hội đồng Dân tộc, các Ủy ban tham gia": the
+    reviewing body's own duty on the row's document, by the row's time, with its helpers."""
+    clauses = [c.strip(" -;.") for c in re.split(r";\s*(?=-)|\n\s*(?=-)", cell.text)]
+    named = [(c, leading_body(c)) for c in clauses if c]
+    leads = [n for c, b in named[:1] if b and b[0].strip() for n in split_names(b[0])]
+    if not leads:
+        return
+    partners = [n for _, b in named[1:] if b and b[0].strip() for n in split_names(b[0])]
+    text = tidy(f"{named[0][0]} {row.text}")
+    cand = Candidate(text, cell.line, row.section, leads, partners, row.time)
+    cand.explicit_time = row.explicit_time
+    out.candidates.append(cand)
 
 
 _HELPER = re.compile(r"\(([^()]+?)\s+(?:cùng\s+)?(?:phối hợp|tham gia)(?![\w])[^()]*\)")
