@@ -494,3 +494,17 @@ def test_a_reports_route_ends_where_its_purpose_starts() -> None:
     )
     (task,) = plan.tasks
     assert (task.report_to, task.via) == ("Ủy ban nhân dân tỉnh", "Sở Nội vụ")
+
+
+def test_a_flattened_law_making_table_whose_header_and_cells_wrap_is_read_the_same() -> None:
+    wrapped = LAW_TABLE.replace(
+        "Cơ quan soạn thảo | Cơ quan thẩm tra", "Cơ quan soạn thảo | Cơ quan\nthẩm tra"
+    ).replace(
+        "Ủy ban Đối ngoại (Văn phòng Quốc hội phối hợp chuẩn bị)",
+        "Ủy ban Đối ngoại (Văn phòng\nQuốc hội phối hợp chuẩn bị)",
+    )
+    rows = [t for t in _plan(wrapped).tasks if "thẩm tra" not in t.text]
+    assert [(t.lead, t.partners, t.due) for t in rows] == [
+        ("Ban Công tác đại biểu", [], date(2025, 1, 10)),
+        ("Ủy ban Đối ngoại", ["Văn phòng Quốc hội"], date(2025, 5, 31)),
+    ]

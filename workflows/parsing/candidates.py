@@ -78,7 +78,9 @@ def _row(
     partners = _cell_names(cells.get("partners"))
     if "lead" in cells:  # "Ban X (Viện Y phối hợp chuẩn bị dự thảo)": Viện Y is a partner
         for helper in _HELPER.finditer(cells["lead"].text):
-            partners += [p for p in split_names(helper.group(1)) if p not in partners]
+            partners += [
+                p for p in split_names(" ".join(helper.group(1).split())) if p not in partners
+            ]
     if not leads and "persons" in cells:
         # "Người thực hiện: A; B; C": the first person is accountable, the others work with them
         persons = _cell_names(cells["persons"])
@@ -100,7 +102,9 @@ def _row(
 def _review(cell: Cell, row: Candidate, out: Assignments) -> None:
     """ "- Ủy ban Pháp luật chủ trì thẩm tra; - Hội đồng Dân tộc, các Ủy ban tham gia": the
     reviewing body's own duty on the row's document, by the row's time, with its helpers."""
-    clauses = [c.strip(" -;.") for c in re.split(r";\s*(?=-)|\n\s*(?=-)", cell.text)]
+    clauses = [
+        " ".join(c.split()).strip(" -;.") for c in re.split(r";\s*(?=-)|\n\s*(?=-)", cell.text)
+    ]
     named = [(c, leading_body(c)) for c in clauses if c]
     leads = [n for c, b in named[:1] if b and b[0].strip() for n in split_names(b[0])]
     if not leads:
@@ -123,7 +127,8 @@ def _cell_names(cell: Cell | None) -> list[str]:
     text = re.sub(
         r"\s*\n\s*(?=[a-zđ])|(?<=,)\s*\n\s*|(?<=\svà)\s*\n\s*|(?<=[-–])\s*\n\s*", " ", cell.text
     )
-    return split_names(text)
+    # …and inside a parenthesis ("Ban soạn thảo (Thường trực Ủy ban" / "Pháp luật là …)")
+    return split_names(re.sub(r"\([^()]*\)", lambda m: " ".join(m.group(0).split()), text))
 
 
 # "Nội dung: Triển khai …" - a field label in front of the item's content, not its words

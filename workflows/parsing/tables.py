@@ -103,6 +103,8 @@ def extract_tables(lines: list[str]) -> tuple[list[Table], list[str]]:
             read_rows = _pipe_block
         elif _ONE_LINE_ROW.match(out[i]):
             read_rows = _one_line_rows if _well_formed(out, i) else _cell_stream
+        elif out[i].startswith("| ") and _stream_header(out, i) is not None:
+            read_rows = _cell_stream  # its header wraps over lines
         else:
             i += 1
             continue
@@ -191,24 +193,47 @@ def _well_formed(lines: list[str], start: int) -> bool:
     return True
 
 
+def _stream_header(lines: list[str], start: int) -> tuple[int, list[Cell]] | None:
+    """The header row of a flattened duty table starting at ``start``: its cells and the index
+    after it. A header may wrap over up to three lines (a PDF printed from such a text)."""
+    for k in range(start, min(start + 3, len(lines))):
+        if not lines[k].strip() or (k > start and lines[k].lstrip().startswith("|")):
+            return None
+        if lines[k].rstrip().endswith("|"):
+            match = _ONE_LINE_ROW.match(" ".join(x.strip() for x in lines[start : k + 1]))
+            if match is None:
+                return None
+            header = [Cell(c.strip(), start + 1) for c in match.group(1).split("|")]
+            while header and not header[-1].text:
+                header.pop()
+            if _is_duty_header([c.text for c in header]) is None:
+                return None
+            return k + 1, header
+    return None
+
+
 def _cell_stream(lines: list[str], start: int) -> tuple[int, list[list[Cell]]]:
     """Rows of a table whose rows were flattened into "|"-separated pieces running over lines
     (web exports): after the header row, the cells in order, each row as many cells as the
-    header has columns; empty cells between rows and a section title ("I. …") are skipped."""
-    end = start + 1
+    header has columns; empty cells between rows and a section title ("I. …") are skipped.
+    The table ends at a blank line, or before a run of lines with no "|" longer than a cell."""
+    found = _stream_header(lines, start)
+    if found is None:
+        return start + 1, []
+    body, header = found
+    end, plain = body, 0
     while end < len(lines) and lines[end].strip():
+        plain = 0 if "|" in lines[end] else plain + 1
+        if plain > MAX_CELL_LINES:
+            end -= plain - 1
+            break
         end += 1
-    header = [
-        Cell(c.strip(), start + 1) for c in _ONE_LINE_ROW.match(lines[start]).group(1).split("|")
-    ]  # type: ignore[union-attr]
-    while header and not header[-1].text:
-        header.pop()
     roles = [column_role(c.text) for c in header]
     width = len(header)
     content = roles.index("content") if "content" in roles else 0
     rows: list[list[Cell]] = [header]
     row: list[Cell] | None = None
-    for cell in _stream_cells(lines, start + 1, end):
+    for cell in _stream_cells(lines, body, end):
         if row is None:
             if not cell.text:
                 continue
