@@ -508,3 +508,35 @@ def test_a_flattened_law_making_table_whose_header_and_cells_wrap_is_read_the_sa
         ("Ban Công tác đại biểu", [], date(2025, 1, 10)),
         ("Ủy ban Đối ngoại", ["Văn phòng Quốc hội"], date(2025, 5, 31)),
     ]
+
+
+_FILLER = ["Một dòng văn bản khác được ngắt ở độ rộng tám mươi ký tự như dòng trên đây nhé."] * 12
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Paragraphs of ``lines`` in a hard-wrapped text with blank lines between paragraphs."""
+    from workflows.parsing.normalize import normalize
+
+    filler = ["", *_FILLER[:3]] * 4
+    return [p.text for p in normalize("\n".join(lines + filler) + "\n").paragraphs]
+
+
+def test_a_short_heading_naming_a_body_ends_before_its_duty_in_a_wrapped_text() -> None:
+    paras = _paragraphs(
+        ["10. Phòng Tài nguyên và Môi trường huyện",
+         "Phối hợp với các cơ quan liên quan thực hiện chính sách hỗ trợ đất ở, đất sản."]
+    )  # fmt: skip
+    assert paras[:2] == [
+        "10. Phòng Tài nguyên và Môi trường huyện",
+        "Phối hợp với các cơ quan liên quan thực hiện chính sách hỗ trợ đất ở, đất sản.",
+    ]
+
+
+def test_a_list_of_section_numbers_wrapped_before_a_number_goes_on() -> None:
+    paras = _paragraphs(
+        ["- Tổ chức triển khai thực hiện các hoạt động tại Mục: 2.10 và",
+         "2.11 Phần II, Kế hoạch này."]
+    )  # fmt: skip
+    assert paras[0] == (
+        "- Tổ chức triển khai thực hiện các hoạt động tại Mục: 2.10 và 2.11 Phần II, Kế hoạch này."
+    )
