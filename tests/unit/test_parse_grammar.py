@@ -540,3 +540,12 @@ def test_a_list_of_section_numbers_wrapped_before_a_number_goes_on() -> None:
     assert paras[0] == (
         "- Tổ chức triển khai thực hiện các hoạt động tại Mục: 2.10 và 2.11 Phần II, Kế hoạch này."
     )
+
+
+def test_a_long_line_stopping_at_an_open_word_goes_on_past_a_stray_blank_line() -> None:
+    paras = _paragraphs(
+        ["1. Tuyên truyền theo tinh thần Kết luận số 08-KL/TU ngày 24/02/2021 của", "",
+         "Ban Thường vụ Tỉnh ủy và Kế hoạch số 26-KH/HU của Ban Thường vụ Huyện ủy."]
+    )  # fmt: skip
+    assert paras[0].endswith("ngày 24/02/2021 của Ban Thường vụ Tỉnh ủy và Kế hoạch số 26-KH/HU "
+                             "của Ban Thường vụ Huyện ủy.")  # fmt: skip

@@ -139,6 +139,8 @@ def continues(prev: str, nxt: str, gap: int, style: Layout, after: str | None = 
         return not terminal and (style.full(prev) or not nxt[:1].isalpha())
     if terminal:
         return False
+    if gap == 1 and _OPEN_END.search(prev) and len(prev) >= style.width * 0.5:
+        return True  # a long line stopping at "của", "và", "," … goes on past a stray blank
     if style.interleaved or not style.wrapped:
         return style.full(prev) or (not nxt[:1].isalpha() and not _is_caps(prev))
     return False
