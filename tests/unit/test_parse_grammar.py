@@ -493,7 +493,11 @@ def test_a_reports_route_ends_where_its_purpose_starts() -> None:
         "- Báo cáo kết quả thực hiện về Ủy ban nhân dân tỉnh (qua Sở Nội vụ để tổng hợp).\n"
     )
     (task,) = plan.tasks
-    assert (task.report_to, task.via) == ("Ủy ban nhân dân tỉnh", "Sở Nội vụ")
+    assert (task.report_to, task.via, plan.coordinator) == (
+        "Ủy ban nhân dân tỉnh",
+        "Sở Nội vụ",
+        "Sở Nội vụ",
+    )
 
 
 def test_a_flattened_law_making_table_whose_header_and_cells_wrap_is_read_the_same() -> None:

@@ -29,6 +29,12 @@ VIA = re.compile(
 )
 
 
+def via_names(match: re.Match[str]) -> list[str]:
+    """The bodies a :data:`VIA` match names; "(qua Sở Nội vụ để tổng hợp)": the route ends
+    where its purpose starts."""
+    return split_names(phrase_until_predicate(match.group(1) or match.group(2)))
+
+
 class BodyNames:
     """Resolves each distinct name once and remembers the bodies in order of appearance."""
 
@@ -125,8 +131,7 @@ def _report_route(text: str, bodies: BodyNames) -> tuple[str | None, str | None]
     via = None
     match = VIA.search(text)
     if match:
-        # "(qua Sở Nội vụ để tổng hợp)": the route ends where its purpose starts
-        names = split_names(phrase_until_predicate(match.group(1) or match.group(2)))
+        names = via_names(match)
         via = bodies.name(names[0]) if names else None
     report_to = None
     for m in _REPORT_TO.finditer(text):
