@@ -553,3 +553,15 @@ def test_a_long_line_stopping_at_an_open_word_goes_on_past_a_stray_blank_line() 
     )  # fmt: skip
     assert paras[0].endswith("ngày 24/02/2021 của Ban Thường vụ Tỉnh ủy và Kế hoạch số 26-KH/HU "
                              "của Ban Thường vụ Huyện ủy.")  # fmt: skip
+
+
+def test_a_lead_field_naming_several_bodies_gives_each_the_same_duty() -> None:
+    plan = _plan(
+        "II. NỘI DUNG\n\n1. Tổ chức tập huấn nghiệp vụ\n\n"
+        "- Cơ quan chủ trì: Sở Nội vụ, Sở Giáo dục và Đào tạo; Sở Tài chính.\n\n"
+        "- Cơ quan phối hợp: Bảo hiểm xã hội tỉnh.\n\n- Thời gian thực hiện: Quý IV/2025.\n"
+    )
+    assert [(t.lead, t.partners, t.due, t.text) for t in plan.tasks] == [
+        (lead, ["Bảo hiểm xã hội tỉnh"], date(2025, 12, 31), "Tổ chức tập huấn nghiệp vụ")
+        for lead in ("Sở Nội vụ", "Sở Giáo dục và Đào tạo", "Sở Tài chính")
+    ]
