@@ -49,6 +49,7 @@ _COLLECTIVE_NOUNS = (
     r"|chuyên viên|Chuyên viên|Đồng chí|Cán bộ|Công chức|cơ sở"
     r"|công chức|cán bộ|ngành|Ban|Trung tâm|UBND|Ủy ban|Uỷ ban|chi bộ|tập thể|đảng viên"
     r"|chủ đầu tư|nhà đầu tư|hợp tác xã|Hội|hiệp hội|Hiệp hội|chi nhánh|ngân hàng|tổ chức tín dụng"
+    r"|bộ|Bộ"
 )
 ORG_START = re.compile(
     rf"^(?:{_ORG_WORDS}|(?:[Cc]ác|[Nn]hững|[Mm]ỗi)\s+(?:{_COLLECTIVE_NOUNS})(?!\w)"
@@ -76,9 +77,9 @@ _VERBS = (
 )
 # A verb right after "cơ sở" or "lĩnh vực", or after "ban" and before a capital, names the body
 # ("các cơ sở đào tạo", "doanh nghiệp trong lĩnh vực xây dựng", "Phó Trưởng ban xây dựng Đảng");
-# it does not start the predicate.
+# after "việc" it is a noun ("có liên quan tới việc thực hiện Kế hoạch"): no predicate starts.
 PREDICATE = re.compile(
-    rf"(?<![\w])(?<!các )(?<!Các )(?<!Ban )(?<!cơ sở )(?<!Cuộc )(?<!lĩnh vực )"
+    rf"(?<![\w])(?<!các )(?<!Các )(?<!Ban )(?<!cơ sở )(?<!Cuộc )(?<!lĩnh vực )(?<!việc )"
     rf"(?!(?<=ban )\w+(?: \w+)? [{UPPER}])(?:{_VERBS})(?![\w])"
 )
 # Where a name ends even without a verb: a time phrase ("Sở X chậm nhất ngày …"), a manner or
@@ -102,6 +103,7 @@ _PREFIX = re.compile(
 )
 _TRAILING = re.compile(r"[\s,;:.\-–]+$")
 _PAREN = re.compile(r"\s*\([^()]*\)")
+_CONCERNING = re.compile(r"(?<=liên quan)\s+(?:tới|đến)\s+việc\s.*$", re.S)
 _SPLIT_BEFORE_ORG = re.compile(r"\s*(?:,|;|\n|\s(?:và|cùng)\s)\s*")
 _BARE_GROUP = re.compile(r"(?:địa phương|đơn vị|cơ quan|doanh nghiệp)(?!\w)")
 _GENERIC = re.compile(
@@ -119,6 +121,7 @@ def clean_name(name: str) -> str:
     name = strip_prefix(name)
     name = _PHRASE_END.split(name, maxsplit=1)[0]  # a name never runs on into such a phrase
     name = _PAREN.sub("", name)
+    name = _CONCERNING.sub("", name)  # "… có liên quan tới việc thực hiện Kế hoạch này"
     name = re.split(r"\s[-–]\s(?=[Cc]ơ quan (?:thường trực|chủ trì|đầu mối))", name)[0]
     name = re.sub(r"\s+", " ", name.replace("\n", " "))
     name = re.sub(r"\s*([,;])(?=\S)", r"\1 ", name)
