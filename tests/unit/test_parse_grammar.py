@@ -568,16 +568,12 @@ def test_a_lead_field_naming_several_bodies_gives_each_the_same_duty() -> None:
 
 
 def test_a_verb_after_viec_is_a_noun_inside_the_subject_and_cac_bo_nganh_is_a_group() -> None:
-    (lead, partners) = (
-        read_duty(
-            "Các sở, ban, ngành tỉnh có liên quan tới việc thực hiện Kế hoạch này có trách nhiệm "
-            "phối hợp cùng các cơ quan chuyên môn thuộc các bộ, ngành Trung ương trong việc hỗ "
-            "trợ vốn.",
-            [],
-        ).__dict__[k]
-        for k in ("leads", "partners")
+    reading = read_duty(
+        "Các sở, ban, ngành tỉnh có liên quan tới việc thực hiện Kế hoạch này có trách nhiệm "
+        "phối hợp cùng các cơ quan chuyên môn thuộc các bộ, ngành Trung ương trong việc hỗ trợ.",
+        [],
     )
-    assert (lead, partners) == (
+    assert (reading.leads, reading.partners) == (
         ["Các sở, ban, ngành tỉnh có liên quan"],
         ["Các cơ quan chuyên môn thuộc các bộ, ngành Trung ương"],
     )
