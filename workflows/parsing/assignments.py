@@ -9,7 +9,13 @@ Where duties come from:
 - field lines after content items ("Đơn vị chủ trì: …", "Đơn vị phối hợp: …", "Thời gian
   thực hiện: …") turn those items into duties; written as bullets inside a numbered item they
   describe that item, and the item itself is the duty;
-- duty tables: one duty per row, lead and partners from their cells;
+- duty tables: one duty per row, lead and partners from their cells (a column of persons: the
+  first person leads, the others are partners; a law-making table: the drafting body leads, the
+  reviewing body has a duty of its own);
+- a resolution's articles ("Điều 2", "Điều 3"): sentences naming who does what, never the
+  enacting formulas; a sentence assigning by its own words ("Sở X chủ trì …", "… có trách
+  nhiệm …") anywhere, content sections included;
+- the closing words: a standing report they ask for ("Định kỳ hằng năm … báo cáo về Sở X");
 - references ("các hoạt động tại Mục: 2.5, 2.6 Phần II"): one duty per referenced section,
   titled as that section, citing its line. A missing section is a warning.
 A heading's time ("1. Quý I/2024") is the deadline of the duties under it unless they say
