@@ -241,3 +241,339 @@ def test_the_duty_is_the_items_content_without_its_content_label() -> None:
         "Cơ quan chủ trì: Sở Y tế\n\nThời gian hoàn thành: 30/11/2025\n"
     )
     assert _fields(body) == [("Sở Y tế", [], "Triển khai bệnh án điện tử.")]
+
+
+def test_a_task_table_of_persons_gives_each_row_to_its_first_person_with_the_others() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n"
+        "| TT | Nhiệm vụ thực hiện | Người thực hiện | Ghi chú |\n"
+        "| 1. | Xây dựng bài kiểm tra | Nguyễn Văn An; Trần Thị Bình |  |\n"
+        "| 2. | In ấn chứng chỉ | Trưởng phòng Kế hoạch |  |\n"
+    )
+    assert [(t.lead, t.partners) for t in plan.tasks] == [
+        ("Nguyễn Văn An", ["Trần Thị Bình"]),
+        ("Trưởng phòng Kế hoạch", []),
+    ]
+
+
+def test_a_numbered_sentence_announcing_a_list_with_nothing_under_it_leads_the_next_items() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n"
+        "1. Giao Phòng Kế hoạch triển khai, thực hiện các công việc liên quan:\n\n"
+        "2. Tổ chức kiểm tra an toàn cho các đối tượng.\n\n"
+        "3. Chuẩn bị các điều kiện cần thiết khác.\n\n"
+        "III. KINH PHÍ\n\n1. Kinh phí do ngân sách bảo đảm.\n"
+    )
+    assert [(t.lead, t.text[:9]) for t in plan.tasks] == [
+        ("Phòng Kế hoạch", "Tổ chức k"),
+        ("Phòng Kế hoạch", "Chuẩn bị "),
+    ]
+
+
+RESOLUTION = (
+    "NGHỊ QUYẾT\n\nBan hành Kế hoạch sửa đổi các nghị quyết\n\n"
+    "ỦY BAN THƯỜNG VỤ QUỐC HỘI\n\nQUYẾT NGHỊ:\n\n"
+    "Điều 1.\n\nBan hành kèm theo Nghị quyết này Kế hoạch sửa đổi các nghị quyết.\n\n"
+    "Điều 2.\n\n"
+    "1. Đề nghị Chính phủ, Tòa án nhân dân tối cao chỉ đạo rà soát các nghị quyết liên quan.\n\n"
+    "2. Nghị quyết này có hiệu lực thi hành kể từ ngày ký.\n\n"
+    "Điều 3.\n\n"
+    "Giao Tổng Thư ký Quốc hội chủ trì, phối hợp với Văn phòng Quốc hội giúp Ủy ban Thường vụ "
+    "Quốc hội theo dõi việc thực hiện Nghị quyết này.\n"
+)
+
+
+def test_the_articles_of_a_resolution_give_the_duties_of_the_bodies_they_name() -> None:
+    plan = parse_plan(RESOLUTION)
+    assert [(t.section, t.lead, t.partners) for t in plan.tasks] == [
+        ("Đ2.1", "Chính phủ", []),
+        ("Đ2.1", "Tòa án nhân dân tối cao", []),
+        ("Đ3", "Tổng Thư ký Quốc hội", ["Văn phòng Quốc hội"]),
+    ]
+
+
+LAW_TABLE = (
+    "II. TỔ CHỨC THỰC HIỆN\n\n"
+    "| TT | Tên văn bản | Cơ quan trình | Cơ quan soạn thảo | Cơ quan thẩm tra | Tiến độ | |\n"
+    "|\n| I. Văn bản thuộc thẩm quyền của Quốc hội |\n| |||||\n"
+    "| | Luật sửa đổi Luật Tổ chức | Ủy ban Thường vụ Quốc hội | Ban Công tác đại biểu\n"
+    "| Ủy ban Pháp luật chủ trì thẩm tra\n| Trình trước ngày 10/01/2025 | |\n"
+    "| Nghị quyết về Quy chế đối ngoại | Ủy ban Đối ngoại |\n"
+    "Ủy ban Đối ngoại (Văn phòng Quốc hội phối hợp chuẩn bị) |\n| Trình trong tháng 5/2025 | ||\n"
+)
+
+
+def test_a_law_making_table_flattened_over_lines_gives_one_duty_per_row_to_its_drafter() -> None:
+    plan = _plan(LAW_TABLE)
+    rows = [t for t in plan.tasks if "thẩm tra" not in t.text]
+    assert [(t.text[:12], t.lead, t.partners, t.due) for t in rows] == [
+        ("Luật sửa đổi", "Ban Công tác đại biểu", [], date(2025, 1, 10)),
+        ("Nghị quyết v", "Ủy ban Đối ngoại", ["Văn phòng Quốc hội"], date(2025, 5, 31)),
+    ]
+
+
+def test_a_law_making_tables_review_cell_is_the_reviewing_bodys_duty_with_its_helpers() -> None:
+    plan = _plan(
+        LAW_TABLE.replace(
+            "| Ủy ban Pháp luật chủ trì thẩm tra\n",
+            "| - Ủy ban Pháp luật chủ trì thẩm tra; - Hội đồng Dân tộc, các Ủy ban tham gia.\n",
+        )
+    )
+    (review,) = [t for t in plan.tasks if "thẩm tra" in t.text]
+    assert (review.text, review.lead, review.partners, review.due) == (
+        "Ủy ban Pháp luật chủ trì thẩm tra Luật sửa đổi Luật Tổ chức",
+        "Ủy ban Pháp luật",
+        ["Hội đồng Dân tộc", "Các Ủy ban"],
+        date(2025, 1, 10),
+    )
+
+
+def test_a_numbered_sentence_naming_its_subject_over_bullets_is_a_duty_and_leads_them() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n"
+        "1. Các cơ quan, đơn vị, địa phương, doanh nghiệp căn cứ chức năng, nhiệm vụ được giao xây "
+        "dựng kế hoạch thực hiện đợt thi đua; đề ra giải pháp hoàn thành mục tiêu năm 2025.\n\n"
+        "- Giới thiệu điển hình tiên tiến trong đợt thi đua.\n"
+    )
+    lead = "Các cơ quan, đơn vị, địa phương, doanh nghiệp"
+    assert [(t.lead, t.text[:10]) for t in plan.tasks] == [
+        (lead, "Các cơ qua"),
+        (lead, "đề ra giải"),
+        (lead, "Giới thiệu"),
+    ]
+
+
+def test_a_duty_opening_with_bao_cao_is_a_report_even_when_it_names_a_review() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Nội vụ\n\n"
+        "- Báo cáo Ủy ban nhân dân tỉnh về kết quả đợt thi đua khi tổng kết đợt thi đua.\n"
+    )
+    (task,) = plan.tasks
+    assert (task.kind.value, task.report_to) == ("report", "Ủy ban nhân dân tỉnh")
+
+
+def test_a_heading_of_enterprises_in_named_fields_is_one_lead_body() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n"
+        "1. Các doanh nghiệp hoạt động trong lĩnh vực xây dựng, giao thông, vận tải, logistics "
+        "và công nghệ thông tin trên địa bàn tỉnh\n\n- Ứng dụng mô hình BIM trong quản lý.\n"
+    )
+    (task,) = plan.tasks
+    assert task.lead == (
+        "Các doanh nghiệp hoạt động trong lĩnh vực xây dựng, giao thông, vận tải, logistics "
+        "và công nghệ thông tin trên địa bàn tỉnh"
+    )
+
+
+def test_a_standing_report_asked_for_in_the_closing_words_is_a_duty_of_the_bodies_named() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n- Tăng cường kiểm tra.\n\n"
+        "Trên đây là Kế hoạch chuyển đổi số. Đề nghị các cơ quan, đơn vị nghiêm túc triển khai "
+        "thực hiện. Định kỳ hằng năm (trước ngày 30 tháng 11) báo cáo kết quả thực hiện về Sở "
+        "Xây dựng. Trong quá trình thực hiện, nếu có khó khăn, vướng mắc báo cáo về Sở Xây dựng.\n"
+    )
+    report = plan.tasks[-1]
+    assert len(plan.tasks) == 2
+    assert (report.lead, report.due, report.recurrence, report.report_to) == (
+        "Các cơ quan, đơn vị",
+        date(2025, 11, 30),
+        "năm",
+        "Sở Xây dựng",
+    )
+
+
+def test_an_items_content_field_bullet_is_its_duty_and_its_body_fields_lead_it() -> None:
+    plan = _plan(
+        "II. NỘI DUNG\n\n1. Tổ chức tập huấn\n\n"
+        "- Nội dung thực hiện: Tổ chức tập huấn cho công chức làm công tác việc làm.\n\n"
+        "- Cơ quan chủ trì: Sở Nội vụ.\n\n"
+        "- Cơ quan phối hợp: Trung tâm Dịch vụ việc làm tỉnh, Bảo hiểm xã hội tỉnh.\n"
+    )
+    assert [(t.text, t.lead, t.partners) for t in plan.tasks] == [
+        (
+            "Tổ chức tập huấn cho công chức làm công tác việc làm.",
+            "Sở Nội vụ",
+            ["Trung tâm Dịch vụ việc làm tỉnh", "Bảo hiểm xã hội tỉnh"],
+        )
+    ]
+
+
+def test_a_sentence_assigning_by_its_own_words_is_a_duty_even_in_a_content_section() -> None:
+    plan = _plan(
+        "III. KINH PHÍ THỰC HIỆN\n\n1. Kinh phí được bố trí từ ngân sách nhà nước.\n\n"
+        "2. Sở Tài chính chủ trì, phối hợp với các sở, ngành liên quan bố trí kinh phí chi "
+        "thường xuyên theo quy định.\n\n"
+        "3. Sở, ban, ngành thuộc Ủy ban nhân dân tỉnh có trách nhiệm rà soát văn bản.\n"
+    )
+    assert [(t.lead, t.partners, t.recurrence) for t in plan.tasks] == [
+        ("Sở Tài chính", ["Các sở, ngành liên quan"], None),
+        ("Sở, ban, ngành thuộc Ủy ban nhân dân tỉnh", [], None),
+    ]
+
+
+def test_partners_split_into_bodies_where_a_bare_group_follows_a_named_body() -> None:
+    readings = [
+        read_duty(text, ["Sở Công Thương"]).partners
+        for text in (
+            "Phối hợp với Sở Y tế, địa phương tuyên truyền các nội dung.",
+            "Chủ trì, phối hợp với các sở, ngành, địa phương triển khai.",
+            "Chủ trì, phối hợp với Sở, ban ngành liên quan triển khai.",
+            "Phối hợp với Sở Tài chính, Sở Nội vụ và Công an tỉnh kiểm tra.",
+            "Phối hợp với Sở Lao động – Thương binh và Xã hội, Sở Khoa học và Công nghệ kiểm tra.",
+        )
+    ]
+    assert readings == [
+        ["Sở Y tế", "Địa phương"],
+        ["Các sở, ngành, địa phương"],
+        ["Sở, ban ngành liên quan"],
+        ["Sở Tài chính", "Sở Nội vụ", "Công an tỉnh"],
+        ["Sở Lao động – Thương binh và Xã hội", "Sở Khoa học và Công nghệ"],
+    ]
+
+
+def test_a_dash_line_in_lower_case_after_a_full_wrapped_line_continues_a_compound() -> None:
+    line = "b) Tổ chức tuyên truyền: Chỉ đạo phòng, ban chuyên môn, phối hợp tổ chức chính trị"
+    wrapped = "\n".join(
+        [line, "- xã hội tại địa phương thực hiện công tác tuyên truyền, vận động."]
+        + ["Một dòng văn bản khác được ngắt ở độ rộng tám mươi ký tự như dòng trên đây nhé."] * 12
+    )
+    plan = _plan("II. TỔ CHỨC THỰC HIỆN\n\n1. Ủy ban nhân dân xã\n\n" + wrapped + "\n")
+    assert "chính trị - xã hội tại địa phương" in plan.tasks[0].text
+
+
+def test_bullets_after_a_sub_item_announcing_them_as_follows_are_duties_of_their_own() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Ngân hàng Nhà nước chi nhánh tỉnh\n\n"
+        "a) Chỉ đạo các ngân hàng thương mại triển khai mở tài khoản, cụ thể như sau:\n\n"
+        "- Cử chuyên viên hỗ trợ các đối tượng mở tài khoản;\n\n"
+        "- Ký kết với đơn vị quản lý chi trả.\n"
+    )
+    assert [(t.lead, t.text[:8]) for t in plan.tasks] == [
+        ("Ngân hàng Nhà nước chi nhánh tỉnh", "Chỉ đạo "),
+        ("Ngân hàng Nhà nước chi nhánh tỉnh", "Cử chuyê"),
+        ("Ngân hàng Nhà nước chi nhánh tỉnh", "Ký kết v"),
+    ]
+
+
+def test_reviews_of_two_stated_times_are_two_milestones_one_review_named_twice_is_one() -> None:
+    from workflows.parsing.duties import split_duties
+
+    assert split_duties("Sơ kết 3 năm, kết thúc nhiệm kỳ tổng kết thực hiện Kế hoạch.") == [
+        "Sơ kết 3 năm",
+        "kết thúc nhiệm kỳ tổng kết thực hiện Kế hoạch.",
+    ]
+    assert split_duties("Tổ chức sơ kết, tổng kết việc thực hiện Kế hoạch.") == [
+        "Tổ chức sơ kết, tổng kết việc thực hiện Kế hoạch."
+    ]
+
+
+def test_table_rows_of_an_office_file_do_not_hide_that_its_prose_is_hard_wrapped() -> None:
+    from workflows.parsing.normalize import normalize
+
+    rows = "\n".join(
+        f"| {k} | Tỷ lệ người hưởng trợ cấp được tuyên truyền giải thích lợi ích từ "
+        f"việc mở tài khoản ngân hàng và nhận tiền qua tài khoản | 20 |"
+        for k in range(6)
+    )
+    prose = "\n".join(
+        [
+            "- Cử chuyên viên phối hợp với",
+            "Ủy ban nhân dân xã, phường thống nhất thời gian, "
+            "địa điểm để hỗ trợ các đối tượng mở tài khoản.",
+        ]
+        + ["Một dòng văn bản khác được ngắt ở độ rộng tám mươi ký tự như dòng trên đây nhé."] * 12
+    )
+    paras = [p.text for p in normalize(rows + "\n\n" + prose + "\n").paragraphs]
+    assert any(p.startswith("- Cử chuyên viên phối hợp với Ủy ban nhân dân xã") for p in paras)
+
+
+def test_a_reports_route_ends_where_its_purpose_starts() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n"
+        "- Báo cáo kết quả thực hiện về Ủy ban nhân dân tỉnh (qua Sở Nội vụ để tổng hợp).\n"
+    )
+    (task,) = plan.tasks
+    assert (task.report_to, task.via, plan.coordinator) == (
+        "Ủy ban nhân dân tỉnh",
+        "Sở Nội vụ",
+        "Sở Nội vụ",
+    )
+
+
+def test_a_flattened_law_making_table_whose_header_and_cells_wrap_is_read_the_same() -> None:
+    wrapped = LAW_TABLE.replace(
+        "Cơ quan soạn thảo | Cơ quan thẩm tra", "Cơ quan soạn thảo | Cơ quan\nthẩm tra"
+    ).replace(
+        "Ủy ban Đối ngoại (Văn phòng Quốc hội phối hợp chuẩn bị)",
+        "Ủy ban Đối ngoại (Văn phòng\nQuốc hội phối hợp chuẩn bị)",
+    )
+    rows = [t for t in _plan(wrapped).tasks if "thẩm tra" not in t.text]
+    assert [(t.lead, t.partners, t.due) for t in rows] == [
+        ("Ban Công tác đại biểu", [], date(2025, 1, 10)),
+        ("Ủy ban Đối ngoại", ["Văn phòng Quốc hội"], date(2025, 5, 31)),
+    ]
+
+
+_FILLER = ["Một dòng văn bản khác được ngắt ở độ rộng tám mươi ký tự như dòng trên đây nhé."] * 12
+
+
+def _paragraphs(lines: list[str]) -> list[str]:
+    """Paragraphs of ``lines`` in a hard-wrapped text with blank lines between paragraphs."""
+    from workflows.parsing.normalize import normalize
+
+    filler = ["", *_FILLER[:3]] * 4
+    return [p.text for p in normalize("\n".join(lines + filler) + "\n").paragraphs]
+
+
+def test_a_short_heading_naming_a_body_ends_before_its_duty_in_a_wrapped_text() -> None:
+    paras = _paragraphs(
+        ["10. Phòng Tài nguyên và Môi trường huyện",
+         "Phối hợp với các cơ quan liên quan thực hiện chính sách hỗ trợ đất ở, đất sản."]
+    )  # fmt: skip
+    assert paras[:2] == [
+        "10. Phòng Tài nguyên và Môi trường huyện",
+        "Phối hợp với các cơ quan liên quan thực hiện chính sách hỗ trợ đất ở, đất sản.",
+    ]
+
+
+def test_a_list_of_section_numbers_wrapped_before_a_number_goes_on() -> None:
+    paras = _paragraphs(
+        ["- Tổ chức triển khai thực hiện các hoạt động tại Mục: 2.10 và",
+         "2.11 Phần II, Kế hoạch này."]
+    )  # fmt: skip
+    assert paras[0] == (
+        "- Tổ chức triển khai thực hiện các hoạt động tại Mục: 2.10 và 2.11 Phần II, Kế hoạch này."
+    )
+
+
+def test_a_long_line_stopping_at_an_open_word_goes_on_past_a_stray_blank_line() -> None:
+    paras = _paragraphs(
+        ["1. Tuyên truyền theo tinh thần Kết luận số 08-KL/TU ngày 24/02/2021 của", "",
+         "Ban Thường vụ Tỉnh ủy và Kế hoạch số 26-KH/HU của Ban Thường vụ Huyện ủy."]
+    )  # fmt: skip
+    assert paras[0].endswith("ngày 24/02/2021 của Ban Thường vụ Tỉnh ủy và Kế hoạch số 26-KH/HU "
+                             "của Ban Thường vụ Huyện ủy.")  # fmt: skip
+
+
+def test_a_lead_field_naming_several_bodies_gives_each_the_same_duty() -> None:
+    plan = _plan(
+        "II. NỘI DUNG\n\n1. Tổ chức tập huấn nghiệp vụ\n\n"
+        "- Cơ quan chủ trì: Sở Nội vụ, Sở Giáo dục và Đào tạo; Sở Tài chính.\n\n"
+        "- Cơ quan phối hợp: Bảo hiểm xã hội tỉnh.\n\n- Thời gian thực hiện: Quý IV/2025.\n"
+    )
+    assert [(t.lead, t.partners, t.due, t.text) for t in plan.tasks] == [
+        (lead, ["Bảo hiểm xã hội tỉnh"], date(2025, 12, 31), "Tổ chức tập huấn nghiệp vụ")
+        for lead in ("Sở Nội vụ", "Sở Giáo dục và Đào tạo", "Sở Tài chính")
+    ]
+
+
+def test_a_verb_after_viec_is_a_noun_inside_the_subject_and_cac_bo_nganh_is_a_group() -> None:
+    reading = read_duty(
+        "Các sở, ban, ngành tỉnh có liên quan tới việc thực hiện Kế hoạch này có trách nhiệm "
+        "phối hợp cùng các cơ quan chuyên môn thuộc các bộ, ngành Trung ương trong việc hỗ trợ.",
+        [],
+    )
+    assert (reading.leads, reading.partners) == (
+        ["Các sở, ban, ngành tỉnh có liên quan"],
+        ["Các cơ quan chuyên môn thuộc các bộ, ngành Trung ương"],
+    )

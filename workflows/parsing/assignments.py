@@ -9,7 +9,13 @@ Where duties come from:
 - field lines after content items ("Đơn vị chủ trì: …", "Đơn vị phối hợp: …", "Thời gian
   thực hiện: …") turn those items into duties; written as bullets inside a numbered item they
   describe that item, and the item itself is the duty;
-- duty tables: one duty per row, lead and partners from their cells;
+- duty tables: one duty per row, lead and partners from their cells (a column of persons: the
+  first person leads, the others are partners; a law-making table: the drafting body leads, the
+  reviewing body has a duty of its own);
+- a resolution's articles ("Điều 2", "Điều 3"): sentences naming who does what, never the
+  enacting formulas; a sentence assigning by its own words ("Sở X chủ trì …", "… có trách
+  nhiệm …") anywhere, content sections included;
+- the closing words: a standing report they ask for ("Định kỳ hằng năm … báo cáo về Sở X");
 - references ("các hoạt động tại Mục: 2.5, 2.6 Phần II"): one duty per referenced section,
   titled as that section, citing its line. A missing section is a warning.
 A heading's time ("1. Quý I/2024") is the deadline of the duties under it unless they say
@@ -23,7 +29,7 @@ from __future__ import annotations
 
 import re
 
-from workflows.parsing.bodies import leading_body, split_names, starts_with_body
+from workflows.parsing.bodies import UPPER, leading_body, split_names, starts_with_body
 from workflows.parsing.candidates import Assignments, Candidate, table_candidates
 from workflows.parsing.duties import Reading, read_duty
 from workflows.parsing.field_lines import FieldLines, field_bodies, field_names, field_values
@@ -47,6 +53,19 @@ _NOT_DUTY = re.compile(
     r"|^(?:Không quá|Tối đa|Không vượt quá)\s+\d+\s+(?:cá nhân|tập thể|đơn vị|người|hồ sơ)",
     re.I,
 )
+# A resolution's enacting formulas: "Ban hành kèm theo Quyết định này …", "… có hiệu lực (thi
+# hành) kể từ ngày ký", "Chánh Văn phòng, Giám đốc các sở … chịu trách nhiệm thi hành …"
+_ENACTING = re.compile(
+    r"^Ban hành kèm theo|có hiệu lực(?:\s+thi hành)?\s+(?:kể\s+)?từ"
+    r"|(?:chịu|có) trách nhiệm thi hành|thi hành (?:Quyết định|Nghị quyết) này",
+    re.I,
+)
+_SENTENCE = re.compile(rf"(?:[^.]|\.(?!\s+[{UPPER}]))+\.?")  # up to ". " before a capital
+_STANDING_REPORT = re.compile(
+    r"(?:[Đđ]ịnh kỳ|[Hh][ằà]ng (?:năm|quý|tháng))[^.]{0,80}?(?<!\w)báo cáo(?!\w)"
+)
+_ASSIGNING = re.compile(r"(?:chủ trì|(?:có|chịu) trách nhiệm|có nhiệm vụ)(?!\w)")
+_AS_FOLLOWS = re.compile(r"(?<!\w)(?:như\s+)?sau(?:\s+đây)?\s*:$")
 _WORD = re.compile(r"[^\W\d_]{2}")
 # a field label inside an item's text, after the content: ". Cơ quan chủ trì: …"
 _INLINE_FIELD = re.compile(r"[.;]\s+(?=(?:Đơn vị|Cơ quan)\s+(?:chủ trì|thực hiện)[^:;]{0,30}:)")
@@ -63,7 +82,7 @@ class _Walker(FieldLines, TextDuties):
                 "target",
                 "content",
             )
-            announced = announcing(node) if eligible else None
+            announced = announcing(node) if eligible and (node.items or node.children) else None
             if announced:  # its items inherit the lead and the partners
                 found = (announced[0].leads, announced[1])
                 node.partners = announced[0].partners  # type: ignore[attr-defined]
@@ -73,11 +92,12 @@ class _Walker(FieldLines, TextDuties):
             node.inline = found[1] if found else ""  # type: ignore[attr-defined]
         started = False
         for item in items:
-            if item.kind in ("roman", "part"):
+            if item.kind in ("roman", "part", "article"):
                 started = True
             if not started:
                 continue
             if _CLOSING.match(item.para.text):
+                self._closing_reports(item)
                 self._reset()
                 self.orphans = []
                 started = False  # closing words, recipients, signature: until an appendix
@@ -95,6 +115,27 @@ class _Walker(FieldLines, TextDuties):
                 continue
             self._item(item, node)
         return self.out
+
+    def _closing_reports(self, item: Item) -> None:
+        """ "Trên đây là Kế hoạch …. Đề nghị các cơ quan, đơn vị nghiêm túc triển khai thực hiện.
+        Định kỳ hằng năm (trước ngày 30/11) báo cáo kết quả về Sở X …": a standing report the
+        closing words ask for is a duty of the bodies they name (in that sentence or the one
+        before); a report asked for only "nếu có khó khăn" is none."""
+        text = item.para.text
+        subject: list[str] = []
+        for sentence in _SENTENCE.finditer(text):
+            words = sentence.group(0).strip()
+            named = leading_body(words)
+            if named and named[0].strip():
+                subject = split_names(named[0])
+            if not _STANDING_REPORT.search(words) or re.search(r"(?<!\w)nếu(?!\w)", words):
+                continue
+            leads = read_duty(words, subject).leads
+            if leads:
+                cand = self._add_candidate(
+                    words, item.para.line_at(sentence.start()), item.section, Reading(leads), None
+                )
+                cand.explicit_time = True
 
     def _inline_fields(self, item: Item, node: Node | None) -> bool:
         """ "1. Triển khai X. Cơ quan chủ trì: Sở A; Cơ quan phối hợp: Sở B; Thời gian: Quý
@@ -131,6 +172,8 @@ class _Walker(FieldLines, TextDuties):
             self._reset()
             if item.kind in ("roman", "part"):
                 return  # a part's title is never a duty, even with nothing under it
+            if self._announces_siblings(item, item.node):
+                return
             if getattr(node, "bodies", None):
                 if node.inline:  # type: ignore[union-attr]
                     self._add(node.inline, item, node, node.bodies)  # type: ignore[union-attr]
@@ -140,6 +183,8 @@ class _Walker(FieldLines, TextDuties):
                 return
         context = self.duty_context(node)
         text = item.text if item.kind != "text" else item.para.text
+        if context is None and category(node) == "content" and _assigns_itself(text):
+            context = "assign"  # "Sở X chủ trì, phối hợp … bố trí kinh phí …" under KINH PHÍ
         if self._absorbed(item, text, node):
             return
         heading = self.bodies_for(node)
@@ -148,6 +193,9 @@ class _Walker(FieldLines, TextDuties):
         added = self._add(
             text, item, node, heading, emit=emit, issuer_list=context == "issuer", carried=carried
         )
+        if context == "article":  # only what names who does it, never the enacting formulas
+            for cand in added:
+                cand.emit = cand.emit and bool(cand.leads) and not _ENACTING.search(cand.text)
         named = not heading and item.kind in ("arabic", "letter", "text")
         self.subject = added[-1].leads if named and added and added[-1].leads else []
         if item.node is not None and added and not any(c.leads for c in added):
@@ -171,6 +219,22 @@ class _Walker(FieldLines, TextDuties):
             if intro.text.endswith(":") and intro.leads and not self.bodies_for(where.node):
                 parent = self.tree.nodes.get(where.section)
                 self.announced = (intro.leads, intro.partners, parent)
+
+    def _announces_siblings(self, item: Item, node: Node) -> bool:
+        """ "1. Giao phòng X triển khai các công việc sau:" with nothing under it: the numbered
+        items after it, at its level, are that body's duties (as after a prose lead-in)."""
+        if node.items or node.children or node.kind not in ("arabic", "letter"):
+            return False
+        if category(node) in ("target", "content") or getattr(node, "bodies", None):
+            return False
+        found = announcing(node)
+        if found is None:
+            return False
+        reading, own = found
+        self.announced = (reading.leads, reading.partners, node.parent)
+        if own:
+            self._add(own, item, node, reading.leads)
+        return True
 
     def _inherit_announced(self, node: Node) -> None:
         if self.announced is None:
@@ -196,8 +260,9 @@ class _Walker(FieldLines, TextDuties):
             return
         if raw.endswith(":") and node.kind == "letter":
             added = self._add(raw, item, node, heading)
-            if added:
+            if added and not _AS_FOLLOWS.search(raw):
                 self.intro, self.intro_item = added[-1], item
+            # "a) Chỉ đạo …, cụ thể như sau:" announces actions: each bullet is a duty
 
     def _absorbed(self, item: Item, text: str, node: Node | None) -> bool:
         """Sub-items of an intro ending with ":" belong to it, unless they name a body."""
@@ -225,6 +290,13 @@ class _Walker(FieldLines, TextDuties):
             return False
         intro.text = f"{intro.text} {text}" if intro.text.endswith(":") else f"{intro.text}; {text}"
         return True
+
+
+def _assigns_itself(text: str) -> bool:
+    """A sentence that assigns by its own words: a body, then "chủ trì", "có trách nhiệm",
+    "chịu trách nhiệm" or "có nhiệm vụ" ("Sở, ban, ngành … có trách nhiệm rà soát …")."""
+    named = leading_body(text[:300])
+    return bool(named and named[0].strip() and _ASSIGNING.match(named[1]))
 
 
 def find_assignments(

@@ -32,7 +32,7 @@ _STRONG_ORG = (
     r"|Giám đốc|Thủ trưởng|Thành viên|Người đứng đầu|Cấp ủy|Lực lượng|Hợp tác xã|Ban quản lý"
     r"|Ban quản lí|ban quản lý|ban quản lí|Ban công tác|Ban chỉ đạo|Tổ công tác|Tổ bầu cử"
     r"|Trung tâm phục vụ|Ban Thường trực|Ban Chỉ đạo|Ban Chỉ huy|Viện [Kk]iểm sát|Liên minh"
-    r"|Hiệp hội|Kiểm toán nhà nước|Kiểm toán Nhà nước"
+    r"|Hiệp hội|Kiểm toán nhà nước|Kiểm toán Nhà nước|Chính phủ|Tổng Thư ký|Tổng thư ký"
     r"|Thuế(?=\s+(?:tỉnh|thành phố|cơ sở|khu vực|[A-ZĐ]))"
     r"|Hội,\s+hiệp hội|Liên hiệp"
     # office-holders named by a lower-case post: "Trưởng thôn", "Trưởng đoàn thể xã"
@@ -49,9 +49,11 @@ _COLLECTIVE_NOUNS = (
     r"|chuyên viên|Chuyên viên|Đồng chí|Cán bộ|Công chức|cơ sở"
     r"|công chức|cán bộ|ngành|Ban|Trung tâm|UBND|Ủy ban|Uỷ ban|chi bộ|tập thể|đảng viên"
     r"|chủ đầu tư|nhà đầu tư|hợp tác xã|Hội|hiệp hội|Hiệp hội|chi nhánh|ngân hàng|tổ chức tín dụng"
+    r"|bộ|Bộ"
 )
 ORG_START = re.compile(
-    rf"^(?:{_ORG_WORDS}|(?:[Cc]ác|[Nn]hững|[Mm]ỗi)\s+(?:{_COLLECTIVE_NOUNS})(?!\w))"
+    rf"^(?:{_ORG_WORDS}|(?:[Cc]ác|[Nn]hững|[Mm]ỗi)\s+(?:{_COLLECTIVE_NOUNS})(?!\w)"
+    r"|Sở,\s+(?:ban,?\s+)?ngành(?!\w))"  # "Sở, ban, ngành thuộc UBND Thành phố"
 )
 
 # Lower-case predicates that end a name: what the body DOES. "tổ chức" after "các" or before
@@ -59,22 +61,25 @@ ORG_START = re.compile(
 _VERBS = (
     "chủ trì|chủ động|phối hợp|tham mưu|xây dựng|báo cáo|thực hiện|triển khai|có trách nhiệm"
     "|chịu trách nhiệm|căn cứ|theo dõi|hướng dẫn|tăng cường|kiện toàn|định kỳ|tổng hợp|rà soát"
-    "|ban hành|lãnh đạo|chỉ đạo|đẩy mạnh|bố trí|cung cấp|tiếp tục|quan tâm|là|làm|được|khẩn trương"
+    "|ban hành|lãnh đạo|chỉ đạo|đẩy mạnh|bố trí|cung cấp|tiếp tục|quan tâm|là|(?<!việc )làm|được"
+    "|khẩn trương"
     "|nghiên cứu|đề xuất|kiểm tra|phân công|thường xuyên|ưu tiên|vận động|tuyên truyền|cập nhật"
     "|lập|giám sát|hỗ trợ|phổ biến|gửi|trình|đôn đốc|thống nhất|tập trung|đảm bảo|bảo đảm"
-    "|tham gia|phát huy|giao|yêu cầu|nâng cao|xác định|huy động|hoàn thành|tiến hành|sử dụng"
+    "|tham gia|phát huy|giao(?! thông)|yêu cầu|nâng cao|xác định|huy động|hoàn thành|tiến hành"
+    "|sử dụng"
     "|nắm|thẩm định|phân bổ|cân đối|dự toán|quyết định|xử lý|đánh giá|biên soạn|in ấn|phát hành"
     "|tích cực|kịp thời|trực tiếp|thành lập|chuẩn bị|đăng ký|duy trì|nhân rộng|lồng ghép|vận hành"
     "|khai thác|chia sẻ|đào tạo|bồi dưỡng|tập huấn|thu thập|số hóa|chuẩn hóa|mở|tiếp nhận|giải đáp"
     "|phản ánh|kiến nghị|hoàn thiện|điều chỉnh|sửa đổi|bổ sung|góp ý|khen thưởng|biểu dương"
-    "|ứng dụng|nghiêm túc|đẩy nhanh|tiên phong|dẫn dắt|kiểm soát|phát động"
+    "|ứng dụng|nghiêm túc|đẩy nhanh|tiên phong|dẫn dắt|kiểm soát|phát động|giúp"
     "|(?<!bầu )(?<!ứng )(?<!Bầu )cử"
     "|tổ chức(?! (?:thành viên|chính trị|đoàn thể|xã hội|cá nhân|hội|đảng|cơ sở|tín dụng|quốc tế))"
 )
-# A verb right after "cơ sở", or after "ban" and before a capital, names the body ("các cơ sở đào
-# tạo", "Phó Trưởng ban xây dựng Đảng"); it does not start the predicate.
+# A verb right after "cơ sở" or "lĩnh vực", or after "ban" and before a capital, names the body
+# ("các cơ sở đào tạo", "doanh nghiệp trong lĩnh vực xây dựng", "Phó Trưởng ban xây dựng Đảng");
+# after "việc" it is a noun ("có liên quan tới việc thực hiện Kế hoạch"): no predicate starts.
 PREDICATE = re.compile(
-    rf"(?<![\w])(?<!các )(?<!Các )(?<!Ban )(?<!cơ sở )(?<!Cuộc )"
+    rf"(?<![\w])(?<!các )(?<!Các )(?<!Ban )(?<!cơ sở )(?<!Cuộc )(?<!lĩnh vực )(?<!việc )"
     rf"(?!(?<=ban )\w+(?: \w+)? [{UPPER}])(?:{_VERBS})(?![\w])"
 )
 # Where a name ends even without a verb: a time phrase ("Sở X chậm nhất ngày …"), a manner or
@@ -98,7 +103,9 @@ _PREFIX = re.compile(
 )
 _TRAILING = re.compile(r"[\s,;:.\-–]+$")
 _PAREN = re.compile(r"\s*\([^()]*\)")
+_CONCERNING = re.compile(r"(?<=liên quan)\s+(?:tới|đến)\s+việc\s.*$", re.S)
 _SPLIT_BEFORE_ORG = re.compile(r"\s*(?:,|;|\n|\s(?:và|cùng)\s)\s*")
+_BARE_GROUP = re.compile(r"(?:địa phương|đơn vị|cơ quan|doanh nghiệp)(?!\w)")
 _GENERIC = re.compile(
     r"liên quan|^(?:(?:các|những)\s+)?(?:cơ quan|đơn vị|sở|ban|ngành|địa phương)(?!\w)", re.I
 )
@@ -114,6 +121,7 @@ def clean_name(name: str) -> str:
     name = strip_prefix(name)
     name = _PHRASE_END.split(name, maxsplit=1)[0]  # a name never runs on into such a phrase
     name = _PAREN.sub("", name)
+    name = _CONCERNING.sub("", name)  # "… có liên quan tới việc thực hiện Kế hoạch này"
     name = re.split(r"\s[-–]\s(?=[Cc]ơ quan (?:thường trực|chủ trì|đầu mối))", name)[0]
     name = re.sub(r"\s+", " ", name.replace("\n", " "))
     name = re.sub(r"\s*([,;])(?=\S)", r"\1 ", name)
@@ -192,7 +200,13 @@ def split_names(phrase: str) -> list[str]:
 
 def _splits_before(separator: str, rest: str, before: str = "") -> bool:
     if not ORG_START.match(rest):
-        return False
+        # "Sở Y tế, địa phương": a bare group after a named body is a body of its own
+        return bool(
+            "," in separator
+            and _BARE_GROUP.match(rest)
+            and ORG_START.match(before.strip())
+            and not is_collective(before)
+        )
     if re.search(r"(?:phụ trách|lĩnh vực)[^,]*$", before):
         return False  # "Chuyên viên phụ trách lĩnh vực Hành chính, Văn phòng": one person
     if "," in separator and re.match(r"[Đđ]ồng chí\s", before):

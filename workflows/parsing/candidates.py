@@ -6,7 +6,7 @@ import re
 from bisect import bisect_left
 from dataclasses import dataclass, field
 
-from workflows.parsing.bodies import split_names
+from workflows.parsing.bodies import leading_body, split_names
 from workflows.parsing.result import Section
 from workflows.parsing.sections import Item, Node
 from workflows.parsing.tables import Cell, Table, TableRow
@@ -62,25 +62,61 @@ def table_candidates(
                     )
                 )
                 continue
-            last = _row(row, section, last, year, out)
+            last = _row(row, section, last, year, out, "partners" in table.columns)
 
 
 def _row(
-    row: TableRow, section: str, last: Candidate | None, year: int | None, out: Assignments
+    row: TableRow,
+    section: str,
+    last: Candidate | None,
+    year: int | None,
+    out: Assignments,
+    partner_column: bool,
 ) -> Candidate:
     cells = row.cells
-    leads = _cell_names(cells.get("lead"))
+    leads = _cell_names(cells.get("lead") or cells.get("submits"))
     partners = _cell_names(cells.get("partners"))
+    if "lead" in cells:  # "Ban X (Viện Y phối hợp chuẩn bị dự thảo)": Viện Y is a partner
+        for helper in _HELPER.finditer(cells["lead"].text):
+            partners += [
+                p for p in split_names(" ".join(helper.group(1).split())) if p not in partners
+            ]
+    if not leads and "persons" in cells:
+        # "Người thực hiện: A; B; C": the first person is accountable, the others work with them
+        persons = _cell_names(cells["persons"])
+        leads, partners = persons[:1], persons[1:] + partners
     time = parse_time(cells["due"].text, year) if "due" in cells else TimeSpec()
     if not row.label and last is not None:  # a row continuing the one above (merged cells)
-        partners = partners if "partners" in cells else last.partners
+        partners = partners if "partners" in cells or not partner_column else last.partners
         time = time if "due" in cells else last.time
     cand = Candidate(tidy(cells["content"].text), row.line, section, leads, partners, time)
     cand.explicit_time = "due" in cells or (last is not None and not row.label)
     if not leads:
         cand.notes.append("bảng không ghi cơ quan chủ trì")
     out.candidates.append(cand)
+    if "reviews" in cells:
+        _review(cells["reviews"], cand, out)
     return cand
+
+
+def _review(cell: Cell, row: Candidate, out: Assignments) -> None:
+    """ "- Ủy ban Pháp luật chủ trì thẩm tra; - Hội đồng Dân tộc, các Ủy ban tham gia": the
+    reviewing body's own duty on the row's document, by the row's time, with its helpers."""
+    clauses = [
+        " ".join(c.split()).strip(" -;.") for c in re.split(r";\s*(?=-)|\n\s*(?=-)", cell.text)
+    ]
+    named = [(c, leading_body(c)) for c in clauses if c]
+    leads = [n for c, b in named[:1] if b and b[0].strip() for n in split_names(b[0])]
+    if not leads:
+        return
+    partners = [n for _, b in named[1:] if b and b[0].strip() for n in split_names(b[0])]
+    text = tidy(f"{named[0][0]} {row.text}")
+    cand = Candidate(text, cell.line, row.section, leads, partners, row.time)
+    cand.explicit_time = row.explicit_time
+    out.candidates.append(cand)
+
+
+_HELPER = re.compile(r"\(([^()]+?)\s+(?:cùng\s+)?(?:phối hợp|tham gia)(?![\w])[^()]*\)")
 
 
 def _cell_names(cell: Cell | None) -> list[str]:
@@ -91,7 +127,8 @@ def _cell_names(cell: Cell | None) -> list[str]:
     text = re.sub(
         r"\s*\n\s*(?=[a-zđ])|(?<=,)\s*\n\s*|(?<=\svà)\s*\n\s*|(?<=[-–])\s*\n\s*", " ", cell.text
     )
-    return split_names(text)
+    # …and inside a parenthesis ("Ban soạn thảo (Thường trực Ủy ban" / "Pháp luật là …)")
+    return split_names(re.sub(r"\([^()]*\)", lambda m: " ".join(m.group(0).split()), text))
 
 
 # "Nội dung: Triển khai …" - a field label in front of the item's content, not its words

@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 
 from workflows.parsing.bodies import leading_body, split_names
-from workflows.parsing.plan_tasks import VIA, BodyNames
+from workflows.parsing.plan_tasks import VIA, BodyNames, via_names
 from workflows.parsing.result import ExtractedPlan
 from workflows.parsing.sections import Item
 
@@ -47,7 +47,7 @@ def coordinator_of(plan: ExtractedPlan, items: list[Item], bodies: BodyNames) ->
     vias: dict[str, int] = {}
     for item in items:
         for m in VIA.finditer(item.para.text):
-            names = split_names(m.group(1) or m.group(2))
+            names = via_names(m)
             if names:
                 vias[names[0]] = vias.get(names[0], 0) + 1
     if vias:

@@ -46,7 +46,7 @@ _DUTY_VERBS = (
     "|Khen thưởng|Biểu dương|Phát động|Duy trì|Chủ động|Giao|Đề nghị|Làm đầu mối|Là đầu mối"
     "|Ưu tiên|Trước mắt|Đề xuất|Vận động|Cấp|Hướng dẫn|Định hướng|Gắn|Nâng cao|Trên cơ sở"
     "|Đồng thời|Huy động|Kịp thời|Chuẩn bị|Thành lập|Quản lý|Đầu tư|Bảo đảm|Đảm bảo"
-    "|Tiếp tục|Phổ biến|Thu hút|Hình thành|Áp dụng|Hoàn thiện|Chuyển đổi|Định kỳ"
+    "|Tiếp tục|Phổ biến|Thu hút|Hình thành|Áp dụng|Hoàn thiện|Chuyển đổi|Định kỳ|Đề ra|Mở"
 )
 # After ";" a lower-case verb starts a new duty too ("…; hướng dẫn …"), except "thực hiện",
 # which mostly continues what the people are urged to do.
@@ -57,6 +57,9 @@ _SPLIT = re.compile(
     rf";\s+(?=(?:{_DUTY_VERBS}|{_LOWER_VERBS}|sơ kết|tổng kết)(?!\w))"
     rf"|\.\s+(?=(?:{_DUTY_VERBS}|Sơ kết|Tổng kết|Căn cứ)(?!\w))"
 )
+_REVIEW = r"(?<!\w)(?:[Ss]ơ kết|[Tt]ổng kết)(?!\w)"
+_REVIEW_COMMA = re.compile(rf",\s+(?=[^,;.]*?{_REVIEW})")
+_REVIEW_BEFORE = re.compile(rf"{_REVIEW}\s+[^\W_][^,;]*$")  # a review and the time it is held
 _CLAUSE_BREAK = re.compile(r"[;.]\s+(?=\w)")
 
 
@@ -73,8 +76,21 @@ class Reading:
 def split_duties(text: str) -> list[str]:
     """Several duties in one paragraph, split where a new duty verb starts a clause, or where a
     clause after ";" or "." has a subject of its own ("…; các chuyên viên … được phân công …")."""
-    parts = [q.strip() for p in _SPLIT.split(text) for q in _split_subjects(p)]
+    parts = [
+        r.strip() for p in _SPLIT.split(text) for q in _split_subjects(p) for r in _split_reviews(q)
+    ]
     return [p for p in parts if len(p) > 3]
+
+
+def _split_reviews(text: str) -> list[str]:
+    """ "sơ kết 3 năm, kết thúc nhiệm kỳ tổng kết …": reviews of two stated times are two
+    milestones; "tổ chức sơ kết, tổng kết việc thực hiện" (one review, two words) is one."""
+    parts, start = [], 0
+    for comma in _REVIEW_COMMA.finditer(text):
+        if _REVIEW_BEFORE.search(text[start : comma.start()]):
+            parts.append(text[start : comma.start()])
+            start = comma.end()
+    return [*parts, text[start:]]
 
 
 def _split_subjects(text: str) -> list[str]:

@@ -21,7 +21,8 @@ from workflows.parsing.walk_state import WalkState
 _FIELD = re.compile(
     r"(?:(?:Đơn vị|Cơ quan)\s+(?P<role>chủ trì|thực hiện|phối hợp)[^:;]{0,30}"
     r"|(?P<time>Thời gian|Thời hạn)[^:;]{0,30}"
-    r"|(?P<other>Lãnh đạo phụ trách|Kết quả|Sản phẩm)[^:;]{0,20}):",
+    r"|(?P<other>Lãnh đạo phụ trách|Kết quả|Sản phẩm)[^:;]{0,20}"
+    r"|(?P<content>Nội dung(?:\s+(?:thực hiện|công việc|nhiệm vụ))?)\s*):",
     re.I,
 )
 
@@ -56,6 +57,9 @@ class FieldLines(WalkState):
             if values.get("time"):
                 cand.time = parse_time(values["time"], self.year).merged(cand.time)
                 cand.explicit_time = True
+            if values.get("content") and cand.node is node:
+                cand.text = _tidy(values["content"])  # "Nội dung thực hiện: …" is the duty
+                cand.line = item.line
         return True
 
     def _targets(self, item: Item, node: Node | None) -> list[Candidate]:
@@ -129,6 +133,8 @@ def field_values(text: str) -> dict[str, str]:
             values[role] = value
         elif m.group("time"):
             values["time"] = value
+        elif m.group("content"):
+            values["content"] = text[m.end() : end].strip(" ;-")
     return values
 
 

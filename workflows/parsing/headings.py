@@ -1,7 +1,8 @@
 """Headings: what kind of section a heading opens, the bodies it names and the time it gives.
 
 - :func:`category`: "assign" (Tổ chức thực hiện, Phân công …), "issuer" (Nhiệm vụ cụ thể …),
-  "target" (Chỉ tiêu), "content" (Nội dung, Giải pháp …), from the nearest heading that says;
+  "target" (Chỉ tiêu), "content" (Nội dung, Giải pháp …), "article" (Điều 2 of a resolution),
+  from the nearest heading that says;
 - :func:`heading_bodies`: "1. Phòng Y tế", "Sở X: Chủ trì …", "Trách nhiệm của …";
 - :func:`heading_time`: "1. Quý I/2024", "Đợt 1: Trong tháng 12/2025", "Nhiệm vụ thường xuyên";
 - :func:`is_sentence`: a numbered item written as a full sentence is a duty, not a title.
@@ -47,7 +48,7 @@ def _folded(text: str) -> str:
 
 
 def category(node: Node | None) -> str | None:
-    """assign / issuer / target / content, from the nearest heading that says which."""
+    """assign / issuer / target / content / article, from the nearest heading that says."""
     if node is None:
         return None
     cached = getattr(node, "category", "?")
@@ -59,6 +60,8 @@ def category(node: Node | None) -> str | None:
 
 
 def _category(node: Node) -> str | None:
+    if node.kind == "article":
+        return "article"  # a resolution's article: sentences naming a body are its duties
     title = _folded(node.title[:120])
     if title.endswith("!"):  # a slogan ("Mỗi lá phiếu là … một trách nhiệm …!") is no heading
         return category(node.parent)
@@ -110,9 +113,9 @@ def heading_bodies(node: Node) -> tuple[list[str], str] | None:
 # What an announcing sentence says after its body and partners: "… thực hiện các nhiệm vụ sau:",
 # "…, có trách nhiệm:", "… các nội dung cụ thể như sau:"
 _ANNOUNCE_TAIL = re.compile(
-    r"[,\s]*(?:(?:có|chịu) trách nhiệm|thực hiện|triển khai|tổ chức thực hiện)?\s*"
+    r"[,\s]*(?:(?:(?:có|chịu) trách nhiệm|thực hiện|triển khai|tổ chức thực hiện)[,\s]*)*"
     r"(?:(?:các|những|một số)\s+)?(?:nhiệm vụ|nội dung|công việc|hoạt động)?\s*"
-    r"(?:cụ thể|chủ yếu|trọng tâm)?\s*(?:(?:như\s+)?sau(?:\s+đây)?)?\s*:?\s*$"
+    r"(?:cụ thể|chủ yếu|trọng tâm|liên quan)?\s*(?:(?:như\s+)?sau(?:\s+đây)?)?\s*:?\s*$"
 )
 
 
@@ -120,9 +123,14 @@ def announcing(node: Node) -> tuple[Reading, str] | None:
     """A numbered sentence naming a body and announcing a list ("3. Sở Y tế chủ trì, phối hợp
     với Sở Tài chính thực hiện các nhiệm vụ sau:", "4. Giao Sở Nội vụ là cơ quan đầu mối, có
     trách nhiệm:"): the reading its items inherit (lead and partners), and the sentence's own
-    duty when it states one beyond the announcement ("là cơ quan đầu mối"), else ""."""
+    duty when it states one beyond the announcement ("là cơ quan đầu mối"), else "". With
+    nothing under it, such a sentence announces the items after it at its own level. A sentence
+    without the colon over bullets ("1. Các cơ quan … xây dựng kế hoạch …" / "- Báo cáo …") is a
+    duty of its own, and its bullets are the same body's."""
     title = (node.full or node.title).strip()
-    if not title.endswith(":") or not (node.items or node.children):
+    colon = title.endswith(":")
+    sentence = title.endswith((".", ";")) and len(title.split()) >= 8
+    if not colon and not (sentence and any(i.kind == "bullet" for i in node.items)):
         return None
     named = leading_body(title)
     if named is None or not named[0].strip() or not PREDICATE.match(named[1]):
@@ -130,6 +138,8 @@ def announcing(node: Node) -> tuple[Reading, str] | None:
     reading = read_duty(title.rstrip(": "), [])
     if not reading.leads:
         return None
+    if not colon:  # "1. Các cơ quan … xây dựng kế hoạch …; đề ra giải pháp …" over its bullets
+        return reading, title
     rest = re.sub(r"^chủ trì\s*,?\s*", "", named[1].strip())
     cooperate = re.match(r"^phối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+", rest)
     if cooperate:

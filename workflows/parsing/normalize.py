@@ -62,7 +62,11 @@ def normalize(text: str) -> Document:
     # rest: only the document's own blank lines count (a PDF text layer has none).
     cut = sum(1 for old, new in zip(cleaned, lines, strict=True) if old.strip() and not new)
     blanks = sum(1 for u in units if u == _BLANK) - cut
-    style = Layout.measure([u for u in units if isinstance(u, SourceLine)], blanks)
+    # a table's rows ("| cell | cell |", one line each from an office file) are no wrapped prose
+    prose = [
+        u for u in units if isinstance(u, SourceLine) and not _TABLE_ROW.match(lines[u.number - 1])
+    ]
+    style = Layout.measure(prose, blanks)
     paras = _reflow(units, style)
     blocks: list[Para | Table] = []
     pending = sorted(tables, key=lambda t: t.line)
@@ -78,6 +82,9 @@ def normalize(text: str) -> Document:
 
 _BREAK = "break"  # a pipe line or a cell boundary: always ends a paragraph
 _BLANK = "blank"
+
+
+_TABLE_ROW = re.compile(r"^\s*\|.*\|\s*$")
 
 
 def _units(lines: list[str]) -> list[SourceLine | str]:

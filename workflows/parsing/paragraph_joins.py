@@ -52,6 +52,11 @@ _OPEN_END = re.compile(
     # an organisation word whose name is still to come ("+ Sở" / "Xây dựng: hướng dẫn …")
     r"|(?<!\w)(?:Các|Những|Sở|Phòng|Ban|Bộ|Cục|Chi cục|Trung tâm|Ủy ban|Uỷ ban|Viện|Đài))\s*$"
 )
+_LIST_GOES_ON = re.compile(r"(?:,|(?<!\w)(?:và|hoặc|Mục:?|mục:?|điểm|khoản|tiểu mục))\s*$")
+_DUTY_OPENING = re.compile(
+    r"(?:Chủ trì|Phối hợp|Tham mưu|Căn cứ|Là cơ quan|Thực hiện|Hướng dẫn|Theo dõi"
+    r"|Chịu trách nhiệm|Có trách nhiệm|Triển khai|Tổ chức|Xây dựng)(?!\w)"
+)
 _NUMBERED = re.compile(rf"^(?:{ROMAN}\s*[.:)]|\d{{1,2}}(?:\.\d{{1,2}})*[.)]?|[a-zđ]\))\s+\S")
 
 
@@ -105,6 +110,11 @@ def continues(prev: str, nxt: str, gap: int, style: Layout, after: str | None = 
         return True  # "3." or "-" alone: its text is on the next line
     if prev.rstrip().endswith("- ") or (prev[-1:].isdigit() and re.match(r"^[-–]\s*\d", nxt)):
         return True  # "2026\n- 2030": a range split by the wrap, not a bullet
+    dash = re.match(r"^[-–]\s+(\w)", nxt)
+    if gap == 0 and dash and dash.group(1).islower() and prev[-1:].isalpha() and style.full(prev):
+        return True  # "… tổ chức chính trị" / "- xã hội …": a compound split by the wrap
+    if gap == 0 and _LIST_GOES_ON.search(prev) and re.match(r"\d{1,2}(?:\.\d{1,2})+\s", nxt):
+        return True  # "… tại Mục: 2.10 và" / "2.11 Phần II": a list of numbers, not a label
     if STRUCTURAL.match(nxt):
         if gap == 0 and _is_caps(prev) and _is_caps(nxt) and not _TERMINAL.search(prev):
             return not re.match(rf"^(?:{ROMAN}\s*[.:)]|\d|TM\.|KT\.)", nxt)
@@ -118,10 +128,19 @@ def continues(prev: str, nxt: str, gap: int, style: Layout, after: str | None = 
         if _is_caps(prev) != _is_caps(nxt):
             return style.wrapped and not terminal and not _is_caps(prev)
         if style.wrapped and not style.interleaved:
-            return True
+            # "10. Phòng Tài nguyên và Môi trường huyện" / "Phối hợp với …": a short heading
+            # naming a body, then its duty opening with a verb (a PDF has no blank line there)
+            return not (
+                _NUMBERED.match(prev)
+                and not style.full(prev)
+                and not _OPEN_END.search(prev)
+                and _DUTY_OPENING.match(nxt)
+            )
         return not terminal and (style.full(prev) or not nxt[:1].isalpha())
     if terminal:
         return False
+    if gap == 1 and _OPEN_END.search(prev) and len(prev) >= style.width * 0.5:
+        return True  # a long line stopping at "của", "và", "," … goes on past a stray blank
     if style.interleaved or not style.wrapped:
         return style.full(prev) or (not nxt[:1].isalpha() and not _is_caps(prev))
     return False

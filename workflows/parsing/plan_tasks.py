@@ -20,13 +20,19 @@ fold = lru_cache(maxsize=8192)(_fold)
 _MILESTONE = re.compile(r"(?<!\w)(?:sơ kết|tổng kết)(?!\w)", re.I)
 _REPORT = re.compile(r"(?<!\w)báo cáo(?!\s+viên)(?!\w)", re.I)
 _REPORT_TO = re.compile(
-    r"(?<!\w)(?:báo cáo|gửi(?:\s+về)?|về)\s+(?:kết quả[^()]{0,80}?\s+(?:về|gửi|cho)\s+)?"
+    r"(?<!\w)(?:[Bb]áo cáo|[Gg]ửi(?:\s+về)?|về)\s+(?:kết quả[^()]{0,80}?\s+(?:về|gửi|cho)\s+)?"
     r"(?=(?:UBND|Ủy ban|Uỷ ban|Sở|Phòng|Ban|Bộ|Thường trực|Lãnh đạo|Tỉnh ủy|Huyện ủy|Công an"
     r"|Trung tâm|Cơ quan|Văn phòng|HĐND|Hội đồng|Chủ tịch)\b)"
 )
 VIA = re.compile(
     r"\(\s*qua\s+([^()]+?)\s*\)|(?<!\w)qua\s+((?:Phòng|Sở|Văn phòng|Công an|Ban)\s[^,;.)]+)"
 )
+
+
+def via_names(match: re.Match[str]) -> list[str]:
+    """The bodies a :data:`VIA` match names; "(qua Sở Nội vụ để tổng hợp)": the route ends
+    where its purpose starts."""
+    return split_names(phrase_until_predicate(match.group(1) or match.group(2)))
 
 
 class BodyNames:
@@ -112,6 +118,8 @@ def _task(
 
 
 def _kind(text: str) -> TaskKind:
+    if re.match(r"(?:Định kỳ\s+)?[Bb]áo cáo(?!\s+(?:viên|sơ kết|tổng kết))", text):
+        return TaskKind.REPORT  # "Báo cáo UBND tỉnh … khi tổng kết": the deliverable is a report
     if _MILESTONE.search(text):
         return TaskKind.MILESTONE
     if _REPORT.search(text):
@@ -123,7 +131,7 @@ def _report_route(text: str, bodies: BodyNames) -> tuple[str | None, str | None]
     via = None
     match = VIA.search(text)
     if match:
-        names = split_names(match.group(1) or match.group(2))
+        names = via_names(match)
         via = bodies.name(names[0]) if names else None
     report_to = None
     for m in _REPORT_TO.finditer(text):

@@ -16,6 +16,8 @@ from workflows.parsing.paragraph_joins import ROMAN
 from workflows.parsing.result import Section
 
 _LABELS = (
+    # an article of a Nghị quyết / Quyết định ("Điều 2.", "Điều 3. Giao Sở X …")
+    ("article", re.compile(r"^Điều\s+(\d{1,3})\s*[.:]\s*(.*)$", re.S)),
     ("roman", re.compile(rf"^({ROMAN})\s*[.:)]\s*(.*)$", re.S)),
     # (never an amount with thousands separators: "9.557.406" is no label "9.55" nor "9.")
     ("arabic", re.compile(r"^(\d{1,2}(?:\.\d{1,2})+)(?!\d)\.?\s*[-–:)]?\s*(.*)$", re.S)),
@@ -52,7 +54,7 @@ class Item:
     """A paragraph with its label parsed and its place in the tree."""
 
     para: Para
-    kind: str  # roman, arabic, letter, paren, bullet, part, text
+    kind: str  # article, roman, arabic, letter, paren, bullet, part, text
     label: str
     text: str  # without the label
     section: str = ""  # key of the nearest section (its own key for headings)
@@ -148,6 +150,10 @@ class TreeBuilder:
             self._part(item)
         elif item.kind == "roman":
             self._roman(item)
+        elif item.kind == "article":
+            key = self._fresh(f"Đ{item.label}")
+            self.roman = self._new(key, item, self.part)
+            self.arabic, self.letter = {}, None
         elif item.kind == "arabic":
             self._arabic(item)
         elif item.kind == "letter" and self.current is not None:

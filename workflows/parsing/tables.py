@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 from workflows.parsing.text import strip_accents
 
 _ROMAN_CELL = re.compile(r"^(?:X{0,3})(?:IX|IV|V?I{1,3}|V|X)\.?$")
+_SECTION_CELL = re.compile(r"^((?:X{0,3})(?:IX|IV|V?I{1,3}|V|X))\.\s+(\S.*)$", re.S)
 _TT_CELL = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[a-zđ][.)]?)$")
 _SEPARATOR_CELL = re.compile(r"^:?-{2,}:?$")
 _ONE_LINE_ROW = re.compile(r"^\s*\|(.*\|.*)\|\s*$")
@@ -48,27 +49,46 @@ class Table:
     rows: list[TableRow] = field(default_factory=list)
 
 
+# A column of persons or posts ("Người thực hiện", "Cán bộ phụ trách", "Lãnh đạo phụ trách"):
+# the people a row's duty falls to, the first of them accountable.
+_PERSONS = re.compile(
+    r"^(?:nguoi|can bo|chuyen vien|cong chuc|lanh dao|thanh vien|ho va ten|ho ten)"
+    r"(?:\s+(?:thuc hien|phu trach|chiu trach nhiem|duoc giao))?$|^phu trach$"
+)
+
+
 def column_role(header: str) -> str | None:
-    """The role of a header cell: tt, content, lead, partners, due (or None for the rest)."""
+    """The role of a header cell: tt, content, lead, partners, persons, due (or None)."""
     h = " ".join(strip_accents(header).lower().split())
     if "vai tro" in h:
         return None
     if re.fullmatch(r"(?:s\.?\s*)?tt|so tt|stt", h):
         return "tt"
+    if _PERSONS.match(h):
+        return "persons"
     if "phoi hop" in h:
         return "partners"
+    # a law-making plan: the drafting body leads, the submitting one stands in for it
+    if re.search(r"(co quan|don vi)\s+(?:chu tri\s+)?soan thao", h):
+        return "lead"
+    if re.fullmatch(r"(co quan|don vi)\s+trinh", h):
+        return "submits"
+    if re.search(r"(co quan|don vi)\s+tham tra", h):
+        return "reviews"
     if "chu tri" in h or re.search(r"(co quan|don vi)[^,]*thuc hien", h) or h == "thuc hien":
         return "lead"
     if re.search(r"thoi (gian|han)|tien do|hoan thanh", h):
         return "due"
-    if re.search(r"noi dung|nhiem vu|cong viec|hoat dong|ten (nhiem vu|de an|du an)", h):
+    if re.search(
+        r"noi dung|nhiem vu|cong viec|hoat dong|ten (nhiem vu|de an|du an|van ban|chuong trinh)", h
+    ):
         return "content"
     return None
 
 
 def _is_duty_header(cells: list[str]) -> list[str | None] | None:
     roles = [column_role(c) for c in cells]
-    if "content" in roles and ("lead" in roles or "partners" in roles):
+    if "content" in roles and ({"lead", "partners", "persons"} & set(roles)):
         return roles
     return None
 
@@ -82,7 +102,9 @@ def extract_tables(lines: list[str]) -> tuple[list[Table], list[str]]:
         if out[i].strip() == "|":
             read_rows = _pipe_block
         elif _ONE_LINE_ROW.match(out[i]):
-            read_rows = _one_line_rows
+            read_rows = _one_line_rows if _well_formed(out, i) else _cell_stream
+        elif out[i].startswith("| ") and _stream_header(out, i) is not None:
+            read_rows = _cell_stream  # its header wraps over lines
         else:
             i += 1
             continue
@@ -159,6 +181,93 @@ def _one_line_rows(lines: list[str], start: int) -> tuple[int, list[list[Cell]]]
             rows.append([Cell(c, i + 1) for c in cells])
         i += 1
     return i, rows
+
+
+def _well_formed(lines: list[str], start: int) -> bool:
+    """Every line of the block (up to a blank line) is a whole ``| cell | cell |`` row."""
+    i = start
+    while i < len(lines) and lines[i].strip():
+        if not _ONE_LINE_ROW.match(lines[i]):
+            return False
+        i += 1
+    return True
+
+
+def _stream_header(lines: list[str], start: int) -> tuple[int, list[Cell]] | None:
+    """The header row of a flattened duty table starting at ``start``: its cells and the index
+    after it. A header may wrap over up to three lines (a PDF printed from such a text)."""
+    for k in range(start, min(start + 3, len(lines))):
+        if not lines[k].strip() or (k > start and lines[k].lstrip().startswith("|")):
+            return None
+        if lines[k].rstrip().endswith("|"):
+            match = _ONE_LINE_ROW.match(" ".join(x.strip() for x in lines[start : k + 1]))
+            if match is None:
+                return None
+            header = [Cell(c.strip(), start + 1) for c in match.group(1).split("|")]
+            while header and not header[-1].text:
+                header.pop()
+            if _is_duty_header([c.text for c in header]) is None:
+                return None
+            return k + 1, header
+    return None
+
+
+def _cell_stream(lines: list[str], start: int) -> tuple[int, list[list[Cell]]]:
+    """Rows of a table whose rows were flattened into "|"-separated pieces running over lines
+    (web exports): after the header row, the cells in order, each row as many cells as the
+    header has columns; empty cells between rows and a section title ("I. …") are skipped.
+    The table ends at a blank line, or before a run of lines with no "|" longer than a cell."""
+    found = _stream_header(lines, start)
+    if found is None:
+        return start + 1, []
+    body, header = found
+    end, plain = body, 0
+    while end < len(lines) and lines[end].strip():
+        plain = 0 if "|" in lines[end] else plain + 1
+        if plain > MAX_CELL_LINES:
+            end -= plain - 1
+            break
+        end += 1
+    roles = [column_role(c.text) for c in header]
+    width = len(header)
+    content = roles.index("content") if "content" in roles else 0
+    rows: list[list[Cell]] = [header]
+    row: list[Cell] | None = None
+    for cell in _stream_cells(lines, body, end):
+        if row is None:
+            if not cell.text:
+                continue
+            section = _SECTION_CELL.match(cell.text)
+            if section:
+                rows.append([Cell(section.group(1), cell.line), Cell(section.group(2), cell.line)])
+                continue
+            row = [cell] if _TT_CELL.match(cell.text) else [Cell("", cell.line)] * content + [cell]
+        else:
+            row.append(cell)
+        if len(row) >= width:
+            rows.append(row)
+            row = None
+    if row is not None:
+        rows.append(row + [Cell("", row[-1].line)] * (width - len(row)))
+    return end, rows
+
+
+def _stream_cells(lines: list[str], start: int, end: int) -> list[Cell]:
+    """The cells between "|" marks over ``lines[start:end]``; a cell may span lines."""
+    cells: list[Cell] = []
+    current: list[str] = []
+    first = 0
+    for k in range(start, end):
+        for n, piece in enumerate(lines[k].split("|")):
+            if n:
+                cells.append(Cell("\n".join(current), first or k + 1))
+                current, first = [], 0
+            if piece.strip():
+                current.append(piece.strip())
+                first = first or k + 1
+    if current:
+        cells.append(Cell("\n".join(current), first))
+    return cells
 
 
 def _build(raw_rows: list[list[Cell]]) -> Table | None:

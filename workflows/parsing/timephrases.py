@@ -35,7 +35,8 @@ RECURRENCES = (
     (re.compile(r"(?:hằng|hàng|mỗi)\s+quý|định kỳ\s+quý"), "quý"),
     (re.compile(r"(?:hằng|hàng|mỗi)\s+tháng|định kỳ\s+tháng"), "tháng"),
     (re.compile(r"(?:hằng|hàng|mỗi)\s+năm|định kỳ\s+(?:hằng\s+|hàng\s+)?năm"), "năm"),
-    (re.compile(r"thường xuyên|liên tục|xuyên suốt"), "ongoing"),
+    # ("chi thường xuyên" is a budget category, recurrent spending, no schedule)
+    (re.compile(r"(?<!chi )thường xuyên|liên tục|xuyên suốt"), "ongoing"),
 )
 
 

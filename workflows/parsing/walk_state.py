@@ -52,7 +52,7 @@ class WalkState:
 
     def duty_context(self, node: Node | None) -> str | None:
         cat = category(node)
-        if cat in ("assign", "issuer"):
+        if cat in ("assign", "issuer", "article"):
             return cat
         if self.bodies_for(node):
             return "assign"
