@@ -115,6 +115,24 @@ def _insert_recordset(session: Session, table: str, rows: list[dict]) -> int:
     return len(session.execute(statement, {"rows": payload}).all())
 
 
+def set_by_id(session: Session, table: type, column: str, pairs: Iterable[tuple[int, int]]) -> None:
+    """``UPDATE table SET column = value WHERE id = row`` for each ``(row, value)`` pair of
+    integers, in one statement whatever their number: the pairs travel as one JSON parameter,
+    read back by ``json_to_recordset`` (PostgreSQL) or ``json_each`` (SQLite)."""
+    payload = json.dumps([{"n": row, "v": value} for row, value in pairs])
+    if payload == "[]":
+        return
+    name = table.__table__.name  # type: ignore[attr-defined]
+    if is_postgres(session.get_bind()):  # type: ignore[arg-type]
+        source = "json_to_recordset(CAST(:rows AS json)) AS r(n bigint, v bigint)"
+        row, value = "r.n", "r.v"
+    else:
+        source = "json_each(:rows) AS r"
+        row, value = "json_extract(r.value, '$.n')", "json_extract(r.value, '$.v')"
+    statement = f'UPDATE "{name}" SET "{column}" = {value} FROM {source} WHERE "{name}".id = {row}'
+    session.execute(text(statement), {"rows": payload})
+
+
 def _json_value(value: object) -> str:
     if isinstance(value, datetime):
         if value.tzinfo is None:
