@@ -89,16 +89,49 @@ def keep_loaded(session: Session, model: type, ids: Iterable[int] | None = None)
 
 def insert_ignoring_conflicts(session: Session, table: type, rows: list[dict]) -> int:
     """INSERT … ON CONFLICT DO NOTHING of ``rows`` (all with the same keys) on SQLite and
-    PostgreSQL (one statement; SQLite: one per thousand rows); returns how many were inserted."""
+    PostgreSQL, in one statement (SQLite: one executemany); returns how many were inserted."""
     if not rows:
         return 0
     target = table.__table__  # type: ignore[attr-defined]
     if is_postgres(session.get_bind()):  # type: ignore[arg-type]
         return _insert_recordset(session, target.name, rows)
-    # RETURNING counts what was really inserted (rowcount is not reliable for this statement).
-    statement = dialect_insert(session, target).on_conflict_do_nothing()
-    returned = session.execute(statement.returning(*target.primary_key.columns), rows)
-    return len(returned.all())
+    return _insert_executemany(session, target.name, rows)
+
+
+def _insert_executemany(session: Session, table: str, rows: list[dict]) -> int:
+    """SQLite: the driver's executemany of the rows as the columns store them (``sqlite_value``),
+    without SQLAlchemy's per-row parameter processing; the connection's change counter says how
+    many rows were inserted, not ignored."""
+    names = list(rows[0])
+    columns, marks = ", ".join(f'"{n}"' for n in names), ", ".join("?" * len(names))
+    statement = f'INSERT INTO "{table}" ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING'
+    stored: dict[Any, Any] = {}  # one conversion per distinct instant (a batch shares few)
+    values = [tuple(_stored(row[n], stored) for n in names) for row in rows]
+    connection = session.connection()
+    driver = connection.connection.dbapi_connection
+    before = driver.total_changes  # type: ignore[union-attr]
+    connection.exec_driver_sql(statement, values)  # type: ignore[arg-type]
+    return driver.total_changes - before  # type: ignore[union-attr]
+
+
+def _stored(value: Any, seen: dict[Any, Any]) -> Any:
+    if not isinstance(value, date | dict | list):
+        return value  # None, numbers, booleans and text go as they are
+    if isinstance(value, dict | list):
+        return json.dumps(value)  # a JSON column, as SQLAlchemy's serializer writes it
+    if value not in seen:
+        seen[value] = sqlite_value(value)
+    return seen[value]
+
+
+def sqlite_value(value: date) -> str:
+    """A date or an aware instant as SQLAlchemy stores it on SQLite: ``2024-05-15`` and naive
+    UTC ``2024-05-15 01:05:00.000000`` (so stored strings compare as instants do)."""
+    if not isinstance(value, datetime):
+        return value.isoformat()
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _insert_recordset(session: Session, table: str, rows: list[dict]) -> int:
