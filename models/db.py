@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import JSON, Date, DateTime, Engine, TypeDecorator, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
@@ -95,33 +95,35 @@ def insert_ignoring_conflicts(session: Session, table: type, rows: list[dict]) -
     target = table.__table__  # type: ignore[attr-defined]
     if is_postgres(session.get_bind()):  # type: ignore[arg-type]
         return _insert_recordset(session, target.name, rows)
-    return _insert_executemany(session, target.name, rows)
+    return _insert_executemany(session, target, rows)
 
 
-def _insert_executemany(session: Session, table: str, rows: list[dict]) -> int:
-    """SQLite: the driver's executemany of the rows as the columns store them (``sqlite_value``),
-    without SQLAlchemy's per-row parameter processing; the connection's change counter says how
-    many rows were inserted, not ignored."""
+def _insert_executemany(session: Session, target: Any, rows: list[dict]) -> int:
+    """SQLite: the driver's executemany of the rows as the columns store them (JSON, dates and
+    instants converted column by column, see ``sqlite_value``), without SQLAlchemy's per-row
+    parameter processing; the connection's change counter says how many rows were inserted."""
     names = list(rows[0])
-    columns, marks = ", ".join(f'"{n}"' for n in names), ", ".join("?" * len(names))
-    statement = f'INSERT INTO "{table}" ({columns}) VALUES ({marks}) ON CONFLICT DO NOTHING'
-    stored: dict[Any, Any] = {}  # one conversion per distinct instant (a batch shares few)
-    values = [tuple(_stored(row[n], stored) for n in names) for row in rows]
+    columns = [[row[name] for row in rows] for name in names]
+    for i, name in enumerate(names):
+        kind = target.columns[name].type
+        kind = kind.impl if isinstance(kind, TypeDecorator) else kind
+        if isinstance(kind, JSON):  # as SQLAlchemy's default serializer writes it (None: null)
+            columns[i] = [
+                None if v is None and kind.none_as_null else json.dumps(v) for v in columns[i]
+            ]
+        elif isinstance(kind, DateTime | Date):
+            seen: dict[date, str] = {}  # a batch shares few instants: each converted once
+            columns[i] = [
+                None if v is None else seen[v] if v in seen else seen.setdefault(v, sqlite_value(v))
+                for v in columns[i]
+            ]
+    quoted, marks = ", ".join(f'"{n}"' for n in names), ", ".join("?" * len(names))
+    statement = f'INSERT INTO "{target.name}" ({quoted}) VALUES ({marks}) ON CONFLICT DO NOTHING'
     connection = session.connection()
     driver = connection.connection.dbapi_connection
     before = driver.total_changes  # type: ignore[union-attr]
-    connection.exec_driver_sql(statement, values)  # type: ignore[arg-type]
+    connection.exec_driver_sql(statement, list(zip(*columns, strict=True)))  # type: ignore[arg-type]
     return driver.total_changes - before  # type: ignore[union-attr]
-
-
-def _stored(value: Any, seen: dict[Any, Any]) -> Any:
-    if not isinstance(value, date | dict | list):
-        return value  # None, numbers, booleans and text go as they are
-    if isinstance(value, dict | list):
-        return json.dumps(value)  # a JSON column, as SQLAlchemy's serializer writes it
-    if value not in seen:
-        seen[value] = sqlite_value(value)
-    return seen[value]
 
 
 def sqlite_value(value: date) -> str:
