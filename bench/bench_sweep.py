@@ -1,7 +1,7 @@
 """Sweep cost with 10^4 alarms due among 10^5 or 10^6 open tasks, beside the raw database limit.
 
     python bench/bench_sweep.py [--open 100000,1000000] [--due 10000] [--db sqlite,postgres]
-                                [--workers 2]
+                                [--workers 2] [--no-weekly]
 
 Peak memory:
 
@@ -25,7 +25,7 @@ The sweep instant is a Wednesday: that week's digests went out on Monday (seeded
 the sweep does what a daily sweep does. The Monday job is measured apart, after it:
 
 * weekly: ``compose_weekly`` (every open task listed to its lead and partners, one digest per
-  body), whose cost follows the open tasks, not the due alarms.
+  body), whose cost follows the open tasks, not the due alarms (``--no-weekly`` skips it).
 With ``--workers N`` (N > 1) the due set is then reset and swept again by one process and by N
 processes at once (each running ``fire_due`` + ``compose_due``), printing both wall times and
 checking that no notice was made twice or left out of a message.
@@ -261,7 +261,7 @@ def database_url(kind: str, workdir: Path) -> Iterator[str | None]:
         admin.dispose()
 
 
-def measure(url: str, size: int, due: int, workers: int) -> None:
+def measure(url: str, size: int, due: int, workers: int, weekly: bool) -> None:
     from workflows.runners.runtime import database
 
     engine = database(url)
@@ -280,13 +280,14 @@ def measure(url: str, size: int, due: int, workers: int) -> None:
         f"(raw rows {raw_rows}, seed {seconds:.0f} s CPU)",
         flush=True,
     )
-    (weekly_cpu, weekly_wall), digests = monday_weekly(url)
-    print(
-        f"{'':>10} Monday's weekly digests: {digests} listing the {size} open tasks, "
-        f"{weekly_cpu:.2f} s CPU ({weekly_cpu / size * 1e6:.0f} µs per open task), "
-        f"{weekly_wall:.2f} s wall",
-        flush=True,
-    )
+    if weekly:
+        (weekly_cpu, weekly_wall), digests = monday_weekly(url)
+        print(
+            f"{'':>10} Monday's weekly digests: {digests} listing the {size} open tasks, "
+            f"{weekly_cpu:.2f} s CPU ({weekly_cpu / size * 1e6:.0f} µs per open task), "
+            f"{weekly_wall:.2f} s wall",
+            flush=True,
+        )
     if workers > 1:
         walls = []
         for n in (1, workers):
@@ -317,6 +318,7 @@ def main() -> None:
     parser.add_argument("--due", type=int, default=10_000)
     parser.add_argument("--db", default="sqlite,postgres")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--no-weekly", action="store_true", help="skip Monday's weekly digests")
     args = parser.parse_args()
     print("$ python bench/bench_sweep.py " + " ".join(sys.argv[1:]))
     _environment()
@@ -331,7 +333,7 @@ def main() -> None:
             for size in (int(s) for s in args.open.split(",")):
                 for url in database_url(kind, Path(workdir)):
                     if url is not None:
-                        measure(url, size, args.due, args.workers)
+                        measure(url, size, args.due, args.workers, not args.no_weekly)
 
 
 if __name__ == "__main__":
