@@ -1,7 +1,7 @@
 """Sweep cost with 10^4 alarms due among 10^5 or 10^6 open tasks, beside the raw database limit.
 
     python bench/bench_sweep.py [--open 100000,1000000] [--due 10000] [--db sqlite,postgres]
-                                [--workers 2]
+                                [--workers 2] [--no-weekly]
 
 Peak memory:
 
@@ -21,6 +21,11 @@ For each database and size, in one run and on the same rows:
 
 after a small warm-up sweep (imports, holiday table, templates), each as CPU seconds of this
 process (``time.process_time``; the PostgreSQL server's own CPU is not in it) and wall seconds.
+The sweep instant is a Wednesday: that week's digests went out on Monday (seeded as sent), so
+the sweep does what a daily sweep does. The Monday job is measured apart, after it:
+
+* weekly: ``compose_weekly`` (every open task listed to its lead and partners, one digest per
+  body), whose cost follows the open tasks, not the due alarms (``--no-weekly`` skips it).
 With ``--workers N`` (N > 1) the due set is then reset and swept again by one process and by N
 processes at once (each running ``fire_due`` + ``compose_due``), printing both wall times and
 checking that no notice was made twice or left out of a message.
@@ -36,6 +41,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -44,6 +50,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from sqlalchemy import Engine, create_engine, text
 
 from tests.sweep_scale_world import NOW, seed
+
+WEEKLY = "weekly_digest:2024-W20:"  # the week of NOW (Wednesday 15/05/2024)
 
 
 def raw_limit(engine: Engine) -> tuple[float, float, int]:
@@ -81,6 +89,58 @@ def raw_limit(engine: Engine) -> tuple[float, float, int]:
         )
         transaction.rollback()
     return time.process_time() - cpu, time.perf_counter() - wall, len(due)
+
+
+def weekly_sent_on_monday(engine: Engine) -> None:
+    """This week's digests, composed and sent by Monday's sweep (one per body)."""
+    from sqlalchemy import insert
+
+    from models.delivery import OutboxMessage
+    from tests.sweep_scale_world import BODIES
+
+    monday = NOW - timedelta(days=2)
+    with engine.begin() as conn:
+        conn.execute(
+            insert(OutboxMessage),
+            [
+                {
+                    "key": f"{WEEKLY}{body}",
+                    "message_id": f"<weekly-{body}@bench.gov.vn>",
+                    "kind": "weekly_digest",
+                    "recipient": f"cq{body - 1}@bench.gov.vn",
+                    "agency_id": body,
+                    "subject": "(đã gửi)",
+                    "body_text": "",
+                    "body_html": "",
+                    "status": "sent",
+                    "next_attempt_at": monday,
+                    "created_at": monday,
+                    "sent_at": monday,
+                }
+                for body in range(1, BODIES + 1)
+            ],
+        )
+
+
+def monday_weekly(url: str) -> tuple[tuple[float, float], int]:
+    """Monday's weekly digests, composed anew (Wednesday's sweep has run) and committed."""
+    from sqlmodel import Session
+
+    from config.settings import get_settings
+    from workflows.followup.weekly import compose_weekly
+    from workflows.runners.runtime import database
+
+    engine = database(url)
+    with engine.begin() as conn:
+        conn.execute(text("DELETE FROM outbox_message WHERE key LIKE :k"), {"k": f"{WEEKLY}%"})
+    made: list[int] = []
+    with Session(engine, expire_on_commit=False) as session:
+
+        def weekly() -> None:
+            made.append(compose_weekly(session, get_settings(), NOW, []))
+            session.commit()
+
+        return timed(weekly), made[0]
 
 
 def timed(step: Callable[[], None]) -> tuple[float, float]:
@@ -136,10 +196,11 @@ def parallel_wall(url: str, workers: int) -> tuple[float, int, int]:
 
 
 def reset_due_set(engine: Engine, first_new_alarm: int) -> None:
-    """Undo a sweep: no notices or messages, the due alarms unfired, no follow-up alarms."""
+    """Undo a sweep: no notices or messages (but the week's digests), the due alarms unfired,
+    no follow-up alarms."""
     with engine.begin() as conn:
         conn.exec_driver_sql("DELETE FROM notice")
-        conn.exec_driver_sql("DELETE FROM outbox_message")
+        conn.exec_driver_sql(f"DELETE FROM outbox_message WHERE key NOT LIKE '{WEEKLY}%'")
         conn.exec_driver_sql(f"DELETE FROM task_alarm WHERE id >= {first_new_alarm}")
         # As seeded: every alarm due by now unfired, but the overdue notice already sent to
         # the tasks escalated to their head.
@@ -200,11 +261,12 @@ def database_url(kind: str, workdir: Path) -> Iterator[str | None]:
         admin.dispose()
 
 
-def measure(url: str, size: int, due: int, workers: int) -> None:
+def measure(url: str, size: int, due: int, workers: int, weekly: bool) -> None:
     from workflows.runners.runtime import database
 
     engine = database(url)
     seconds, _ = timed(lambda: seed(engine, size, due))
+    weekly_sent_on_monday(engine)
     with engine.connect() as conn:
         first_new_alarm = conn.exec_driver_sql("SELECT max(id) + 1 FROM task_alarm").scalar_one()
     raw_cpu, raw_wall, raw_rows = raw_limit(engine)
@@ -218,6 +280,14 @@ def measure(url: str, size: int, due: int, workers: int) -> None:
         f"(raw rows {raw_rows}, seed {seconds:.0f} s CPU)",
         flush=True,
     )
+    if weekly:
+        (weekly_cpu, weekly_wall), digests = monday_weekly(url)
+        print(
+            f"{'':>10} Monday's weekly digests: {digests} listing the {size} open tasks, "
+            f"{weekly_cpu:.2f} s CPU ({weekly_cpu / size * 1e6:.0f} µs per open task), "
+            f"{weekly_wall:.2f} s wall",
+            flush=True,
+        )
     if workers > 1:
         walls = []
         for n in (1, workers):
@@ -248,6 +318,7 @@ def main() -> None:
     parser.add_argument("--due", type=int, default=10_000)
     parser.add_argument("--db", default="sqlite,postgres")
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--no-weekly", action="store_true", help="skip Monday's weekly digests")
     args = parser.parse_args()
     print("$ python bench/bench_sweep.py " + " ".join(sys.argv[1:]))
     _environment()
@@ -262,7 +333,7 @@ def main() -> None:
             for size in (int(s) for s in args.open.split(",")):
                 for url in database_url(kind, Path(workdir)):
                     if url is not None:
-                        measure(url, size, args.due, args.workers)
+                        measure(url, size, args.due, args.workers, not args.no_weekly)
 
 
 if __name__ == "__main__":

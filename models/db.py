@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import JSON, Date, DateTime, Engine, TypeDecorator, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlmodel import Session, select
 
@@ -89,16 +89,51 @@ def keep_loaded(session: Session, model: type, ids: Iterable[int] | None = None)
 
 def insert_ignoring_conflicts(session: Session, table: type, rows: list[dict]) -> int:
     """INSERT … ON CONFLICT DO NOTHING of ``rows`` (all with the same keys) on SQLite and
-    PostgreSQL (one statement; SQLite: one per thousand rows); returns how many were inserted."""
+    PostgreSQL, in one statement (SQLite: one executemany); returns how many were inserted."""
     if not rows:
         return 0
     target = table.__table__  # type: ignore[attr-defined]
     if is_postgres(session.get_bind()):  # type: ignore[arg-type]
         return _insert_recordset(session, target.name, rows)
-    # RETURNING counts what was really inserted (rowcount is not reliable for this statement).
-    statement = dialect_insert(session, target).on_conflict_do_nothing()
-    returned = session.execute(statement.returning(*target.primary_key.columns), rows)
-    return len(returned.all())
+    return _insert_executemany(session, target, rows)
+
+
+def _insert_executemany(session: Session, target: Any, rows: list[dict]) -> int:
+    """SQLite: the driver's executemany of the rows as the columns store them (JSON, dates and
+    instants converted column by column, see ``sqlite_value``), without SQLAlchemy's per-row
+    parameter processing; the connection's change counter says how many rows were inserted."""
+    names = list(rows[0])
+    columns = [[row[name] for row in rows] for name in names]
+    for i, name in enumerate(names):
+        kind = target.columns[name].type
+        kind = kind.impl if isinstance(kind, TypeDecorator) else kind
+        if isinstance(kind, JSON):  # as SQLAlchemy's default serializer writes it (None: null)
+            columns[i] = [
+                None if v is None and kind.none_as_null else json.dumps(v) for v in columns[i]
+            ]
+        elif isinstance(kind, DateTime | Date):
+            seen: dict[date, str] = {}  # a batch shares few instants: each converted once
+            columns[i] = [
+                None if v is None else seen[v] if v in seen else seen.setdefault(v, sqlite_value(v))
+                for v in columns[i]
+            ]
+    quoted, marks = ", ".join(f'"{n}"' for n in names), ", ".join("?" * len(names))
+    statement = f'INSERT INTO "{target.name}" ({quoted}) VALUES ({marks}) ON CONFLICT DO NOTHING'
+    connection = session.connection()
+    driver = connection.connection.dbapi_connection
+    before = driver.total_changes  # type: ignore[union-attr]
+    connection.exec_driver_sql(statement, list(zip(*columns, strict=True)))  # type: ignore[arg-type]
+    return driver.total_changes - before  # type: ignore[union-attr]
+
+
+def sqlite_value(value: date) -> str:
+    """A date or an aware instant as SQLAlchemy stores it on SQLite: ``2024-05-15`` and naive
+    UTC ``2024-05-15 01:05:00.000000`` (so stored strings compare as instants do)."""
+    if not isinstance(value, datetime):
+        return value.isoformat()
+    if value.tzinfo is None:
+        raise ValueError("naive datetime given to a UTC column")
+    return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
 
 
 def _insert_recordset(session: Session, table: str, rows: list[dict]) -> int:
@@ -113,6 +148,24 @@ def _insert_recordset(session: Session, table: str, rows: list[dict]) -> int:
     )
     payload = json.dumps(rows, default=_json_value, ensure_ascii=False)
     return len(session.execute(statement, {"rows": payload}).all())
+
+
+def set_by_id(session: Session, table: type, column: str, pairs: Iterable[tuple[int, int]]) -> None:
+    """``UPDATE table SET column = value WHERE id = row`` for each ``(row, value)`` pair of
+    integers, in one statement whatever their number: the pairs travel as one JSON parameter,
+    read back by ``json_to_recordset`` (PostgreSQL) or ``json_each`` (SQLite)."""
+    payload = json.dumps([{"n": row, "v": value} for row, value in pairs])
+    if payload == "[]":
+        return
+    name = table.__table__.name  # type: ignore[attr-defined]
+    if is_postgres(session.get_bind()):  # type: ignore[arg-type]
+        source = "json_to_recordset(CAST(:rows AS json)) AS r(n bigint, v bigint)"
+        row, value = "r.n", "r.v"
+    else:
+        source = "json_each(:rows) AS r"
+        row, value = "json_extract(r.value, '$.n')", "json_extract(r.value, '$.v')"
+    statement = f'UPDATE "{name}" SET "{column}" = {value} FROM {source} WHERE "{name}".id = {row}'
+    session.execute(text(statement), {"rows": payload})
 
 
 def _json_value(value: object) -> str:

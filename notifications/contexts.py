@@ -2,7 +2,8 @@
 
 The workflows layer reads the database and fills these; the templates only read them. Dates are
 calendar dates in local time (the caller converts), counts are already computed, so templates
-do no arithmetic beyond formatting.
+do no arithmetic beyond formatting. A digest's derived views (its groups, counts) are worked
+out once per context (``cached_property``: the contexts never change), not once per template.
 """
 
 from __future__ import annotations
@@ -10,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
+from functools import cached_property
 
 # Beside a deadline the document did not state (the plan period's last day, see
 # ``workflows.parsing.deadlines``): the emails and the web pages say it the same way.
@@ -123,19 +125,19 @@ class ReminderDigest:
         if not self.entries and not self.changes:
             raise ValueError("ReminderDigest needs at least one entry or change")
 
-    @property
+    @cached_property
     def overdue(self) -> tuple[DigestEntry, ...]:
         return tuple(e for e in self.entries if not e.supervised and e.item.is_overdue)
 
-    @property
+    @cached_property
     def supervised(self) -> tuple[DigestEntry, ...]:
         return tuple(e for e in self.entries if e.supervised)
 
-    @property
+    @cached_property
     def due_today(self) -> tuple[DigestEntry, ...]:
         return tuple(e for e in self.entries if not e.supervised and e.item.days_left == 0)
 
-    @property
+    @cached_property
     def upcoming(self) -> tuple[DigestEntry, ...]:
         return tuple(
             e
@@ -143,7 +145,7 @@ class ReminderDigest:
             if not e.supervised and (e.item.days_left is None or e.item.days_left > 0)
         )
 
-    @property
+    @cached_property
     def groups(self) -> tuple[tuple[str, tuple[DigestEntry, ...]], ...]:
         """The non-empty groups, in reading order, each with its heading."""
         named = (
@@ -154,7 +156,7 @@ class ReminderDigest:
         )
         return tuple((title, entries) for title, entries in named if entries)
 
-    @property
+    @cached_property
     def counts(self) -> tuple[str, ...]:
         """The subject's count of each group: "3 nhiệm vụ quá hạn", "2 sắp đến hạn"."""
         parts = [
@@ -170,7 +172,7 @@ class ReminderDigest:
             words.append(f"{len(self.changes)} thay đổi" + ("" if words else " về nhiệm vụ"))
         return tuple(words)
 
-    @property
+    @cached_property
     def tag(self) -> str:
         """The subject's first words: a report of others' overdue work, news of changes only,
         or a reminder."""
@@ -193,11 +195,11 @@ class WeeklyDigest:
     sender_name: str
     dashboard_url: str
 
-    @property
+    @cached_property
     def overdue_items(self) -> tuple[TaskItem, ...]:
         return tuple(i for i in self.items if i.is_overdue)
 
-    @property
+    @cached_property
     def upcoming_items(self) -> tuple[TaskItem, ...]:
         return tuple(i for i in self.items if not i.is_overdue)
 

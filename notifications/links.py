@@ -100,16 +100,46 @@ def make_token(
 ) -> str:
     if expires_at.tzinfo is None:
         raise ValueError("expires_at must be timezone-aware")
-    claims = {
-        "a": LinkAction(action).value,
-        "t": int(task_id),
-        "v": int(deadline_version),
-        "g": int(agency_id),
-        "e": int(expires_at.timestamp()),
-    }
-    body = json.dumps(claims, separators=(",", ":"), sort_keys=True).encode("ascii")
-    signature = hmac.new(_key(secret), body, hashlib.sha256).digest()
-    return f"{_b64(body)}.{_b64(signature)}"
+    return _token(
+        _key(secret),
+        LinkAction(action),
+        int(task_id),
+        int(deadline_version),
+        int(agency_id),
+        int(expires_at.timestamp()),
+    )
+
+
+def _token(key: bytes, action: LinkAction, task_id: int, version: int, agency: int, e: int) -> str:
+    # The claims as ``json.dumps(claims, separators=(",", ":"), sort_keys=True)`` writes them
+    # (the format of every link already sent), built directly: ints and a fixed ASCII word.
+    body = f'{{"a":"{action.value}","e":{e},"g":{agency},"t":{task_id},"v":{version}}}'.encode()
+    mac = _keyed(key).copy()  # the key's padded blocks hashed once, not once per link
+    mac.update(body)
+    return f"{_b64(body)}.{_b64(mac.digest())}"
+
+
+@lru_cache(maxsize=4)
+def _keyed(key: bytes) -> hmac.HMAC:
+    return hmac.new(key, digestmod=hashlib.sha256)
+
+
+class LinkSigner:
+    """Makes the action URLs of one sweep: one secret, one base URL, one expiry for all, so the
+    key, the expiry and the URL prefix are worked out once (``make_token``/``action_url`` do
+    the same for a single link)."""
+
+    def __init__(self, secret: str | bytes, base_url: str, expires_at: datetime) -> None:
+        if expires_at.tzinfo is None:
+            raise ValueError("expires_at must be timezone-aware")
+        self._key = _key(secret)
+        self._expires = int(expires_at.timestamp())
+        self._prefix = f"{base_url.rstrip('/')}/l/"
+
+    def url(self, action: LinkAction, task_id: int, deadline_version: int, agency_id: int) -> str:
+        """``action_url(base_url, action, task_id, make_token(…))`` for this signer's link."""
+        token = _token(self._key, action, task_id, deadline_version, agency_id, self._expires)
+        return f"{self._prefix}{action.value}/{task_id}/{token}"  # base64url and ".": no quoting
 
 
 def action_url(base_url: str, action: LinkAction, task_id: int, token: str) -> str:

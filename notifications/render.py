@@ -115,6 +115,7 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
+        auto_reload=False,  # package files: compiled once per process, never stat'ed per mail
     )
     env.filters.update(
         one_line=one_line,

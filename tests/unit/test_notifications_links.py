@@ -12,6 +12,7 @@ from notifications.links import (
     LinkAction,
     LinkError,
     LinkProblem,
+    LinkSigner,
     action_url,
     make_token,
     verify,
@@ -134,3 +135,24 @@ def test_the_url_names_the_action_and_task_and_carries_the_token_safely() -> Non
     url = action_url("https://kehoach.example.gov.vn/", LinkAction.DONE, 42, tok)
     assert url == f"https://kehoach.example.gov.vn/l/done/42/{tok}"
     assert "=" not in tok and "+" not in tok and "/" not in tok
+
+
+def test_a_token_carries_its_claims_as_compact_sorted_json_like_links_already_sent() -> None:
+    body = token().split(".")[0]
+    raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    claims = {"a": "done", "t": 42, "v": 3, "g": 11, "e": int(EXPIRES.timestamp())}
+    assert raw == json.dumps(claims, separators=(",", ":"), sort_keys=True).encode()
+
+
+@pytest.mark.parametrize("action", list(LinkAction))
+def test_a_sweep_signer_makes_the_same_url_as_a_single_link(action: LinkAction) -> None:
+    signer = LinkSigner(SECRET, "https://kehoach.example.gov.vn/", EXPIRES)
+    url = signer.url(action, 42, 3, 11)
+    single = token(action=action)
+    assert url == action_url("https://kehoach.example.gov.vn", action, 42, single)
+    assert verify(url.rsplit("/", 1)[1], secret=SECRET, action=action, task_id=42, now=NOW)
+
+
+def test_a_sweep_signer_refuses_a_naive_expiry() -> None:
+    with pytest.raises(ValueError, match="timezone-aware"):
+        LinkSigner(SECRET, "https://kehoach.example.gov.vn/", EXPIRES.replace(tzinfo=None))

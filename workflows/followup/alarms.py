@@ -8,6 +8,7 @@ ignoring conflicts, so recomputing is harmless.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 from typing import Any
 
 from sqlalchemy import bindparam, update
@@ -87,7 +88,11 @@ def _row(task: Any, kind: str, step: int, fire_at: datetime, expires_at: datetim
 
 
 def escalation_policy(plan: Plan, settings: Settings) -> EscalationPolicy:
-    days = plan.escalation_days or settings.escalation_days
+    return _policy(plan.escalation_days or settings.escalation_days)
+
+
+@lru_cache(maxsize=64)  # a sweep freezes the same few policies for thousands of tasks
+def _policy(days: str) -> EscalationPolicy:
     return EscalationPolicy.from_days([int(d) for d in days.split(",")])
 
 

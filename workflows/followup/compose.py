@@ -13,21 +13,22 @@ silent skip.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import Any
 
 from sqlmodel import Session
 
 from config.settings import Settings
 from models.agencies import Agency
-from models.delivery import MessageStatus, Notice, OutboxMessage
+from models.delivery import MessageStatus, OutboxMessage
 from models.plans import Plan
-from models.tasks import Task
+from notifications.links import LinkSigner
 from notifications.render import RenderedEmail, render
-from workflows.followup.mail_context import notice_context, recipient_name
+from workflows.followup.mail_context import LINK_LIFETIME, notice_context, recipient_name
 from workflows.followup.notices import mark_composed, unsent_by_recipient
-from workflows.followup.sweep_loads import load_for_composing
+from workflows.followup.sweep_loads import ComposeWorld, load_for_composing
 
 
 @dataclass
@@ -40,9 +41,14 @@ def compose_all(
     session: Session, settings: Settings, now: datetime, counts: ComposeCounts, preview: list[str]
 ) -> None:
     grouped = unsent_by_recipient(session)
-    sends = load_for_composing(session, grouped)
+    world = load_for_composing(session, [n for group in grouped.values() for n in group])
+    links = (
+        LinkSigner(settings.secret_key, settings.base_url, now + LINK_LIFETIME)
+        if settings.secret_key
+        else None
+    )
     composed = [
-        _compose(session, settings, now, recipient, notices, counts, preview, sends)
+        _compose(session, settings, now, recipient, notices, counts, preview, world, links)
         for recipient, notices in grouped.items()
     ]
     mark_composed(session, composed)
@@ -53,11 +59,12 @@ def _compose(
     settings: Settings,
     now: datetime,
     recipient: str,
-    notices: list[Notice],
+    notices: list[Any],
     counts: ComposeCounts,
     preview: list[str],
-    sends: Mapping[int, Sequence[tuple[Notice, OutboxMessage]]],
-) -> tuple[OutboxMessage, list[Notice]]:
+    world: ComposeWorld,
+    links: LinkSigner | None,
+) -> tuple[OutboxMessage, list[Any]]:
     kind = "reminder_digest"
     ids = ",".join(str(n.id) for n in notices)
     row = queue_message(
@@ -69,9 +76,9 @@ def _compose(
         kind=kind,
         recipient=recipient,
         agency_id=notices[0].agency_id,
-        make_context=lambda: notice_context(session, settings, now, notices, sends),
+        make_context=lambda: notice_context(world, settings, now, notices, links),
         expires_at=_earliest_expiry(notices),
-        who=_who(session, notices[0]),
+        who=_who(world, notices[0]),
     )
     if row.status == MessageStatus.FAILED_PERMANENT:
         counts.missing_address += 1
@@ -79,11 +86,11 @@ def _compose(
     return row, notices
 
 
-def _who(session: Session, notice: Notice) -> str:
+def _who(world: ComposeWorld, notice: Any) -> str:
     """Whom a notice's message addresses, as the sweep report names one without an address."""
-    agency = session.get(Agency, notice.agency_id) if notice.agency_id else None
-    task = session.get(Task, notice.task_id)
-    plan = session.get(Plan, task.plan_id) if task else None
+    agency = world.agencies.get(notice.agency_id) if notice.agency_id else None
+    task = world.tasks.get(notice.task_id)
+    plan = world.plans.get(task.plan_id) if task else None
     return recipient_name(agency, notice.role, plan)
 
 
@@ -186,6 +193,6 @@ def new_message(
     return row
 
 
-def _earliest_expiry(notices: Iterable[Notice]) -> datetime | None:
+def _earliest_expiry(notices: Iterable[Any]) -> datetime | None:
     expiries = [n.expires_at for n in notices]
     return None if any(e is None for e in expiries) else min(expiries)  # type: ignore[type-var]

@@ -7,20 +7,15 @@ left, the status, and a note when the deadline falls on a day off ("Chủ nhật
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
-
-from sqlmodel import Session
+from typing import Any
 
 from config.settings import Settings
-from models.agencies import Agency
-from models.delivery import Notice, OutboxMessage
-from models.plans import Plan
-from models.tasks import Task, TaskEvent
 from notifications import contexts as c
-from notifications.links import LinkAction, action_url, make_token
+from notifications.links import LinkAction, LinkSigner
 from workflows.followup.status_view import status_label
-from workflows.followup.sweep_loads import previous_sends_by_task
+from workflows.followup.sweep_loads import ComposeWorld
 from workflows.parsing.text import fold
 from workflows.records.task_history import CHANGE_PREFIX, notice_label
 from workflows.rules.calendar import WorkCalendar, shared_calendar
@@ -66,56 +61,53 @@ def leadership_name(issuer: str | None) -> str:
     return f"Lãnh đạo {name}"
 
 
-def recipient_name(agency: Agency | None, role: str, plan: Plan | None = None) -> str:
-    """Whom a message addresses: a body, its head, or (no body) the plan's leadership."""
+def recipient_name(agency: Any | None, role: str, plan: Any | None = None) -> str:
+    """Whom a message addresses: a body, its head, or (no body) the plan's leadership (an
+    ``Agency`` and a ``Plan``, or rows with their names)."""
     if agency is None:
         return leadership_name(plan.issuer if plan else None)
     return f"Thủ trưởng {agency.name}" if role == "head" else agency.name
 
 
-def coordinator_name(session: Session, plan: Plan | None) -> str:
-    """Who signs a plan's mail: its coordinating body, else its issuer."""
-    coordinator = session.get(Agency, plan.coordinator_id) if plan and plan.coordinator_id else None
+def coordinator_name(agency: Callable[[int], Any | None], plan: Any | None) -> str:
+    """Who signs a plan's mail: its coordinating body (``agency`` finds a body by id), else
+    its issuer."""
+    coordinator = agency(plan.coordinator_id) if plan and plan.coordinator_id else None
     if coordinator is not None:
         return coordinator.name
     return (plan.issuer if plan and plan.issuer else None) or "Cơ quan thường trực kế hoạch"
 
 
 def notice_context(
-    session: Session,
+    world: ComposeWorld,
     settings: Settings,
     now: datetime,
-    notices: list[Notice],
-    sends: Mapping[int, Sequence[tuple[Notice, OutboxMessage]]] | None = None,
+    notices: list[Any],
+    links: LinkSigner | None,
 ) -> c.ReminderDigest:
     """The one digest of a recipient's ``notices`` in a sweep: reminders, overdue notices,
     escalations (another body's task to direct) and changes told back, one entry per task;
-    ``sends``: what was already sent about each escalated task (``sweep_loads``), else queried."""
+    everything it shows comes from ``world`` (``sweep_loads.load_for_composing``), the action
+    links from ``links`` (none without a secret key)."""
     today = local_date(now)
     calendar = shared_calendar(settings.holidays_path)
-    by_task: dict[int, list[Notice]] = {}
+    by_task: dict[int, list[Any]] = {}
     changes: list[c.Change] = []
     for notice in notices:
         if notice.kind.startswith(CHANGE_PREFIX):
-            changes.append(_change(session, notice, today, calendar))
+            changes.append(_change(world, notice, today, calendar))
         else:
             by_task.setdefault(notice.task_id, []).append(notice)
-    if sends is None:
-        sends = previous_sends_by_task(session, by_task)
-    entries = tuple(
-        _entry(session, settings, now, told, today, calendar, sends) for told in by_task.values()
-    )
+    entries = tuple(_entry(world, links, told, today, calendar) for told in by_task.values())
     first = min(notices, key=lambda n: _ROLE_ORDER.index(n.role) if n.role in _ROLE_ORDER else 9)
-    task = session.get(Task, first.task_id)
-    plan = session.get(Plan, task.plan_id) if task else None
-    agency = session.get(Agency, first.agency_id) if first.agency_id else None
+    task = world.tasks.get(first.task_id)
+    plan = world.plans.get(task.plan_id) if task else None
+    agency = world.agencies.get(first.agency_id) if first.agency_id else None
     return c.ReminderDigest(
-        addressee=c.Addressee(
-            (agency.id or 0) if agency else 0, recipient_name(agency, first.role, plan)
-        ),
+        addressee=c.Addressee(agency.id if agency else 0, recipient_name(agency, first.role, plan)),
         as_of=today,
         entries=tuple(sorted(entries, key=_reading_order)),
-        sender_name=coordinator_name(session, plan),
+        sender_name=coordinator_name(world.agencies.get, plan),
         dashboard_url=dashboard_url(settings),
         changes=tuple(changes),
     )
@@ -127,46 +119,40 @@ def _reading_order(entry: c.DigestEntry) -> tuple:
 
 
 def _entry(
-    session: Session,
-    settings: Settings,
-    now: datetime,
-    notices: list[Notice],
+    world: ComposeWorld,
+    links: LinkSigner | None,
+    notices: list[Any],
     today: date,
     calendar: WorkCalendar,
-    sends: Mapping[int, Sequence[tuple[Notice, OutboxMessage]]],
 ) -> c.DigestEntry:
     """A task told to one recipient by one or more notices (its own and, when the address is
     also a supervisor's, an escalation): one entry naming each."""
     own = [n for n in notices if n.kind != "escalation"]
     label = "; ".join(notice_label(n.kind, n.step) for n in sorted(notices, key=_notice_order))
     if own:
-        return c.DigestEntry(_item(session, settings, now, own[0], today, calendar), label)
-    task = session.get(Task, notices[0].task_id)
-    assert task is not None
-    lead = session.get(Agency, task.lead_id) if task.lead_id else None
+        return c.DigestEntry(_item(world, links, own[0], today, calendar), label)
+    task = world.tasks[notices[0].task_id]
+    lead = world.agencies.get(task.lead_id) if task.lead_id else None
     return c.DigestEntry(
-        _item(session, settings, now, notices[0], today, calendar),
+        _item(world, links, notices[0], today, calendar),
         label,
         owner_name=lead.name if lead else "(chưa có cơ quan chủ trì)",
-        previous_sends=previous_sends(sends.get(task.id, ())),
+        previous_sends=previous_sends(world.sends.get(task.id, ())),
     )
 
 
-def _notice_order(notice: Notice) -> tuple[bool, int]:
+def _notice_order(notice: Any) -> tuple[bool, int]:
     return (notice.kind == "escalation", notice.step)
 
 
-def _change(session: Session, notice: Notice, today: date, calendar: WorkCalendar) -> c.Change:
+def _change(world: ComposeWorld, notice: Any, today: date, calendar: WorkCalendar) -> c.Change:
     """A decision told back to a body; ``notice.step`` holds the history event it tells."""
-    event = session.get(TaskEvent, notice.step)
-    task = session.get(Task, notice.task_id)
-    assert task is not None
-    plan = session.get(Plan, task.plan_id)
-    assert plan is not None
-    item = task_item(task, plan, today, "lead", calendar)
+    event = world.events.get(notice.step)
+    task = world.tasks[notice.task_id]
+    item = task_item(task, world.plans[task.plan_id], today, "lead", calendar)
     detail = describe_change(event.detail if event else {})
     if notice.kind == f"{CHANGE_PREFIX}unassigned":
-        lead = session.get(Agency, task.lead_id) if task.lead_id else None
+        lead = world.agencies.get(task.lead_id) if task.lead_id else None
         detail = f"cơ quan chủ trì hiện nay: {lead.name if lead else 'chưa có'}"
     return c.Change(item, notice_label(notice.kind), detail)
 
@@ -190,53 +176,31 @@ def _dmy(value: str | None) -> str:
 
 
 def _item(
-    session: Session,
-    settings: Settings,
-    now: datetime,
-    notice: Notice,
-    today: date,
-    calendar: WorkCalendar,
+    world: ComposeWorld, links: LinkSigner | None, notice: Any, today: date, calendar: WorkCalendar
 ) -> c.TaskItem:
-    task = session.get(Task, notice.task_id)
-    assert task is not None and task.id is not None
-    plan = session.get(Plan, task.plan_id)
-    assert plan is not None
-    links: tuple[c.ActionLink, ...] = ()
-    if notice.agency_id and notice.role in ("body", "partner") and settings.secret_key:
-        links = tuple(
-            c.ActionLink(
-                label,
-                action_url(
-                    settings.base_url,
-                    action,
-                    task.id,
-                    make_token(
-                        settings.secret_key,
-                        action=action,
-                        task_id=task.id,
-                        deadline_version=task.deadline_version,
-                        agency_id=notice.agency_id,
-                        expires_at=now + LINK_LIFETIME,
-                    ),
-                ),
-            )
+    task = world.tasks[notice.task_id]
+    urls: tuple[c.ActionLink, ...] = ()
+    if links is not None and notice.agency_id and notice.role in ("body", "partner"):
+        urls = tuple(
+            c.ActionLink(label, links.url(action, task.id, task.deadline_version, notice.agency_id))
             for action, label in _LINKS
             # a partner body acknowledges; only the lead reports done or asks for more time
             if notice.role == "body" or action == LinkAction.ACKNOWLEDGE
         )
     role = "partner" if notice.role == "partner" else "lead"
-    return task_item(task, plan, today, role, calendar, links)
+    return task_item(task, world.plans[task.plan_id], today, role, calendar, urls)
 
 
 def task_item(
-    task: Task,
-    plan: Plan,
+    task: Any,
+    plan: Any,
     today: date,
     role: str,
     calendar: WorkCalendar,
     links: tuple[c.ActionLink, ...] = (),
 ) -> c.TaskItem:
-    """How a task appears in any email (digests, weekly lists, escalations)."""
+    """How a task appears in any email (digests, weekly lists, escalations); ``task`` and
+    ``plan`` are ORM objects or rows with their columns."""
     return c.TaskItem(
         task_id=task.id or 0,
         text=task.text,
@@ -253,10 +217,11 @@ def task_item(
     )
 
 
-def previous_sends(sent: Iterable[tuple[Notice, OutboxMessage]]) -> tuple[c.PreviousSend, ...]:
-    """What was already sent about a task (shown in escalations as proof of chasing)."""
+def previous_sends(sent: Iterable[Any]) -> tuple[c.PreviousSend, ...]:
+    """What was already sent about a task (shown in escalations as proof of chasing), from
+    ``sweep_loads.previous_sends_by_task`` rows."""
     return tuple(
-        c.PreviousSend(local_date(m.sent_at), notice_label(n.kind, n.step), m.recipient)
-        for n, m in sent
-        if m.sent_at is not None
+        c.PreviousSend(local_date(s.sent_at), notice_label(s.kind, s.step), s.recipient)
+        for s in sent
+        if s.sent_at is not None
     )

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from datetime import date, datetime
+from functools import partial
 
 from sqlmodel import Session, col, select
 
@@ -201,7 +202,7 @@ def report_context(
         quarter=quarter.number,
         rows=rows,
         next_quarter_items=upcoming,
-        sender_name=coordinator_name(session, plan),
+        sender_name=coordinator_name(partial(session.get, Agency), plan),
         dashboard_url=dashboard_url(settings),
     )
 

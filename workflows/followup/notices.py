@@ -12,11 +12,11 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import bindparam, insert, inspect, select, update
+from sqlalchemy import insert, inspect, select
 from sqlmodel import Session
 
 from config.settings import get_settings
-from models.db import insert_ignoring_conflicts
+from models.db import insert_ignoring_conflicts, set_by_id
 from models.delivery import Notice, OutboxMessage
 from models.plans import Plan
 from models.types import PlanStatus, TaskStatus
@@ -135,19 +135,22 @@ def _recipients(
 
 
 def unsent_by_recipient(session: Session) -> dict[str, list[Any]]:
-    """Notices not yet in a message (as rows, not ORM objects), grouped by recipient (missing
-    addresses included)."""
+    """Notices not yet in a message (as rows of the columns composing reads, not ORM objects),
+    grouped by recipient (missing addresses included)."""
     grouped: dict[str, list[Any]] = defaultdict(list)
+    columns = ("id", "task_id", "kind", "step", "recipient", "agency_id", "role", "expires_at")
     for notice in session.execute(
-        select(NOTICES).where(NOTICES.c.message_id.is_(None)).order_by(NOTICES.c.id)
+        select(*(NOTICES.c[name] for name in columns))
+        .where(NOTICES.c.message_id.is_(None))
+        .order_by(NOTICES.c.id)
     ):
         grouped[notice.recipient].append(notice)
     return grouped
 
 
 def mark_composed(session: Session, composed: list[tuple[OutboxMessage, list[Any]]]) -> None:
-    """Write the composed outbox rows not yet flushed (one executemany INSERT) and point their
-    notices at them (one executemany UPDATE)."""
+    """Write the composed outbox rows not yet flushed (one executemany INSERT, their ids
+    returned) and point their notices at them (one UPDATE)."""
     table = OutboxMessage.__table__  # type: ignore[attr-defined]
     pending = [row for row, _ in composed if inspect(row).pending]
     for row in pending:
@@ -156,19 +159,10 @@ def mark_composed(session: Session, composed: list[tuple[OutboxMessage, list[Any
         values = [
             {c.key: getattr(row, c.key) for c in table.columns if c.key != "id"} for row in pending
         ]
-        session.execute(insert(table), values)
-        ids = dict(
-            session.execute(
-                select(table.c.key, table.c.id).where(table.c.key.in_([r.key for r in pending]))
-            ).all()
+        written = session.execute(
+            insert(table).returning(table.c.id, sort_by_parameter_order=True), values
         )
-        for row in pending:
-            row.id = ids[row.key]
-    links = [{"notice": n.id, "message": row.id} for row, notices in composed for n in notices]
-    if links:
-        session.execute(
-            update(NOTICES)
-            .where(NOTICES.c.id == bindparam("notice"))
-            .values(message_id=bindparam("message")),
-            links,
-        )
+        for row, (message_id,) in zip(pending, written, strict=True):
+            row.id = message_id
+    links = ((n.id, row.id) for row, notices in composed for n in notices)
+    set_by_id(session, Notice, "message_id", links)  # type: ignore[arg-type]

@@ -4,14 +4,14 @@
   on PostgreSQL rows another sweep holds are skipped (``FOR UPDATE SKIP LOCKED``), so several
   sweeping processes split the due set instead of queueing behind each other.
 * ``load_firing_world``: the tasks, plans, bodies and partners a batch of alarms names.
-* ``load_for_composing``: the tasks of the notices to compose, and what was already sent about
-  each escalated one (``previous_sends_by_task``).
+* ``load_for_composing``: the tasks, plans, bodies and history events the notices to compose
+  name, and what was already sent about each escalated task (``previous_sends_by_task``).
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -20,15 +20,20 @@ from sqlalchemy import Select, select, update
 from sqlmodel import Session, col
 
 from models.agencies import Agency
-from models.db import is_postgres, keep_loaded
+from models.db import is_postgres
 from models.delivery import MessageStatus, Notice, OutboxMessage, TaskAlarm
 from models.plans import Plan
-from models.tasks import Task, TaskPartner
+from models.tasks import Task, TaskEvent, TaskPartner
 from workflows.followup import recipients as who
+from workflows.records.task_history import CHANGE_PREFIX
 
 ALARMS = TaskAlarm.__table__  # type: ignore[attr-defined]
 TASKS = Task.__table__  # type: ignore[attr-defined]
 PLANS = Plan.__table__  # type: ignore[attr-defined]
+AGENCIES = Agency.__table__  # type: ignore[attr-defined]
+EVENTS = TaskEvent.__table__  # type: ignore[attr-defined]
+NOTICES = Notice.__table__  # type: ignore[attr-defined]
+MESSAGES = OutboxMessage.__table__  # type: ignore[attr-defined]
 
 
 def claim_due_alarms(session: Session, now: datetime, limit: int, *, wait: bool) -> list[Any]:
@@ -151,28 +156,72 @@ def _agencies(session: Session, ids: Iterable[int]) -> dict[int, Agency]:
     return {a.id: a for a in rows if a.id is not None}
 
 
-def load_for_composing(
-    session: Session, grouped: Mapping[str, Sequence[Any]]
-) -> dict[int, list[Any]]:
-    """Before composing these notices (by recipient): their tasks, loaded and held in the
-    session (one query), and what was already sent about the escalated ones (one query)."""
-    notices = [n for group in grouped.values() for n in group]
-    keep_loaded(session, Task, {n.task_id for n in notices})
-    return previous_sends_by_task(session, {n.task_id for n in notices if n.kind == "escalation"})
+@dataclass
+class ComposeWorld:
+    """What composing a sweep's notices reads, by id, as rows (not ORM objects): their tasks,
+    the plans and bodies those name, the history events told back, and what was already sent
+    about each escalated task (``previous_sends_by_task``)."""
+
+    tasks: dict[int, Any]
+    plans: dict[int, Any]
+    agencies: dict[int, Any]
+    events: dict[int, Any]
+    sends: dict[int, list[Any]]
+
+
+def load_for_composing(session: Session, notices: Sequence[Any]) -> ComposeWorld:
+    """One SELECT per table, whatever the number of notices (in chunks of ``IN_CHUNK`` ids)."""
+    tasks = rows_by_id(
+        session,
+        TASKS,
+        {n.task_id for n in notices},
+        "plan_id text kind lead_id due status deadline_version completed_at completed_late",
+    )
+    plans = rows_by_id(
+        session, PLANS, {t.plan_id for t in tasks.values()}, "number title issuer coordinator_id"
+    )
+    named = {t.lead_id for t in tasks.values()} | {n.agency_id for n in notices}
+    named |= {p.coordinator_id for p in plans.values()}
+    agencies = rows_by_id(session, AGENCIES, named - {None}, "name")
+    changes = {n.step for n in notices if n.kind.startswith(CHANGE_PREFIX)}
+    events = rows_by_id(session, EVENTS, changes, "detail")
+    escalated = {n.task_id for n in notices if n.kind == "escalation"}
+    return ComposeWorld(tasks, plans, agencies, events, previous_sends_by_task(session, escalated))
+
+
+IN_CHUNK = 10_000  # ids per IN list, below SQLite's 32 766 bound parameters
+
+
+def rows_by_id(session: Session, table: Any, ids: Iterable[int], columns: str) -> dict[int, Any]:
+    """The rows of ``table`` with ``ids`` (its id and the space-separated ``columns``)."""
+    wanted = sorted(ids)
+    picked = [table.c.id, *(table.c[name] for name in columns.split())]
+    found: dict[int, Any] = {}
+    for start in range(0, len(wanted), IN_CHUNK):
+        chunk = select(*picked).where(table.c.id.in_(wanted[start : start + IN_CHUNK]))
+        found.update((r.id, r) for r in session.execute(chunk))
+    return found
 
 
 def previous_sends_by_task(session: Session, task_ids: Iterable[int]) -> dict[int, list[Any]]:
-    """(notice, message) pairs already sent about each task, oldest first: one query."""
+    """What was already sent about each task, oldest first (rows of the notice's kind and step,
+    the message's sent_at and recipient): one query."""
     wanted = sorted(set(task_ids))
     found: dict[int, list[Any]] = defaultdict(list)
     if not wanted:
         return found
-    rows = session.exec(
-        select(Notice, OutboxMessage)  # type: ignore[call-overload]
-        .join(OutboxMessage, col(Notice.message_id) == col(OutboxMessage.id))
-        .where(col(Notice.task_id).in_(wanted), OutboxMessage.status == MessageStatus.SENT)
-        .order_by(col(OutboxMessage.sent_at), col(OutboxMessage.id), col(Notice.id))
-    ).all()
-    for notice, message in rows:
-        found[notice.task_id].append((notice, message))
+    rows = session.execute(
+        select(
+            NOTICES.c.task_id,
+            NOTICES.c.kind,
+            NOTICES.c.step,
+            MESSAGES.c.sent_at,
+            MESSAGES.c.recipient,
+        )
+        .join(MESSAGES, NOTICES.c.message_id == MESSAGES.c.id)
+        .where(NOTICES.c.task_id.in_(wanted), MESSAGES.c.status == MessageStatus.SENT)
+        .order_by(MESSAGES.c.sent_at, MESSAGES.c.id, NOTICES.c.id)
+    )
+    for row in rows:
+        found[row.task_id].append(row)
     return found

@@ -10,7 +10,8 @@ from collections import defaultdict
 from datetime import date, datetime
 from functools import partial
 
-from sqlmodel import Session, col, select
+from sqlalchemy import select
+from sqlmodel import Session, col
 
 from config.settings import Settings
 from models.agencies import Agency
@@ -27,6 +28,9 @@ from workflows.rules.digest_week import IsoWeek, digest_week_due
 from workflows.rules.timefmt import end_of_day, local_date
 
 OPEN = (TaskStatus.NOT_STARTED, TaskStatus.IN_PROGRESS)
+TASKS = Task.__table__  # type: ignore[attr-defined]
+PLANS = Plan.__table__  # type: ignore[attr-defined]
+PARTNERS = TaskPartner.__table__  # type: ignore[attr-defined]
 KEY_PREFIX = "weekly_digest:"
 
 
@@ -67,7 +71,7 @@ def compose_weekly(session: Session, settings: Settings, now: datetime, preview:
 
 def _last_composed_week(session: Session) -> IsoWeek | None:
     """The newest week with digests in the outbox (keys sort by week: ``2024-W07``)."""
-    key = session.exec(
+    key = session.scalars(
         select(OutboxMessage.key)
         .where(col(OutboxMessage.key).startswith(KEY_PREFIX))
         .order_by(col(OutboxMessage.key).desc())
@@ -79,25 +83,41 @@ def _last_composed_week(session: Session) -> IsoWeek | None:
 def _open_items_by_agency(
     session: Session, today: date, calendar: WorkCalendar
 ) -> dict[int, tuple[Agency, list[c.TaskItem]]]:
-    rows = session.exec(
-        select(Task, Plan)
-        .join(Plan, col(Plan.id) == col(Task.plan_id))
-        .where(Plan.status == PlanStatus.PUBLISHED, col(Task.status).in_(OPEN))
-        .order_by(col(Task.due), col(Task.id))
-    ).all()
+    """Every open task of a published plan (rows, not ORM objects) under its lead and its
+    partner bodies: three queries."""
+    tasks, plans = TASKS.c, PLANS.c
+    rows = session.execute(
+        select(
+            tasks.id,
+            tasks.text,
+            tasks.kind,
+            tasks.lead_id,
+            tasks.due,
+            tasks.status,
+            tasks.completed_at,
+            tasks.completed_late,
+            plans.number,
+            plans.title,
+        )
+        .join(PLANS, plans.id == tasks.plan_id)
+        .where(plans.status == PlanStatus.PUBLISHED, tasks.status.in_(OPEN))
+        .order_by(tasks.due, tasks.id)
+    )
     partners: dict[int, list[int]] = defaultdict(list)
-    for row in session.exec(select(TaskPartner)).all():
-        partners[row.task_id].append(row.agency_id)
-    agencies = {a.id: a for a in session.exec(select(Agency)).all()}
+    for task_id, agency_id in session.execute(
+        select(PARTNERS.c.task_id, PARTNERS.c.agency_id).order_by(
+            PARTNERS.c.task_id, PARTNERS.c.agency_id
+        )
+    ):
+        partners[task_id].append(agency_id)
+    agencies = {a.id: a for a in session.scalars(select(Agency))}  # few; their addresses
     grouped: dict[int, tuple[Agency, list[c.TaskItem]]] = {}
-    for task, plan in rows:
-        for agency_id, role in [(task.lead_id, "lead")] + [
-            (p, "partner") for p in partners[task.id or 0]
-        ]:
+    for row in rows:  # the row is the task and its plan (number, title) at once
+        for agency_id, role in [(row.lead_id, "lead")] + [(p, "partner") for p in partners[row.id]]:
             agency = agencies.get(agency_id)
             if agency is None or agency_id is None:
                 continue
             grouped.setdefault(agency_id, (agency, []))[1].append(
-                task_item(task, plan, today, role, calendar)
+                task_item(row, row, today, role, calendar)
             )
     return grouped

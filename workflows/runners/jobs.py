@@ -7,6 +7,9 @@ is decided from the database, and every write is keyed (see ``models.delivery``)
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -170,8 +173,9 @@ def fire_due(session: Session, at: datetime, report: SweepReport, *, commit: boo
     from workflows.followup.notices import FireCounts, fire_due_alarms
 
     fired = FireCounts()
-    while fire_due_alarms(session, at, fired, wait=commit):
-        session.commit() if commit else session.flush()
+    with _long_lived_objects_frozen():
+        while fire_due_alarms(session, at, fired, wait=commit):
+            session.commit() if commit else session.flush()
     report.counts.update(
         alarms=fired.alarms,
         notices=fired.notices,
@@ -196,11 +200,26 @@ def compose_due(session: Session, settings: Any, at: datetime, report: SweepRepo
     keep_loaded(session, Agency)
     keep_loaded(session, Plan)
     composed = ComposeCounts()
-    compose_all(session, settings, at, composed, report.lines)
-    report.counts["weekly_digests"] = compose_weekly(session, settings, at, report.lines)
-    report.counts["milestone_reports"] = compose_milestones(session, settings, at, report.lines)
-    report.counts["problem_reports"] = compose_problems(session, settings, at, report.lines)
+    with _long_lived_objects_frozen():
+        compose_all(session, settings, at, composed, report.lines)
+        report.counts["weekly_digests"] = compose_weekly(session, settings, at, report.lines)
+        milestones = compose_milestones(session, settings, at, report.lines)
+        report.counts["milestone_reports"] = milestones
+        report.counts["problem_reports"] = compose_problems(session, settings, at, report.lines)
     report.counts.update(messages=composed.messages, missing_address=composed.missing_address)
+
+
+@contextmanager
+def _long_lived_objects_frozen() -> Iterator[None]:
+    """Firing and composing make hundreds of thousands of short-lived rows, dicts and contexts,
+    and each of the cycle collector's full passes would walk every object the process already
+    holds (modules, mappers, compiled templates) again: those are set aside (``gc.freeze``)
+    while the sweep runs, and handed back to the collector after."""
+    gc.freeze()
+    try:
+        yield
+    finally:
+        gc.unfreeze()
 
 
 def _deliver(engine: Any, at: datetime, report: SweepReport) -> None:
