@@ -175,7 +175,8 @@ def load_for_composing(session: Session, notices: Sequence[Any]) -> ComposeWorld
         session,
         TASKS,
         {n.task_id for n in notices},
-        "plan_id text kind lead_id due status deadline_version completed_at completed_late",
+        "plan_id text kind lead_id due due_inferred status deadline_version completed_at"
+        " completed_late",
     )
     plans = rows_by_id(
         session, PLANS, {t.plan_id for t in tasks.values()}, "number title issuer coordinator_id"

@@ -93,6 +93,7 @@ def _open_items_by_agency(
             tasks.kind,
             tasks.lead_id,
             tasks.due,
+            tasks.due_inferred,
             tasks.status,
             tasks.completed_at,
             tasks.completed_late,
