@@ -16,6 +16,7 @@ from starlette.types import Scope
 
 from config.settings import get_settings
 from web import (
+    routes_accounts,
     routes_admin,
     routes_auth,
     routes_board,
@@ -67,6 +68,7 @@ def all_routes() -> list[BaseRoute]:
         *routes_corrections.ROUTES,
         *routes_board.ROUTES,
         *routes_admin.ROUTES,
+        *routes_accounts.ROUTES,
         *routes_exports.ROUTES,
         *routes_links.ROUTES,
         Mount("/static", app=CachedStatic(directory=STATIC), name="static"),
