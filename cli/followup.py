@@ -202,6 +202,7 @@ def user(args: argparse.Namespace) -> int:
     import os
 
     from web.admin import AccountError, create_user, set_active, set_password
+    from web.auth import role_label
     from web.security import WeakPasswordError
 
     try:
@@ -215,7 +216,8 @@ def user(args: argparse.Namespace) -> int:
             raise UserError("Hai lần nhập mật khẩu không khớp.")
         if args.action == "add":
             user_id = create_user(None, args.email, args.role, args.agency, password)
-            print(f"Đã tạo tài khoản #{user_id} ({args.role}) cho {args.email}.")
+            role = role_label(args.role).lower()
+            print(f"Đã tạo tài khoản #{user_id} ({role}) cho {args.email}.")
         else:
             set_password(None, args.email, password)
             print(f"Đã đổi mật khẩu của {args.email} (các phiên đăng nhập cũ đã kết thúc).")

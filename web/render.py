@@ -16,15 +16,14 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from workflows.followup.status_view import STORED_STATUS_LABELS
+from web.auth import role_label
+from workflows.followup.status_view import STORED_STATUS_LABELS, extension_status_label
 from workflows.rules.quarters import Quarter
 from workflows.rules.status import CATEGORY_LABELS, Category
 from workflows.rules.timefmt import dmy, dmy_hm
 
 TEMPLATES = Path(__file__).parent / "templates"
 FLASH_COOKIE = "kh_flash"
-
-ROLE_LABELS = {"coordinator": "Điều phối", "agency": "Cơ quan", "leader": "Lãnh đạo"}
 
 
 def _dmy(value: date | datetime | None, empty: str = "—") -> str:
@@ -61,7 +60,8 @@ def environment() -> Environment:
         quarter=_quarter,
         category_label=_category_label,
         status_label=lambda s: STORED_STATUS_LABELS.get(s, s),
-        role_label=lambda r: ROLE_LABELS.get(r, r),
+        role_label=role_label,
+        extension_label=extension_status_label,
         query=_query,
     )
     return env

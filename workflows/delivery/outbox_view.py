@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from sqlmodel import Session, col, select
 
 from models.delivery import MessageStatus, OutboxMessage
+from workflows.delivery.addressees import Addressed, addressee_labels
 from workflows.rules.timefmt import dmy_hm
 
 STATUS_LABELS = {
@@ -18,6 +21,18 @@ STATUS_LABELS = {
 }
 
 
+def status_label(status: str) -> str:
+    """A message's status as the log says it."""
+    return STATUS_LABELS.get(status, "không rõ tình trạng")  # type: ignore[call-overload]
+
+
+def recipients(session: Session, messages: Sequence[OutboxMessage]) -> list[str]:
+    """Each message's recipient by name (see ``addressees.addressee_label``)."""
+    return addressee_labels(
+        session, (Addressed(m.recipient, m.agency_id, m.plan_id) for m in messages)
+    )
+
+
 def outbox_lines(session: Session, *, failed_only: bool = False, limit: int = 50) -> list[str]:
     query = select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(limit)
     if failed_only:
@@ -26,13 +41,14 @@ def outbox_lines(session: Session, *, failed_only: bool = False, limit: int = 50
                 [MessageStatus.FAILED_PERMANENT, MessageStatus.FAILED_RETRIES]
             )
         )
+    messages = session.exec(query).all()
     lines = []
-    for m in session.exec(query).all():
+    for m, who in zip(messages, recipients(session, messages), strict=True):
         when = dmy_hm(m.sent_at or m.created_at)
         code = f" [{m.last_code}]" if m.last_code else ""
         error = f" — {m.last_error}" if m.last_error and m.status != MessageStatus.SENT else ""
         lines.append(
-            f"#{m.id} {when} {STATUS_LABELS.get(m.status, m.status)}{code} "
-            f"{m.recipient} ({m.attempts} lần): {m.subject}{error}"
+            f"#{m.id} {when} {status_label(m.status)}{code} "
+            f"{who} ({m.attempts} lần): {m.subject}{error}"
         )
     return lines or ["(nhật ký gửi thư trống)"]

@@ -17,9 +17,10 @@ from models.plans import Plan
 from models.tasks import Task
 from models.types import PlanStatus, TaskStatus
 from notifications import contexts as c
+from workflows.delivery.addressees import recipient_name
 from workflows.followup import recipients as who
 from workflows.followup.compose import queue_message
-from workflows.followup.mail_context import coordinator_name, dashboard_url, recipient_name
+from workflows.followup.mail_context import coordinator_name, dashboard_url
 from workflows.followup.status_view import category, status_label
 from workflows.rules.calendar import WorkCalendar, shared_calendar
 from workflows.rules.quarters import Quarter

@@ -19,6 +19,7 @@ from models.plans import Plan
 from models.tasks import Task
 from models.types import PlanStatus
 from notifications import contexts as c
+from workflows.delivery.addressees import is_missing
 from workflows.followup.compose import queue_message
 from workflows.followup.mail_context import SYSTEM_SENDER, dashboard_url
 from workflows.followup.recipients import agency_recipient
@@ -88,7 +89,7 @@ def _failures_by_coordinator(session: Session) -> list[tuple[Agency, list[Outbox
 
 def _problem(session: Session, message: OutboxMessage, today) -> c.DeliveryProblem:
     agency = session.get(Agency, message.agency_id) if message.agency_id else None
-    if message.recipient.startswith("missing:"):
+    if is_missing(message.recipient):
         kind, address = c.ProblemKind.MISSING, None
     elif message.status == MessageStatus.FAILED_RETRIES:
         kind, address = c.ProblemKind.UNDELIVERED, message.recipient

@@ -15,6 +15,7 @@ from models.agencies import Agency
 from models.plans import Plan
 from models.tasks import Task, TaskPartner
 from notifications.message import HeaderInjectionError, check_address
+from workflows.delivery.addressees import missing_key
 
 
 @dataclass(frozen=True)
@@ -29,7 +30,7 @@ class Recipient:
         """The notice's recipient column: the address, or a marker of the missing one."""
         if self.address:
             return self.address
-        return f"missing:{self.role}:{self.agency_id or 0}"
+        return missing_key(self.role, self.agency_id)
 
 
 def _address(raw: str | None) -> tuple[str | None, str | None]:
