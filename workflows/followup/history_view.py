@@ -82,7 +82,7 @@ def _value(key: str, value: Any, names: dict[Any, str]) -> str:
         ids = value if isinstance(value, list) else [value]
         return ", ".join(names.get(i, f"cơ quan #{i}") for i in ids)
     if key in _STATUS_KEYS:
-        return STORED_STATUS_LABELS.get(str(value), "không rõ").lower()
+        return STORED_STATUS_LABELS.get(str(value), "Không rõ")
     if key == "kind":
         try:
             return kind_label(str(value))

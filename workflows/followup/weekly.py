@@ -20,7 +20,7 @@ from models.tasks import Task, TaskPartner
 from models.types import PlanStatus, TaskStatus
 from notifications import contexts as c
 from workflows.followup.compose import queue_message
-from workflows.followup.mail_context import SYSTEM_SENDER, dashboard_url, task_item
+from workflows.followup.mail_context import coordinator_name, dashboard_url, task_item
 from workflows.followup.recipients import agency_recipient
 from workflows.rules.calendar import WorkCalendar, shared_calendar
 from workflows.rules.digest_week import IsoWeek, digest_week_due
@@ -39,7 +39,7 @@ def compose_weekly(session: Session, settings: Settings, now: datetime, preview:
     prefix = f"{KEY_PREFIX}{week.label}:"
     expires_at = end_of_day(week.sunday)  # then next week's digest takes over
     made = 0
-    for agency, items in _open_items_by_agency(session, today, calendar).values():
+    for agency, items, signers in _open_items_by_agency(session, today, calendar).values():
         queue_message(
             session,
             settings,
@@ -57,7 +57,7 @@ def compose_weekly(session: Session, settings: Settings, now: datetime, preview:
                 week_start=week.monday,
                 week_end=week.sunday,
                 items=tuple(items),
-                sender_name=SYSTEM_SENDER,
+                sender_name="; ".join(signers),
                 dashboard_url=dashboard_url(settings),
             ),
         )
@@ -78,7 +78,9 @@ def _last_composed_week(session: Session) -> IsoWeek | None:
 
 def _open_items_by_agency(
     session: Session, today: date, calendar: WorkCalendar
-) -> dict[int, tuple[Agency, list[c.TaskItem]]]:
+) -> dict[int, tuple[Agency, list[c.TaskItem], list[str]]]:
+    """Per body: its open tasks (as lead or partner) and who signs their plans' mail, in the
+    order the tasks come (by deadline)."""
     rows = session.exec(
         select(Task, Plan)
         .join(Plan, col(Plan.id) == col(Task.plan_id))
@@ -89,7 +91,9 @@ def _open_items_by_agency(
     for row in session.exec(select(TaskPartner)).all():
         partners[row.task_id].append(row.agency_id)
     agencies = {a.id: a for a in session.exec(select(Agency)).all()}
-    grouped: dict[int, tuple[Agency, list[c.TaskItem]]] = {}
+    plans = {plan.id: plan for _, plan in rows}
+    signer = {plan_id: coordinator_name(session, plan) for plan_id, plan in plans.items()}
+    grouped: dict[int, tuple[Agency, list[c.TaskItem], list[str]]] = {}
     for task, plan in rows:
         for agency_id, role in [(task.lead_id, "lead")] + [
             (p, "partner") for p in partners[task.id or 0]
@@ -97,7 +101,8 @@ def _open_items_by_agency(
             agency = agencies.get(agency_id)
             if agency is None or agency_id is None:
                 continue
-            grouped.setdefault(agency_id, (agency, []))[1].append(
-                task_item(task, plan, today, role, calendar)
-            )
+            _, items, signers = grouped.setdefault(agency_id, (agency, [], []))
+            items.append(task_item(task, plan, today, role, calendar))
+            if signer[plan.id] not in signers:
+                signers.append(signer[plan.id])
     return grouped
