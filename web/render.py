@@ -36,6 +36,14 @@ def _quarter(value: date | None) -> str:
     return Quarter.of(value).label if value else "—"
 
 
+def _quarter_name(key: str) -> str:
+    """A stored quarter ("2024-Q2") as people write it ("Quý II/2024")."""
+    try:
+        return Quarter.from_key(key).label
+    except ValueError:
+        return "—"
+
+
 def _category_label(value: str) -> str:
     return CATEGORY_LABELS.get(Category(value), value) if value in Category else value
 
@@ -58,6 +66,7 @@ def environment() -> Environment:
     env.filters.update(
         dmy=_dmy,
         quarter=_quarter,
+        quarter_name=_quarter_name,
         category_label=_category_label,
         status_label=lambda s: STORED_STATUS_LABELS.get(s, s),
         role_label=role_label,

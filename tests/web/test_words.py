@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from cli.main import main as cli_main
 from config.settings import reset_settings
 from models.db import engine_for
-from models.delivery import Notice, OutboxMessage
+from models.delivery import MilestoneSnapshot, Notice, OutboxMessage
 from tests.web.world import A_NAME, B_NAME, World
 from workflows.followup.contacts import set_contact
 from workflows.runners.clock import parse_instant
@@ -30,7 +30,8 @@ RAW = re.compile(
     r"missing:|before-\d|overdue-\d|due-day|change:|\bescalation\b|reminder_digest|"
     r"weekly_digest|milestone_report|delivery_problems|failed_permanent|failed_retries|"
     r"\bsuperseded\b|\bpending\b|\bsent\b|\bpaused\b|not_started|in_progress|"
-    r"extension_(requested|approved|refused)|status_refused|correction_kept|\backnowledged\b"
+    r"extension_(requested|approved|refused)|status_refused|correction_kept|\backnowledged\b|"
+    r"\d{4}-Q\d"
 )
 
 
@@ -76,8 +77,10 @@ def swept(world: World, smtp_server, monkeypatch: pytest.MonkeyPatch) -> World:
     with Session(engine_for(world.url)) as session:
         kinds = {n.kind for n in session.exec(select(Notice)).all()}
         recipients = {m.recipient for m in session.exec(select(OutboxMessage)).all()}
+        quarters = {s.quarter for s in session.exec(select(MilestoneSnapshot)).all()}
     assert {"before-7", "overdue-1", "escalation"} <= kinds  # the keys are really stored
     assert any(r.startswith("missing:") for r in recipients) and B_MAIL in recipients
+    assert "2024-Q1" in quarters
     return world
 
 
@@ -110,3 +113,9 @@ def test_the_cli_outbox_and_task_history_say_the_same_words(swept: World, capsys
     history = capsys.readouterr().out
     assert not RAW.findall(history), RAW.findall(history)
     assert "hệ thống nhắc việc: Thư: Nhắc trước hạn 7 ngày làm việc" in history
+
+
+def test_the_milestone_snapshots_are_named_by_their_quarter(swept: World, client_for):
+    text = shown(client_for("leader").get("/milestones?year=2024").text)
+    assert not RAW.findall(text), RAW.findall(text)
+    assert "Báo cáo mốc quý đã chốt" in text and "· Quý I/2024 · chốt lúc" in text

@@ -31,10 +31,6 @@ NO_LEAD = "(chưa có chủ trì)"
 FIGURES = ("done_on_time", "done_late", "open", "overdue", "next_quarter")
 
 
-def quarter_key(quarter: Quarter) -> str:
-    return f"{quarter.year}-Q{quarter.number}"
-
-
 def compose_milestones(
     session: Session, settings: Settings, now: datetime, preview: list[str]
 ) -> int:
@@ -42,7 +38,7 @@ def compose_milestones(
     ended = Quarter.of(local_date(now)).previous()
     done = set(
         session.exec(
-            select(MilestoneSnapshot.plan_id).where(MilestoneSnapshot.quarter == quarter_key(ended))
+            select(MilestoneSnapshot.plan_id).where(MilestoneSnapshot.quarter == ended.key)
         ).all()
     )
     made = 0
@@ -105,7 +101,7 @@ def quarter_rows(session: Session, plan: Plan, quarter: Quarter, today: date) ->
         for name, counts in sorted(per_body.items())
     ]
     return {
-        "quarter": quarter_key(quarter),
+        "quarter": quarter.key,
         "as_of": today.isoformat(),
         "rows": rows,
         "next_quarter": sorted(upcoming, key=lambda e: (e["due"], e["task_id"])),
@@ -120,13 +116,13 @@ def take_snapshot(
     inserted = insert_ignoring_conflicts(
         session,
         MilestoneSnapshot,
-        [{"plan_id": plan.id, "quarter": quarter_key(quarter), "taken_at": now, "data": data}],
+        [{"plan_id": plan.id, "quarter": quarter.key, "taken_at": now, "data": data}],
     )
     if not inserted:
         return None
     return session.exec(
         select(MilestoneSnapshot).where(
-            MilestoneSnapshot.plan_id == plan.id, MilestoneSnapshot.quarter == quarter_key(quarter)
+            MilestoneSnapshot.plan_id == plan.id, MilestoneSnapshot.quarter == quarter.key
         )
     ).one()
 
@@ -141,7 +137,7 @@ def send_report(
 ) -> int:
     snapshot = session.exec(
         select(MilestoneSnapshot).where(
-            MilestoneSnapshot.plan_id == plan.id, MilestoneSnapshot.quarter == quarter_key(quarter)
+            MilestoneSnapshot.plan_id == plan.id, MilestoneSnapshot.quarter == quarter.key
         )
     ).one()
     dummy = Task(plan_id=plan.id or 0, identity="", ext_id="", section="", line=0, text="")
@@ -154,7 +150,7 @@ def send_report(
             settings,
             now,
             preview,
-            key=f"milestone_report:{plan.id}:{quarter_key(quarter)}:{target.ledger_key}",
+            key=f"milestone_report:{plan.id}:{quarter.key}:{target.ledger_key}",
             kind="milestone_report",
             recipient=target.ledger_key,
             agency_id=target.agency_id,

@@ -54,6 +54,19 @@ class Quarter:
         number = int(num) if num.isdigit() else ROMAN.index(num) + 1
         return cls(int(match["year"]), number)
 
+    @classmethod
+    def from_key(cls, key: str) -> Quarter:
+        """Read the stored form "2024-Q2" (see :attr:`key`)."""
+        year, _, number = key.partition("-Q")
+        if not (year.isdigit() and number in ("1", "2", "3", "4")):
+            raise ValueError(f"Không đọc được quý: {key!r} (dạng lưu: '2024-Q2')")
+        return cls(int(year), int(number))
+
+    @property
+    def key(self) -> str:
+        """How the quarter is stored and put in URLs: "2024-Q2"."""
+        return f"{self.year}-Q{self.number}"
+
     @property
     def start(self) -> date:
         return date(self.year, 3 * self.number - 2, 1)
