@@ -425,3 +425,17 @@ def test_the_weekly_digest_is_signed_by_the_coordinating_body(engine, smtp_serve
     html = weekly.message.get_body(("html",)).get_content()
     signature = html[html.index("Trân trọng.") :].split("</p>")[0]
     assert f"<strong>{COORD}</strong>" in signature
+
+
+def test_the_delivery_problem_report_names_the_leadership_without_an_address(
+    engine, smtp_server, monkeypatch
+):
+    configure_mail(monkeypatch, smtp_server)
+    world = build_world(engine, duty("T1", REPORT, date(2022, 6, 20)), leader=False)
+    world.sweep_at("2022-07-12T08:05")  # 16 working days overdue: the leadership's step
+    world.sweep_at("2022-07-13T08:05")
+    reports = [m for m in mail_to(smtp_server, COORD_MAIL) if kind_of(m) == "delivery_problems"]
+    assert reports
+    text = text_of(reports[0])
+    assert "Lãnh đạo Ủy ban nhân dân huyện Thử Nghiệm" in text
+    assert "missing:" not in text

@@ -19,7 +19,7 @@ from models.plans import Plan
 from models.tasks import Task
 from models.types import PlanStatus
 from notifications import contexts as c
-from workflows.delivery.addressees import is_missing
+from workflows.delivery.addressees import UNKNOWN_BODY, addressee_name, is_missing
 from workflows.followup.compose import queue_message
 from workflows.followup.mail_context import SYSTEM_SENDER, dashboard_url
 from workflows.followup.recipients import agency_recipient
@@ -89,6 +89,16 @@ def _failures_by_coordinator(session: Session) -> list[tuple[Agency, list[Outbox
 
 def _problem(session: Session, message: OutboxMessage, today) -> c.DeliveryProblem:
     agency = session.get(Agency, message.agency_id) if message.agency_id else None
+    plan_id = (
+        message.plan_id
+        or session.exec(  # a digest names no plan: its first task's
+            select(Task.plan_id)
+            .join(Notice, col(Notice.task_id) == Task.id)
+            .where(Notice.message_id == message.id)
+            .order_by(col(Notice.id))
+        ).first()
+    )
+    plan = session.get(Plan, plan_id) if plan_id else None
     if is_missing(message.recipient):
         kind, address = c.ProblemKind.MISSING, None
     elif message.status == MessageStatus.FAILED_RETRIES:
@@ -97,7 +107,7 @@ def _problem(session: Session, message: OutboxMessage, today) -> c.DeliveryProbl
         kind, address = c.ProblemKind.BOUNCED, message.recipient
     affected = len(session.exec(select(Notice.id).where(Notice.message_id == message.id)).all())
     return c.DeliveryProblem(
-        agency_name=agency.name if agency else "Lãnh đạo",
+        agency_name=addressee_name(message.recipient, agency, plan) or UNKNOWN_BODY,
         address=address,
         kind=kind,
         detail=message.last_error or "",
