@@ -14,6 +14,7 @@ disables themselves from the web.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
@@ -31,6 +32,7 @@ from workflows.runners import clock
 from workflows.runners.runtime import database, registry
 
 RESET_LIFETIME = timedelta(hours=48)
+CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_EMAIL_LENGTH = 254  # RFC 5321's limit on a forward path
 
 
@@ -57,10 +59,15 @@ def add_user(session: Session, email: str, role: str, agency: str | None, passwo
         ) from error
     address = _address(email)
     check_password_strength(password)
-    if role == Role.AGENCY and not (agency and agency.strip()):
+    if role == Role.AGENCY and not (agency and _clean(agency)):
         raise AccountError("Tài khoản cơ quan phải ghi rõ cơ quan (--agency).")
-    body = agency.strip() if role in (Role.AGENCY, Role.COORDINATOR) and agency else None
+    body = _clean(agency) if role in (Role.AGENCY, Role.COORDINATOR) and agency else None
     return _insert(session, address, role, body or None, password)
+
+
+def _clean(name: str) -> str:
+    """A body's name as typed, without control characters (PostgreSQL refuses NUL)."""
+    return " ".join(CONTROL.sub(" ", name).split())
 
 
 def _address(email: str) -> str:

@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from cli.main import main as cli_main
+from models.agencies import Agency
 from models.db import engine_for
 from models.users import PasswordReset, User
 from tests.web.objects import NEW_PASSWORD, SPARE_EMAIL
@@ -223,3 +224,18 @@ def test_leaders_agencies_and_plan_coordinators_are_refused_every_account_route(
         assert "không được dùng chức năng này" in answer.text
     assert changed_tables(before, table_rows(world.url)) == []
     assert 'href="/accounts"' not in client.get("/tasks").text
+
+
+def test_control_characters_in_a_body_name_are_dropped_before_the_body_is_looked_up(
+    world: World, client_for
+):
+    typed = A_NAME.replace(" ", "\x00", 1)  # "Phòng\x00Thử nghiệm…": NUL, refused by PostgreSQL
+    coordinator = client_for("coordinator")
+    page = post(
+        coordinator, "/accounts/add", email="nul@example.gov.vn", role="agency", agency=typed
+    )
+    assert page.status_code == 200 and "Đã tạo tài khoản" in page.text
+    with Session(engine_for(world.url)) as session:
+        user = session.exec(select(User).where(User.email == "nul@example.gov.vn")).one()
+        body = session.exec(select(Agency.id).where(Agency.name == A_NAME)).one()
+    assert user.agency_id == body
