@@ -67,10 +67,10 @@ def environment() -> Environment:
         dmy=_dmy,
         quarter=_quarter,
         quarter_name=_quarter_name,
+        extension_label=extension_status_label,
+        role_label=role_label,
         category_label=_category_label,
         status_label=lambda s: STORED_STATUS_LABELS.get(s, s),
-        role_label=role_label,
-        extension_label=extension_status_label,
         query=_query,
     )
     return env
