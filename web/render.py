@@ -16,7 +16,7 @@ from markupsafe import Markup
 from starlette.requests import Request
 from starlette.responses import HTMLResponse
 
-from web.auth import role_label
+from web.auth import ROLE_LABELS
 from workflows.followup.status_view import STORED_STATUS_LABELS, extension_status_label
 from workflows.rules.quarters import Quarter
 from workflows.rules.status import CATEGORY_LABELS, Category
@@ -68,9 +68,9 @@ def environment() -> Environment:
         quarter=_quarter,
         quarter_name=_quarter_name,
         extension_label=extension_status_label,
-        role_label=role_label,
         category_label=_category_label,
         status_label=lambda s: STORED_STATUS_LABELS.get(s, s),
+        role_label=lambda r: ROLE_LABELS.get(r, r),
         query=_query,
     )
     return env
