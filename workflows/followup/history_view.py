@@ -83,6 +83,9 @@ def _value(key: str, value: Any, names: dict[Any, str]) -> str:
         return ", ".join(names.get(i, f"cơ quan #{i}") for i in ids)
     if key in _STATUS_KEYS:
         return STORED_STATUS_LABELS.get(str(value), "Không rõ")
+    if key == "text":
+        text = str(value)
+        return f"«{text if len(text) <= 300 else text[:299] + '…'}»"
     if key == "kind":
         try:
             return kind_label(str(value))
