@@ -197,15 +197,29 @@ def milestone(args: argparse.Namespace) -> int:
 
 def user(args: argparse.Namespace) -> int:
     """Accounts for the web side; the password is asked for (or read from KEHOACH_PASSWORD for
-    scripts), never given a default. A new password or disabling ends the account's sessions."""
+    scripts), never given a default, or set by the account's owner through a one-time link
+    (``link``). A new password or disabling ends the account's sessions."""
     import getpass
     import os
 
-    from web.admin import AccountError, create_user, set_active, set_password
+    from config.settings import get_settings
+    from web.admin import (
+        RESET_LIFETIME,
+        AccountError,
+        create_user,
+        password_link,
+        set_active,
+        set_password,
+    )
     from web.auth import role_label
     from web.security import WeakPasswordError
 
     try:
+        if args.action == "link":
+            url = password_link(None, args.email, get_settings().base_url)
+            hours = int(RESET_LIFETIME.total_seconds() // 3600)
+            print(f"Liên kết đặt mật khẩu cho {args.email} (dùng một lần, {hours} giờ): {url}")
+            return 0
         if args.action in ("disable", "enable"):
             set_active(None, args.email, args.action == "enable")
             done = "Đã khóa" if args.action == "disable" else "Đã mở lại"
@@ -284,12 +298,16 @@ def register(sub: argparse._SubParsersAction, add) -> None:  # type: ignore[type
     p.add_argument("--note", help="ghi chú khi duyệt hoặc từ chối")
     p.add_argument("--plan", type=int, help="chỉ các yêu cầu của kế hoạch này (list)")
     p = add(
-        "user", user, "Tài khoản web: add (tạo), password (đổi mật khẩu), disable/enable (khóa/mở)"
+        "user",
+        user,
+        "Tài khoản web: add (tạo), password (đổi mật khẩu), link (liên kết đặt mật khẩu), "
+        "disable/enable (khóa/mở)",
     )
     p.add_argument(
         "action",
-        choices=["add", "password", "disable", "enable"],
-        help="add (tạo) | password (đổi mật khẩu) | disable (khóa) | enable (mở khóa)",
+        choices=["add", "password", "link", "disable", "enable"],
+        help="add (tạo) | password (đổi mật khẩu) | link (in liên kết dùng một lần, 48 giờ, để "
+        "người dùng tự đặt mật khẩu) | disable (khóa) | enable (mở khóa)",
     )
     p.add_argument("email", help="địa chỉ thư (tên đăng nhập)")
     p.add_argument(

@@ -210,6 +210,18 @@ RESET_REFUSALS = {
 }
 
 
+def reset_url(base_url: str, token: str) -> str:
+    """The page where a one-time link's holder sets the password."""
+    return f"{base_url.rstrip('/')}/reset/{token}"
+
+
+def password_link(database_url: str | None, email: str, base_url: str) -> str:
+    """A one-time link for the account of ``email`` (``kehoach user link``)."""
+    with session_scope(database(database_url)) as session:
+        token = issue_reset(session, find_user(session, email), "dòng lệnh", clock.now())
+    return reset_url(base_url, token)
+
+
 def issue_reset(session: Session, user: User, actor: str, now: datetime) -> str:
     """A one-time link's secret for ``user`` (the table keeps only its digest); the account's
     earlier unused links stop working."""

@@ -28,6 +28,7 @@ from web.admin import (
     change_active,
     issue_reset,
     reset_link,
+    reset_url,
     use_reset,
 )
 from web.guard import ADMIN, Ctx, endpoint, redirect
@@ -64,7 +65,7 @@ async def list_accounts(ctx: Ctx) -> Response:
 
 
 def _link_page(ctx: Ctx, email: str, token: str, created: bool) -> Response:
-    url = f"{ctx.settings.base_url.rstrip('/')}/reset/{token}"
+    url = reset_url(ctx.settings.base_url, token)
     hours = int(RESET_LIFETIME.total_seconds() // 3600)
     context = {"email": email, "url": url, "hours": hours, "created": created}
     response = render(ctx.request, "account_link.html", context)

@@ -11,6 +11,7 @@ import pytest
 from sqlmodel import Session, select
 
 from cli.main import main as cli_main
+from config.settings import reset_settings
 from models.agencies import Agency
 from models.db import engine_for
 from models.users import PasswordReset, User
@@ -239,3 +240,22 @@ def test_control_characters_in_a_body_name_are_dropped_before_the_body_is_looked
         user = session.exec(select(User).where(User.email == "nul@example.gov.vn")).one()
         body = session.exec(select(Agency.id).where(Agency.name == A_NAME)).one()
     assert user.agency_id == body
+
+
+def test_kehoach_user_link_prints_a_one_time_link_that_the_web_honours_once(
+    world: World, client_for, capsys, monkeypatch: pytest.MonkeyPatch
+):
+    monkeypatch.setenv("KEHOACH_BASE_URL", "https://kehoach.example.gov.vn")
+    reset_settings()
+    assert cli_main(["user", "link", SPARE_EMAIL]) == 0
+    printed = capsys.readouterr().out
+    link = r"\(dùng một lần, 48 giờ\): (https://kehoach\.example\.gov\.vn/reset/\S+)"
+    match = re.search(link, printed)
+    assert match, printed
+    path = urlsplit(match.group(1)).path
+    anonymous = client_for(None)
+    assert set_password(anonymous, path).status_code == 303
+    assert set_password(anonymous, path).status_code == 410
+    assert log_in(client_for(None), SPARE_EMAIL, NEW_PASSWORD).status_code == 303
+    assert cli_main(["user", "link", "khongco@example.gov.vn"]) != 0
+    assert "Không có tài khoản" in capsys.readouterr().err
