@@ -204,7 +204,7 @@ def user(args: argparse.Namespace) -> int:
 
     from config.settings import get_settings
     from web.admin import (
-        RESET_LIFETIME,
+        RESET_HOURS,
         AccountError,
         create_user,
         password_link,
@@ -217,8 +217,8 @@ def user(args: argparse.Namespace) -> int:
     try:
         if args.action == "link":
             url = password_link(None, args.email, get_settings().base_url)
-            hours = int(RESET_LIFETIME.total_seconds() // 3600)
-            print(f"Liên kết đặt mật khẩu cho {args.email} (dùng một lần, {hours} giờ): {url}")
+            lasting = f"dùng một lần, {RESET_HOURS} giờ"
+            print(f"Liên kết đặt mật khẩu cho {args.email} ({lasting}): {url}")
             return 0
         if args.action in ("disable", "enable"):
             set_active(None, args.email, args.action == "enable")

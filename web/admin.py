@@ -31,7 +31,8 @@ from workflows.registry.agencies import UnknownAgencyError, find_agency
 from workflows.runners import clock
 from workflows.runners.runtime import database, registry
 
-RESET_LIFETIME = timedelta(hours=48)
+RESET_HOURS = 48
+RESET_LIFETIME = timedelta(hours=RESET_HOURS)
 CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 MAX_EMAIL_LENGTH = 254  # RFC 5321's limit on a forward path
 
@@ -116,11 +117,13 @@ def set_password(database_url: str | None, email: str, password: str) -> None:
 
 
 def change_password(session: Session, user: User, password: str) -> None:
-    """A new password; every session of the account ends (log in again with the new one)."""
+    """A new password; every session of the account ends (log in again with the new one), and
+    every one-time link not yet used."""
     check_password_strength(password)
     user.password_hash = hash_password(password)
     session.add(user)
     end_user_sessions(session, user.id)  # type: ignore[arg-type]
+    end_links(session, user)
 
 
 def set_active(database_url: str | None, email: str, active: bool) -> None:
@@ -144,6 +147,7 @@ def change_active(session: Session, user: User, active: bool, by: int | None = N
     session.add(user)
     if not active:
         end_user_sessions(session, user.id)  # type: ignore[arg-type]
+        end_links(session, user)
 
 
 def is_administrator(user: User) -> bool:
@@ -200,11 +204,13 @@ RESET_REFUSALS = {
         "Nếu cần đặt lại, hãy đề nghị cơ quan điều phối cấp liên kết mới."
     ),
     ResetState.SUPERSEDED: (
-        "Liên kết này đã được thay bằng một liên kết mới hơn: hãy dùng liên kết mới nhất."
+        "Liên kết này không còn hiệu lực: đã có liên kết mới hơn, mật khẩu đã được đặt lại "
+        "hoặc tài khoản đã bị khóa. Hãy dùng liên kết mới nhất, hoặc đề nghị cơ quan điều phối "
+        "cấp liên kết mới."
     ),
     ResetState.EXPIRED: (
-        "Liên kết này đã hết hạn (chỉ có giá trị 48 giờ). Hãy đề nghị cơ quan điều phối cấp "
-        "liên kết mới."
+        f"Liên kết này đã hết hạn (chỉ có giá trị {RESET_HOURS} giờ). "
+        "Hãy đề nghị cơ quan điều phối cấp liên kết mới."
     ),
     ResetState.DISABLED: "Tài khoản này đang bị khóa: hãy liên hệ cơ quan điều phối.",
 }
@@ -227,11 +233,7 @@ def issue_reset(session: Session, user: User, actor: str, now: datetime) -> str:
     earlier unused links stop working."""
     if not user.active:
         raise AccountError(f"Tài khoản {user.email} đang bị khóa: hãy mở lại trước.")
-    session.exec(
-        update(PasswordReset)  # type: ignore[call-overload]
-        .where(col(PasswordReset.user_id) == user.id, col(PasswordReset.used_at).is_(None))
-        .values(superseded=True)
-    )
+    end_links(session, user)
     token = new_token()
     session.add(
         PasswordReset(
@@ -243,6 +245,16 @@ def issue_reset(session: Session, user: User, actor: str, now: datetime) -> str:
         )
     )
     return token
+
+
+def end_links(session: Session, user: User) -> None:
+    """The account's unused one-time links stop working (a newer one, a new password, the
+    account disabled)."""
+    session.exec(
+        update(PasswordReset)  # type: ignore[call-overload]
+        .where(col(PasswordReset.user_id) == user.id, col(PasswordReset.used_at).is_(None))
+        .values(superseded=True)
+    )
 
 
 def reset_link(

@@ -19,7 +19,7 @@ from starlette.routing import Route
 
 from models.users import Role, User
 from web.admin import (
-    RESET_LIFETIME,
+    RESET_HOURS,
     RESET_REFUSALS,
     AccountError,
     ResetState,
@@ -66,8 +66,7 @@ async def list_accounts(ctx: Ctx) -> Response:
 
 def _link_page(ctx: Ctx, email: str, token: str, created: bool) -> Response:
     url = reset_url(ctx.settings.base_url, token)
-    hours = int(RESET_LIFETIME.total_seconds() // 3600)
-    context = {"email": email, "url": url, "hours": hours, "created": created}
+    context = {"email": email, "url": url, "hours": RESET_HOURS, "created": created}
     response = render(ctx.request, "account_link.html", context)
     response.headers.update(NO_STORE)
     return response

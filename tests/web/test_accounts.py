@@ -259,3 +259,21 @@ def test_kehoach_user_link_prints_a_one_time_link_that_the_web_honours_once(
     assert log_in(client_for(None), SPARE_EMAIL, NEW_PASSWORD).status_code == 303
     assert cli_main(["user", "link", "khongco@example.gov.vn"]) != 0
     assert "Không có tài khoản" in capsys.readouterr().err
+
+
+def test_disabling_an_account_or_giving_it_a_new_password_ends_its_unused_links(
+    world: World, client_for, monkeypatch: pytest.MonkeyPatch
+):
+    coordinator = client_for("coordinator")
+    spare = user_id(world, SPARE_EMAIL)
+    before_disabling = link_path(post(coordinator, f"/accounts/{spare}/reset").text)
+    assert post(coordinator, f"/accounts/{spare}/disable").status_code == 303
+    assert post(coordinator, f"/accounts/{spare}/enable").status_code == 303
+    old = client_for(None).get(before_disabling)
+    assert old.status_code == 410 and "không còn hiệu lực" in error_text(old.text)
+    before_new_password = link_path(post(coordinator, f"/accounts/{spare}/reset").text)
+    monkeypatch.setenv("KEHOACH_PASSWORD", NEW_PASSWORD)
+    assert cli_main(["user", "password", SPARE_EMAIL]) == 0
+    anonymous = client_for(None)
+    assert set_password(anonymous, before_new_password, "mật-khẩu-kẻ-gian-2024").status_code == 410
+    assert log_in(client_for(None), SPARE_EMAIL, NEW_PASSWORD).status_code == 303
