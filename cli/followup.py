@@ -109,6 +109,7 @@ def policy(args: argparse.Namespace) -> int:
 def outbox(args: argparse.Namespace) -> int:
     from workflows.delivery.outbox import resume_paused
     from workflows.delivery.outbox_view import outbox_lines
+    from workflows.followup.addressees import message_recipients
     from workflows.runners.clock import now
     from workflows.runners.runtime import database
 
@@ -116,7 +117,8 @@ def outbox(args: argparse.Namespace) -> int:
         print(f"Đã đưa {resume_paused(database(), now())} thư tạm dừng trở lại hàng đợi.")
         return 0
     with open_session() as s:
-        for line in outbox_lines(s, failed_only=args.failed, limit=args.limit):
+        lines = outbox_lines(s, message_recipients, failed_only=args.failed, limit=args.limit)
+        for line in lines:
             print(line)
     return 0
 

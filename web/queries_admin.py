@@ -11,7 +11,8 @@ from models.agencies import Agency, AgencyAlias
 from models.delivery import DeliveryAttempt, MessageStatus, OutboxMessage
 from models.followup import Extension, ExtensionStatus
 from models.tasks import Task
-from workflows.delivery.outbox_view import recipients, status_label
+from workflows.delivery.outbox_view import status_label
+from workflows.followup.addressees import message_recipients
 
 PER_PAGE = 50
 
@@ -95,7 +96,7 @@ def delivery_log(
             .group_by(col(DeliveryAttempt.outbox_id))
         ).all()
     )
-    names = recipients(session, messages)
+    names = message_recipients(session, messages)
     rows = [
         LogRow(m, attempts.get(m.id, 0), who, status_label(m.status))
         for m, who in zip(messages, names, strict=True)

@@ -6,7 +6,8 @@ import pytest
 
 from models.agencies import Agency
 from models.plans import Plan
-from workflows.delivery.addressees import addressee_label, missing_key
+from workflows.followup.addressees import addressee_label
+from workflows.followup.recipients import missing_key
 from workflows.records.task_history import event_label, notice_label
 
 HEALTH = Agency(id=23, name="Phòng Y tế huyện Kon Rẫy", folded_name="phong y te huyen kon ray")

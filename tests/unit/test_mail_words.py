@@ -4,8 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from workflows.delivery.addressees import leadership_name
-from workflows.followup.mail_context import describe_change
+from workflows.followup.mail_context import describe_change, leadership_name
 from workflows.records.task_history import notice_label
 
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 
 from sqlmodel import Session, col, select
 
 from models.delivery import MessageStatus, OutboxMessage
-from workflows.delivery.addressees import Addressed, addressee_labels
 from workflows.rules.timefmt import dmy_hm
 
 STATUS_LABELS = {
@@ -26,14 +25,14 @@ def status_label(status: str) -> str:
     return STATUS_LABELS.get(status, "không rõ tình trạng")  # type: ignore[call-overload]
 
 
-def recipients(session: Session, messages: Sequence[OutboxMessage]) -> list[str]:
-    """Each message's recipient by name (see ``addressees.addressee_label``)."""
-    return addressee_labels(
-        session, (Addressed(m.recipient, m.agency_id, m.plan_id) for m in messages)
-    )
-
-
-def outbox_lines(session: Session, *, failed_only: bool = False, limit: int = 50) -> list[str]:
+def outbox_lines(
+    session: Session,
+    names: Callable[[Session, Sequence[OutboxMessage]], list[str]],
+    *,
+    failed_only: bool = False,
+    limit: int = 50,
+) -> list[str]:
+    """The newest messages, one line each; ``names`` says whom each is for (by name)."""
     query = select(OutboxMessage).order_by(col(OutboxMessage.id).desc()).limit(limit)
     if failed_only:
         query = query.where(
@@ -43,7 +42,7 @@ def outbox_lines(session: Session, *, failed_only: bool = False, limit: int = 50
         )
     messages = session.exec(query).all()
     lines = []
-    for m, who in zip(messages, recipients(session, messages), strict=True):
+    for m, who in zip(messages, names(session, messages), strict=True):
         when = dmy_hm(m.sent_at or m.created_at)
         code = f" [{m.last_code}]" if m.last_code else ""
         error = f" — {m.last_error}" if m.last_error and m.status != MessageStatus.SENT else ""

@@ -25,13 +25,7 @@ from models.delivery import MessageStatus, Notice, OutboxMessage
 from models.plans import Plan
 from models.tasks import Task
 from notifications.render import RenderedEmail, render
-from workflows.delivery.addressees import (
-    UNKNOWN_BODY,
-    addressee_name,
-    is_missing,
-    recipient_name,
-)
-from workflows.followup.mail_context import notice_context
+from workflows.followup.mail_context import notice_context, recipient_name
 from workflows.followup.notices import mark_composed, unsent_by_recipient
 from workflows.followup.sweep_loads import load_for_composing
 
@@ -129,12 +123,14 @@ def queue_message(
 
 def preview_line(session: Session, row: OutboxMessage, who: str | None = None) -> str:
     """How a sweep's report shows a queued message; one without an address names its body."""
-    if not is_missing(row.recipient):
+    if not row.recipient.startswith("missing:"):
         return f"  → {row.recipient}: {row.subject}"
     if who is None:
         agency = session.get(Agency, row.agency_id) if row.agency_id else None
+        role = row.recipient.split(":")[1]
         plan = session.get(Plan, row.plan_id) if row.plan_id else None
-        who = addressee_name(row.recipient, agency, plan) or UNKNOWN_BODY
+        known = agency is not None or role == "leader"
+        who = recipient_name(agency, role, plan) if known else "(không rõ cơ quan)"
     return f"  ! chưa có địa chỉ thư: {who} — {row.subject}"
 
 
@@ -184,7 +180,7 @@ def new_message(
     if rendered.subject == FAILED_SUBJECT:
         row.status = MessageStatus.FAILED_PERMANENT
         row.last_error = f"Lỗi dựng thư: {rendered.text}"
-    elif is_missing(recipient):
+    elif recipient.startswith("missing:"):
         row.status = MessageStatus.FAILED_PERMANENT
         row.last_error = "Chưa có địa chỉ thư điện tử hợp lệ cho người nhận này."
     return row

@@ -19,9 +19,9 @@ from models.plans import Plan
 from models.tasks import Task, TaskEvent
 from notifications import contexts as c
 from notifications.links import LinkAction, action_url, make_token
-from workflows.delivery.addressees import recipient_name
 from workflows.followup.status_view import status_label
 from workflows.followup.sweep_loads import previous_sends_by_task
+from workflows.parsing.text import fold
 from workflows.records.task_history import CHANGE_PREFIX, notice_label
 from workflows.rules.calendar import WorkCalendar, shared_calendar
 from workflows.rules.reminders import deadline_day_off
@@ -34,12 +34,43 @@ _LINKS = (
     (LinkAction.DONE, "Báo cáo hoàn thành"),
     (LinkAction.EXTENSION, "Đề nghị gia hạn"),
 )
+# Who leads an issuing body, by the kind of body (first match wins); "Lãnh đạo" otherwise.
+# Compared folded: case and tone-mark placement ("Huyện uỷ", "Huyện ủy") do not matter.
+_LEADERSHIP = (
+    (("mặt trận tổ quốc", "mttq"), "Ban Thường trực"),
+    (("tỉnh ủy", "huyện ủy", "thành ủy", "đảng ủy"), "Ban Thường vụ"),
+    (("hội đồng nhân dân", "hđnd"), "Thường trực"),
+)
+_ALREADY_LEADERSHIP = ("ban thường trực", "ban thường vụ", "thường trực", "lãnh đạo")
 # When several roles share one address, the greeting names the body, then its head.
 _ROLE_ORDER = ("body", "partner", "coordinator", "head", "leader")
 
 
 def dashboard_url(settings: Settings) -> str:
     return settings.base_url.rstrip("/") + "/"
+
+
+def leadership_name(issuer: str | None) -> str:
+    """The plan's own leadership, named after its issuing body: "Ủy ban MTTQ Việt Nam tỉnh Kon
+    Tum" → "Ban Thường trực Ủy ban MTTQ Việt Nam tỉnh Kon Tum"; "Ủy ban nhân dân huyện Tu Mơ
+    Rông" → "Lãnh đạo Ủy ban nhân dân huyện Tu Mơ Rông"."""
+    if not issuer or not issuer.strip():
+        return "Lãnh đạo cơ quan ban hành kế hoạch"
+    name = " ".join(issuer.split())
+    folded = fold(name)
+    if folded.startswith(tuple(fold(w) for w in _ALREADY_LEADERSHIP)):
+        return name  # the issuer is the leadership itself ("Ban Thường trực Ủy ban MTTQ…")
+    for words, title in _LEADERSHIP:
+        if any(fold(w) in folded for w in words):
+            return f"{title} {name}"
+    return f"Lãnh đạo {name}"
+
+
+def recipient_name(agency: Agency | None, role: str, plan: Plan | None = None) -> str:
+    """Whom a message addresses: a body, its head, or (no body) the plan's leadership."""
+    if agency is None:
+        return leadership_name(plan.issuer if plan else None)
+    return f"Thủ trưởng {agency.name}" if role == "head" else agency.name
 
 
 def coordinator_name(session: Session, plan: Plan | None) -> str:

@@ -17,10 +17,9 @@ from models.plans import Plan
 from models.tasks import Task
 from models.types import PlanStatus, TaskStatus
 from notifications import contexts as c
-from workflows.delivery.addressees import recipient_name
 from workflows.followup import recipients as who
 from workflows.followup.compose import queue_message
-from workflows.followup.mail_context import coordinator_name, dashboard_url
+from workflows.followup.mail_context import coordinator_name, dashboard_url, recipient_name
 from workflows.followup.status_view import category, status_label
 from workflows.rules.calendar import WorkCalendar, shared_calendar
 from workflows.rules.quarters import Quarter
@@ -31,6 +30,10 @@ NO_LEAD = "(chưa có chủ trì)"
 FIGURES = ("done_on_time", "done_late", "open", "overdue", "next_quarter")
 
 
+def quarter_key(quarter: Quarter) -> str:
+    return f"{quarter.year}-Q{quarter.number}"
+
+
 def compose_milestones(
     session: Session, settings: Settings, now: datetime, preview: list[str]
 ) -> int:
@@ -38,7 +41,7 @@ def compose_milestones(
     ended = Quarter.of(local_date(now)).previous()
     done = set(
         session.exec(
-            select(MilestoneSnapshot.plan_id).where(MilestoneSnapshot.quarter == ended.key)
+            select(MilestoneSnapshot.plan_id).where(MilestoneSnapshot.quarter == quarter_key(ended))
         ).all()
     )
     made = 0
@@ -101,7 +104,7 @@ def quarter_rows(session: Session, plan: Plan, quarter: Quarter, today: date) ->
         for name, counts in sorted(per_body.items())
     ]
     return {
-        "quarter": quarter.key,
+        "quarter": quarter_key(quarter),
         "as_of": today.isoformat(),
         "rows": rows,
         "next_quarter": sorted(upcoming, key=lambda e: (e["due"], e["task_id"])),
@@ -116,13 +119,13 @@ def take_snapshot(
     inserted = insert_ignoring_conflicts(
         session,
         MilestoneSnapshot,
-        [{"plan_id": plan.id, "quarter": quarter.key, "taken_at": now, "data": data}],
+        [{"plan_id": plan.id, "quarter": quarter_key(quarter), "taken_at": now, "data": data}],
     )
     if not inserted:
         return None
     return session.exec(
         select(MilestoneSnapshot).where(
-            MilestoneSnapshot.plan_id == plan.id, MilestoneSnapshot.quarter == quarter.key
+            MilestoneSnapshot.plan_id == plan.id, MilestoneSnapshot.quarter == quarter_key(quarter)
         )
     ).one()
 
@@ -137,7 +140,7 @@ def send_report(
 ) -> int:
     snapshot = session.exec(
         select(MilestoneSnapshot).where(
-            MilestoneSnapshot.plan_id == plan.id, MilestoneSnapshot.quarter == quarter.key
+            MilestoneSnapshot.plan_id == plan.id, MilestoneSnapshot.quarter == quarter_key(quarter)
         )
     ).one()
     dummy = Task(plan_id=plan.id or 0, identity="", ext_id="", section="", line=0, text="")
@@ -150,7 +153,7 @@ def send_report(
             settings,
             now,
             preview,
-            key=f"milestone_report:{plan.id}:{quarter.key}:{target.ledger_key}",
+            key=f"milestone_report:{plan.id}:{quarter_key(quarter)}:{target.ledger_key}",
             kind="milestone_report",
             recipient=target.ledger_key,
             agency_id=target.agency_id,

@@ -19,10 +19,10 @@ from models.plans import Plan
 from models.tasks import Task
 from models.types import PlanStatus
 from notifications import contexts as c
-from workflows.delivery.addressees import UNKNOWN_BODY, addressee_name, is_missing
+from workflows.followup.addressees import UNKNOWN_BODY, addressee_name
 from workflows.followup.compose import queue_message
 from workflows.followup.mail_context import SYSTEM_SENDER, dashboard_url
-from workflows.followup.recipients import agency_recipient
+from workflows.followup.recipients import agency_recipient, is_missing
 from workflows.rules.timefmt import local_date
 
 FAILED = (MessageStatus.FAILED_PERMANENT, MessageStatus.FAILED_RETRIES)

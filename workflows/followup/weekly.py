@@ -10,6 +10,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from functools import partial
 
+from sqlalchemy import union
 from sqlmodel import Session, col, select
 
 from config.settings import Settings
@@ -39,7 +40,8 @@ def compose_weekly(session: Session, settings: Settings, now: datetime, preview:
     prefix = f"{KEY_PREFIX}{week.label}:"
     expires_at = end_of_day(week.sunday)  # then next week's digest takes over
     made = 0
-    for agency, items, signers in _open_items_by_agency(session, today, calendar).values():
+    signers = _signers(session)
+    for agency, items in _open_items_by_agency(session, today, calendar).values():
         queue_message(
             session,
             settings,
@@ -57,12 +59,39 @@ def compose_weekly(session: Session, settings: Settings, now: datetime, preview:
                 week_start=week.monday,
                 week_end=week.sunday,
                 items=tuple(items),
-                sender_name="; ".join(signers),
+                sender_name="; ".join(signers[agency.id or 0]),  # its tasks' plans: never none
                 dashboard_url=dashboard_url(settings),
             ),
         )
         made += 1
     return made
+
+
+def _signers(session: Session) -> dict[int, list[str]]:
+    """Per body: who signs the plans of its open tasks (as lead or partner), each once, in the
+    order of the plans."""
+    open_task = (Plan.status == PlanStatus.PUBLISHED, col(Task.status).in_(OPEN))
+    leads = select(col(Task.lead_id).label("agency_id"), Task.plan_id).join(
+        Plan, col(Plan.id) == Task.plan_id
+    )
+    partners = (
+        select(TaskPartner.agency_id, Task.plan_id)
+        .join(Task, col(Task.id) == TaskPartner.task_id)
+        .join(Plan, col(Plan.id) == Task.plan_id)
+    )
+    shown = union(leads.where(*open_task), partners.where(*open_task)).subquery()
+    pairs = session.exec(
+        select(shown.c.agency_id, shown.c.plan_id)
+        .where(shown.c.agency_id.is_not(None))
+        .order_by(shown.c.agency_id, shown.c.plan_id)
+    ).all()
+    plans = {p.id: p for p in session.exec(select(Plan).where(Plan.status == PlanStatus.PUBLISHED))}
+    names = {plan_id: coordinator_name(session, plan) for plan_id, plan in plans.items()}
+    signers: dict[int, list[str]] = defaultdict(list)
+    for agency_id, plan_id in pairs:
+        if names[plan_id] not in signers[agency_id]:
+            signers[agency_id].append(names[plan_id])
+    return signers
 
 
 def _last_composed_week(session: Session) -> IsoWeek | None:
@@ -78,9 +107,7 @@ def _last_composed_week(session: Session) -> IsoWeek | None:
 
 def _open_items_by_agency(
     session: Session, today: date, calendar: WorkCalendar
-) -> dict[int, tuple[Agency, list[c.TaskItem], list[str]]]:
-    """Per body: its open tasks (as lead or partner) and who signs their plans' mail, in the
-    order the tasks come (by deadline)."""
+) -> dict[int, tuple[Agency, list[c.TaskItem]]]:
     rows = session.exec(
         select(Task, Plan)
         .join(Plan, col(Plan.id) == col(Task.plan_id))
@@ -91,9 +118,7 @@ def _open_items_by_agency(
     for row in session.exec(select(TaskPartner)).all():
         partners[row.task_id].append(row.agency_id)
     agencies = {a.id: a for a in session.exec(select(Agency)).all()}
-    plans = {plan.id: plan for _, plan in rows}
-    signer = {plan_id: coordinator_name(session, plan) for plan_id, plan in plans.items()}
-    grouped: dict[int, tuple[Agency, list[c.TaskItem], list[str]]] = {}
+    grouped: dict[int, tuple[Agency, list[c.TaskItem]]] = {}
     for task, plan in rows:
         for agency_id, role in [(task.lead_id, "lead")] + [
             (p, "partner") for p in partners[task.id or 0]
@@ -101,8 +126,7 @@ def _open_items_by_agency(
             agency = agencies.get(agency_id)
             if agency is None or agency_id is None:
                 continue
-            _, items, signers = grouped.setdefault(agency_id, (agency, [], []))
-            items.append(task_item(task, plan, today, role, calendar))
-            if signer[plan.id] not in signers:
-                signers.append(signer[plan.id])
+            grouped.setdefault(agency_id, (agency, []))[1].append(
+                task_item(task, plan, today, role, calendar)
+            )
     return grouped

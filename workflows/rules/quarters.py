@@ -56,16 +56,11 @@ class Quarter:
 
     @classmethod
     def from_key(cls, key: str) -> Quarter:
-        """Read the stored form "2024-Q2" (see :attr:`key`)."""
+        """Read the stored form "2024-Q2" (``followup.milestones.quarter_key`` writes it)."""
         year, _, number = key.partition("-Q")
         if not (year.isdigit() and number in ("1", "2", "3", "4")):
             raise ValueError(f"Không đọc được quý: {key!r} (dạng lưu: '2024-Q2')")
         return cls(int(year), int(number))
-
-    @property
-    def key(self) -> str:
-        """How the quarter is stored and put in URLs: "2024-Q2"."""
-        return f"{self.year}-Q{self.number}"
 
     @property
     def start(self) -> date:
