@@ -50,7 +50,7 @@ stress)
     status=0
     for round in $(seq "$rounds"); do
         started=$SECONDS
-        if "$VENV/bin/python" -m pytest -q -p no:cacheprovider -m slow tests &&
+        if "$VENV/bin/python" -m pytest -q -p no:cacheprovider --durations=10 -m slow tests &&
             "$VENV/bin/python" -m pytest -q -p no:cacheprovider "${named[@]}"; then
             summary+=("round $round: passed in $((SECONDS - started)) s")
         else

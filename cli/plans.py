@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import sys
 from pathlib import Path
 
 from cli.helpers import UserError, open_session, parse_user_date
@@ -16,9 +17,16 @@ def _extract(path: str):
     from workflows.runners.runtime import registry
 
     try:
-        return extract_file(Path(path), registry())
+        return extract_file(Path(path), registry(), _progress)
     except DocumentError as error:
         raise UserError(error.message, exit_code=3) from error
+
+
+def _progress(done: int, total: int, what: str) -> None:
+    """OCR page by page on stderr (stdout stays the plan: JSON or summary)."""
+    from workflows.intake.reading import progress_line
+
+    print(progress_line(done, total, what), file=sys.stderr, flush=True)
 
 
 def extract(args: argparse.Namespace) -> int:
@@ -97,6 +105,7 @@ def plans(args: argparse.Namespace) -> int:
 
 
 def tasks(args: argparse.Namespace) -> int:
+    from notifications.contexts import INFERRED_DEADLINE_NOTE
     from workflows.plans.queries import list_tasks
     from workflows.rules.timefmt import dmy, local_date
     from workflows.runners.clock import now
@@ -114,8 +123,9 @@ def tasks(args: argparse.Namespace) -> int:
     for r in rows:
         lead = r.lead or "(chưa có chủ trì)"
         partners = f" | phối hợp: {', '.join(r.partners)}" if r.partners else ""
+        due = f"{dmy(r.due)} ({INFERRED_DEADLINE_NOTE})" if r.due_inferred else dmy(r.due)
         print(
-            f"#{r.id} KH{r.plan_id} {r.section} [{r.status_label}] hạn {dmy(r.due)} | {lead}"
+            f"#{r.id} KH{r.plan_id} {r.section} [{r.status_label}] hạn {due} | {lead}"
             f"{partners}\n    {r.text[:140]}"
         )
     print(f"({len(rows)} nhiệm vụ)")

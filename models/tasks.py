@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+import sqlalchemy as sa
 from sqlalchemy import JSON, Column, Index, UniqueConstraint
 from sqlmodel import Field, SQLModel
 
@@ -32,6 +33,9 @@ class Task(SQLModel, table=True):
     kind: str = Field(default=TaskKindDb.ACTION)
     lead_id: int | None = Field(default=None, foreign_key="agency.id", index=True)
     due: date | None = None
+    # ``due`` was not stated by the document but inferred (the plan period's last day): reminded
+    # like any deadline, shown as inferred until a coordinator confirms or changes it.
+    due_inferred: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
     recurrence: str | None = None
     report_to: str | None = None
     via: str | None = None

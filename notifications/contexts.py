@@ -11,6 +11,10 @@ from dataclasses import dataclass
 from datetime import date
 from enum import StrEnum
 
+# Beside a deadline the document did not state (the plan period's last day, see
+# ``workflows.parsing.deadlines``): the emails and the web pages say it the same way.
+INFERRED_DEADLINE_NOTE = "hạn suy ra từ thời hạn kế hoạch — cần xác nhận"
+
 
 @dataclass(frozen=True)
 class ActionLink:
@@ -55,6 +59,7 @@ class TaskItem:
     # When the deadline falls on a day off: "Chủ nhật — ngày nghỉ", "nghỉ Tết Nguyên Đán".
     deadline_note: str | None = None
     lead_name: str | None = None  # shown where the reader is not the lead (quarterly reports)
+    deadline_inferred: bool = False  # the plan period's end, not a date the document states
 
     @property
     def is_overdue(self) -> bool:

@@ -128,6 +128,7 @@ def environment() -> Environment:
     )
     env.globals["quarter_label"] = quarter_label
     env.globals["problem_labels"] = _PROBLEM_LABELS
+    env.globals["inferred_deadline_note"] = c.INFERRED_DEADLINE_NOTE
     return env
 
 

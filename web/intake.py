@@ -6,16 +6,19 @@ The readers (``workflows.intake``) vet zip bombs, encodings and scanned PDFs and
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import PurePath
 
 from workflows.intake.errors import DocumentError
+from workflows.intake.reading import Progress
 from workflows.parsing.result import ExtractedPlan
+from workflows.plans.extraction import extract_bytes
 from workflows.registry.registry import Registry
 
 MAX_PLAN_BYTES = 20 * 2**20
-ACCEPTED = (".docx", ".pdf", ".txt")
+ACCEPTED = (".docx", ".doc", ".pdf", ".htm", ".html", ".txt")
+ACCEPTED_WORDS = ".docx, .doc, .pdf, .htm/.html (Word) hoặc .txt"
+_TEXT_LIKE = (".txt", ".htm", ".html")  # never a PDF or a zip under another name
 
 
 @dataclass(frozen=True)
@@ -32,8 +35,7 @@ def sniff(data: bytes, filename: str) -> str:
     if ext not in ACCEPTED:
         raise DocumentError(
             "unsupported_type",
-            f"Tệp «{filename}»: chỉ nhận .docx, .pdf hoặc .txt "
-            f"(không nhận {ext or 'tệp không đuôi'}).",
+            f"Tệp «{filename}»: chỉ nhận {ACCEPTED_WORDS} (không nhận {ext or 'tệp không đuôi'}).",
             filename=filename,
         )
     if len(data) > MAX_PLAN_BYTES:
@@ -47,26 +49,20 @@ def sniff(data: bytes, filename: str) -> str:
         raise DocumentError(
             "corrupt", f"Tệp «{filename}»: nội dung không phải tệp {ext}.", filename=filename
         )
-    if ext == ".txt" and (
+    if ext in _TEXT_LIKE and (
         data.startswith((b"%PDF-", b"PK\x03\x04")) or b"\x00\x00\x00" in data[:4096]
     ):
-        raise DocumentError(
-            "corrupt", f"Tệp «{filename}»: không phải văn bản thuần (.txt).", filename=filename
-        )
+        kind = "văn bản thuần (.txt)" if ext == ".txt" else "trang web Word (.htm)"
+        raise DocumentError("corrupt", f"Tệp «{filename}»: không phải {kind}.", filename=filename)
     return ext
 
 
-def read_upload(data: bytes, filename: str, registry: Registry) -> Upload:
-    """Read and parse; only ``DocumentError`` (or a missing parser, as one) escapes."""
+def read_upload(
+    data: bytes, filename: str, registry: Registry, progress: Progress | None = None
+) -> Upload:
+    """Read and parse (what the reading found comes first among the plan's warnings: pages
+    read by OCR, figures to check); ``progress(done, total, what)`` as OCR advances. Only
+    ``DocumentError`` escapes."""
     sniff(data, filename)
-    from workflows.intake.readers import read_document_bytes
-
-    text = read_document_bytes(data, filename, max_bytes=MAX_PLAN_BYTES)
-    try:
-        from workflows.plans.extraction import parse_bounded
-    except ImportError as error:  # the parser ships separately; say so instead of crashing
-        raise DocumentError(
-            "unreadable", "Bộ phân tích kế hoạch chưa được cài đặt trên máy chủ.", filename=filename
-        ) from error
-    plan = parse_bounded(text, filename, registry)
-    return Upload(text, plan, filename, hashlib.sha256(data).hexdigest())
+    extraction = extract_bytes(data, filename, registry, progress)
+    return Upload(extraction.text, extraction.plan, filename, extraction.sha256)

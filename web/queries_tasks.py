@@ -55,6 +55,7 @@ class TaskLine:
     label: str
     progress: int
     result_note: str | None
+    due_inferred: bool = False  # the plan period's end, not a date the document states
 
 
 @dataclass
@@ -181,6 +182,7 @@ def lines_for(session: Session, tasks: list[Task], today: date) -> list[TaskLine
                 label=shown.label,
                 progress=t.progress,
                 result_note=t.result_note,
+                due_inferred=t.due_inferred,
             )
         )
     return lines

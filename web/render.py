@@ -8,14 +8,15 @@ from __future__ import annotations
 from datetime import date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 from urllib.parse import urlencode
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 from starlette.requests import Request
-from starlette.responses import HTMLResponse
+from starlette.responses import HTMLResponse, Response
 
+from notifications.contexts import INFERRED_DEADLINE_NOTE
 from web.auth import ROLE_LABELS
 from workflows.followup.status_view import STORED_STATUS_LABELS, extension_status_label
 from workflows.rules.quarters import Quarter
@@ -23,6 +24,7 @@ from workflows.rules.status import CATEGORY_LABELS, Category
 from workflows.rules.timefmt import dmy, dmy_hm
 
 TEMPLATES = Path(__file__).parent / "templates"
+R = TypeVar("R", bound=Response)
 FLASH_COOKIE = "kh_flash"
 
 
@@ -73,6 +75,7 @@ def environment() -> Environment:
         role_label=lambda r: ROLE_LABELS.get(r, r),
         query=_query,
     )
+    env.globals["inferred_deadline_note"] = INFERRED_DEADLINE_NOTE
     return env
 
 
@@ -80,6 +83,18 @@ def render(
     request: Request, name: str, context: dict[str, Any] | None = None, status_code: int = 200
 ) -> HTMLResponse:
     """A page; ``user``, ``csrf`` and a one-shot flash message are always in the context."""
+    return shown_flash(request, HTMLResponse(page(request, name, context), status_code=status_code))
+
+
+def shown_flash(request: Request, response: R) -> R:
+    """The one-shot message, once shown on a page, is not shown again."""
+    if request.cookies.get(FLASH_COOKIE):
+        response.delete_cookie(FLASH_COOKIE, path="/")
+    return response
+
+
+def page(request: Request, name: str, context: dict[str, Any] | None = None) -> str:
+    """The HTML of page ``name`` (what :func:`render` sends; streamed pages cut it in two)."""
     user = getattr(request.state, "user", None)
     flash = request.cookies.get(FLASH_COOKIE)
     full = {
@@ -89,11 +104,7 @@ def render(
         "flash": _unquote(flash) if flash else None,
         **(context or {}),
     }
-    html = environment().get_template(name).render(full)
-    response = HTMLResponse(html, status_code=status_code)
-    if flash:
-        response.delete_cookie(FLASH_COOKIE, path="/")
-    return response
+    return environment().get_template(name).render(full)
 
 
 def fragment(name: str, context: dict[str, Any]) -> Markup:

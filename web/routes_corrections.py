@@ -42,6 +42,7 @@ async def correct_task(ctx: Ctx) -> Response:
     except FormError as error:
         return redirect(back, str(error))
     lead, partners = ctx.field("lead"), _names(ctx.field("partners"))
+    confirm = ctx.field("confirm_due") == "1"
     registry, now = ctx.request.app.state.registry, ctx.now()
 
     def apply(session: Session) -> list[str]:
@@ -58,6 +59,9 @@ async def correct_task(ctx: Ctx) -> Response:
         if due != task.due:
             corrections.set_due(session, task_id, due, now)
             changed.append("thời hạn")
+        elif task.due_inferred and confirm:  # the same date, confirmed: no longer inferred
+            corrections.set_due(session, task_id, due, now)
+            changed.append("thời hạn (đã xác nhận)")
         return changed
 
     try:

@@ -3,11 +3,15 @@ and publishing: ``routes_corrections``)."""
 
 from __future__ import annotations
 
-from markupsafe import Markup
+import asyncio
+from collections.abc import AsyncIterator, Coroutine
+from typing import Any
+
+from markupsafe import Markup, escape
 from sqlmodel import Session, select
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
-from starlette.responses import Response
+from starlette.responses import Response, StreamingResponse
 from starlette.routing import Route
 
 from models.plans import Plan
@@ -15,13 +19,19 @@ from models.users import PlanSource
 from web.auth import CurrentUser
 from web.graph_svg import render_svg
 from web.guard import COORDINATOR, STAFF, UPLOAD, Ctx, endpoint, redirect
-from web.intake import MAX_PLAN_BYTES, Upload, read_upload
+from web.intake import ACCEPTED, ACCEPTED_WORDS, MAX_PLAN_BYTES, Upload, read_upload
 from web.queries_plans import graph_data, plan_list, review, timeline
-from web.render import render
+from web.render import page, render, shown_flash
 from web.scope import managed_plan_ids, plan_in_scope, visible_plan
 from workflows.intake.errors import DocumentError
+from workflows.intake.reading import Progress, progress_line
 from workflows.plans.identity import plan_identity
 from workflows.plans.importing import import_plan
+
+IMPORTED = "Đã nhập kế hoạch dưới dạng dự thảo; hãy rà soát."
+# An upload whose OCR reads at least this many pages answers at once with a page that grows a
+# line per page read, instead of a silent wait of minutes.
+LONG_OCR_PAGES = 3
 
 
 @endpoint(STAFF)
@@ -33,7 +43,7 @@ async def plans(ctx: Ctx) -> Response:
 
 @endpoint(COORDINATOR)
 async def upload_page(ctx: Ctx) -> Response:
-    return render(ctx.request, "upload.html", {"error": None, "max_mb": MAX_PLAN_BYTES // 2**20})
+    return render(ctx.request, "upload.html", _upload_context(None))
 
 
 @endpoint(COORDINATOR, UPLOAD)
@@ -41,24 +51,116 @@ async def upload_submit(ctx: Ctx) -> Response:
     assert ctx.form is not None
     document = ctx.form.get("document")
     if not isinstance(document, UploadFile) or not document.filename:
-        return _upload_error(ctx, "Hãy chọn tệp kế hoạch (.docx, .pdf hoặc .txt).")
+        return _upload_error(ctx, f"Hãy chọn tệp kế hoạch ({ACCEPTED_WORDS}).")
     data = await document.read(MAX_PLAN_BYTES + 1)
+    progress = _Progress(asyncio.get_running_loop())
+    job = _started(_import(ctx, data, document.filename, progress))
+    if not await progress.long_or_done(job):
+        return _streamed(ctx, progress, job, document.filename)
+    try:
+        plan_id = job.result()
+    except (DocumentError, OutOfScope) as error:
+        return _upload_error(ctx, _refusal(error))
+    return redirect(f"/plans/{plan_id}", IMPORTED)
+
+
+async def _import(ctx: Ctx, data: bytes, filename: str, progress: Progress) -> int:
+    """Read, parse and store an upload; returns the plan's id."""
     registry = ctx.request.app.state.registry
-    try:
-        upload = await run_in_threadpool(read_upload, data, document.filename, registry)
-    except DocumentError as error:
-        return _upload_error(ctx, error.message)
-    try:
-        plan_id = await ctx.db(_store, upload, ctx)
-    except OutOfScope as error:
-        return _upload_error(ctx, str(error))
-    return redirect(f"/plans/{plan_id}", "Đã nhập kế hoạch dưới dạng dự thảo; hãy rà soát.")
+    upload = await run_in_threadpool(read_upload, data, filename, registry, progress)
+    return await ctx.db(_store, upload, ctx)
+
+
+# Imports under way: a task the loop holds only weakly could be collected mid-way, and one
+# must finish (and be stored) even when the user closes a progress page.
+_IMPORTS: set[asyncio.Task[int]] = set()
+
+
+def _started(work: Coroutine[Any, Any, int]) -> asyncio.Task[int]:
+    task = asyncio.ensure_future(work)
+    _IMPORTS.add(task)
+    task.add_done_callback(_IMPORTS.discard)
+    return task
+
+
+def _refusal(error: DocumentError | OutOfScope) -> str:
+    return error.message if isinstance(error, DocumentError) else str(error)
 
 
 def _upload_error(ctx: Ctx, message: str) -> Response:
-    return render(
-        ctx.request, "upload.html", {"error": message, "max_mb": MAX_PLAN_BYTES // 2**20}, 400
-    )
+    return render(ctx.request, "upload.html", _upload_context(message), 400)
+
+
+def _upload_context(error: str | None) -> dict:
+    return {"error": error, "max_mb": MAX_PLAN_BYTES // 2**20, "accepted": ACCEPTED}
+
+
+class _Progress:
+    """An upload's reading progress, from the reader's thread to the event loop: each report
+    is queued; one announcing at least ``LONG_OCR_PAGES`` pages of OCR marks the upload long."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.reports: asyncio.Queue[tuple[int, int, str]] = asyncio.Queue()
+        self.long = asyncio.Event()
+
+    def __call__(self, done: int, total: int, what: str) -> None:  # in the reader's thread
+        self.loop.call_soon_threadsafe(self._arrived, done, total, what)
+
+    def _arrived(self, done: int, total: int, what: str) -> None:
+        self.reports.put_nowait((done, total, what))
+        if total >= LONG_OCR_PAGES:
+            self.long.set()
+
+    async def long_or_done(self, job: asyncio.Future) -> bool:
+        """Wait until the reading is done (True) or turns out long (False)."""
+        waiter = asyncio.ensure_future(self.long.wait())
+        await asyncio.wait({job, waiter}, return_when=asyncio.FIRST_COMPLETED)
+        waiter.cancel()
+        return job.done()
+
+    async def lines(self, job: asyncio.Future) -> AsyncIterator[str]:
+        """Each report in words as it comes, until the reading is done."""
+        while True:
+            report = asyncio.ensure_future(self.reports.get())
+            await asyncio.wait({job, report}, return_when=asyncio.FIRST_COMPLETED)
+            if not report.done():
+                report.cancel()
+                break
+            yield progress_line(*report.result())
+        while not self.reports.empty():
+            yield progress_line(*self.reports.get_nowait())
+
+
+def _streamed(ctx: Ctx, progress: _Progress, job: asyncio.Task[int], filename: str) -> Response:
+    """A long OCR: a page that grows a line per page read (streamed, so it works with several
+    web workers and without script), then links to the review, or says what went wrong."""
+    mark = "<!--progress-->"
+    html = page(ctx.request, "upload_progress.html", {"filename": filename, "progress_mark": mark})
+    head, tail = html.split(mark, 1)
+
+    async def body() -> AsyncIterator[str]:
+        yield head
+        async for line in progress.lines(job):
+            yield f'<p class="progress-line">{escape(line)}</p>\n'
+        try:
+            plan_id = job.result()
+        except (DocumentError, OutOfScope) as error:
+            yield (
+                f'<p class="error" role="alert" id="upload-error">{escape(_refusal(error))}</p>'
+                '<p><a href="/plans/upload">Tải tệp khác lên</a></p>'
+            )
+        else:
+            url = f"/plans/{plan_id}"
+            yield (
+                f'<p id="upload-done">{escape(IMPORTED)} <a href="{url}" id="review-link">'
+                f'Mở bản rà soát</a></p><meta http-equiv="refresh" content="2;url={url}">'
+            )
+        yield tail
+
+    headers = {"x-accel-buffering": "no", "cache-control": "no-store"}  # no proxy buffering
+    streamed = StreamingResponse(body(), media_type="text/html; charset=utf-8", headers=headers)
+    return shown_flash(ctx.request, streamed)
 
 
 class OutOfScope(Exception):

@@ -340,3 +340,23 @@ def test_a_second_extension_request_is_one_vietnamese_line(tmp_path):
     again = kehoach(*ask, data_dir=tmp_path)
     assert again.returncode != 0
     assert again.stderr.startswith("Lỗi: Nhiệm vụ #1 đã có yêu cầu gia hạn #1")
+
+
+def test_an_inferred_deadline_is_listed_as_such_until_confirmed_with_the_same_date(tmp_path):
+    plan = tmp_path / "chuyen-doi-so.txt"
+    plan.write_text(
+        "ỦY BAN NHÂN DÂN\nHUYỆN KIỂM TRA\nSố: 87/KH-UBND\nKiểm Tra, ngày 10 tháng 01 năm 2024\n\n"
+        "KẾ HOẠCH\nThực hiện chuyển đổi số năm 2024\n\nII. TỔ CHỨC THỰC HIỆN\n"
+        "1. Phòng Văn hóa và Thông tin\n- Tổ chức tập huấn chuyển đổi số cho cán bộ cấp xã.\n",
+        encoding="utf-8",
+    )
+    imported = kehoach("import", str(plan), data_dir=tmp_path)
+    assert imported.returncode == 0, imported.stderr
+    note = "31/12/2024 (hạn suy ra từ thời hạn kế hoạch — cần xác nhận)"
+    assert f"hạn: {note}" in imported.stdout
+    assert f"hạn {note}" in kehoach("tasks", data_dir=tmp_path).stdout
+    assert kehoach("task", "due", "1", "31/12/2024", data_dir=tmp_path).returncode == 0
+    listed = kehoach("tasks", data_dir=tmp_path).stdout
+    assert "hạn 31/12/2024 |" in listed and "suy ra" not in listed
+    history = kehoach("task", "history", "1", data_dir=tmp_path).stdout
+    assert "hạn suy ra từ thời hạn kế hoạch: có → không" in history

@@ -36,3 +36,10 @@ def test_an_extension_request_names_the_deadline_asked_for():
 
 def test_a_key_no_label_names_is_left_out_rather_than_shown():
     assert describe({"internal_flag": True, "note": "Xong"}, NAMES) == "ghi chú: Xong"
+
+
+def test_a_confirmed_inferred_deadline_reads_yes_then_no():
+    detail = {"due": ["2024-12-31", "2024-12-31"], "due_inferred": [True, False]}
+    assert describe(detail, NAMES) == (
+        "hạn: 31/12/2024 → 31/12/2024; hạn suy ra từ thời hạn kế hoạch: có → không"
+    )

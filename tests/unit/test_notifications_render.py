@@ -260,3 +260,26 @@ def test_news_of_changes_alone_is_not_called_a_reminder() -> None:
     assert email.subject == "[Thông báo] 1 thay đổi về nhiệm vụ"
     assert "I. THAY ĐỔI VỀ NHIỆM VỤ (1)" in email.text.splitlines()
     assert "Đề nghị quý cơ quan" not in email.text  # nothing to ask of the body
+
+
+@pytest.mark.parametrize("kind", sorted(set(KINDS) - {"delivery_problems"}))
+def test_every_task_list_shows_an_inferred_deadline_as_one_to_confirm(kind: str) -> None:
+    inferred = replace(s.item(deadline=date(2024, 12, 31), days_left=281), deadline_inferred=True)
+    email = render(kind, _listing(kind, inferred))
+    note = c.INFERRED_DEADLINE_NOTE
+    assert f"Thời hạn: 31/12/2024 ({note}) (còn 281 ngày)" in email.text
+    assert f'31/12/2024</strong> <em style="color:#8a5a00">({note})</em>' in email.html
+    stated = render(kind, _listing(kind, s.item()))
+    assert note not in stated.text and note not in stated.html
+
+
+def test_a_task_item_says_whether_its_deadline_was_inferred() -> None:
+    created = datetime(2024, 1, 2, tzinfo=UTC)
+    plan = Plan(identity="48", number="48/KH-UBND", title="Chuyển đổi số", created_at=created)
+    task = Task(
+        id=5, plan_id=1, identity="t", ext_id="T1", section="I", line=1, text="Tập huấn",
+        due=date(2024, 12, 31), due_inferred=True,
+    )  # fmt: skip
+    assert task_item(task, plan, date(2024, 1, 2), "lead", CALENDAR).deadline_inferred
+    task.due_inferred = False
+    assert not task_item(task, plan, date(2024, 1, 2), "lead", CALENDAR).deadline_inferred

@@ -100,7 +100,8 @@ def test_a_text_layer_without_tounicode_is_detected_and_read_by_ocr(tmp_path: Pa
     reading = read_document_full(broken)
     assert reading.ocr_pages == [1]
     assert "Phòng Lao động" in reading.text and "giảm nghèo" in reading.text
-    assert any("OCR" in w for w in reading.warnings)
+    assert reading.warnings[0].startswith("Trang 1 có lớp chữ hỏng (")
+    assert any("OCR" in w for w in reading.warnings[1:])
 
 
 @needs_tesseract

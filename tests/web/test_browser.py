@@ -27,6 +27,7 @@ from tests.web.icsparse import parse
 from tests.web.world import EMAILS, NOW, PASSWORD, World
 from web.app import create_app
 from web.server import serving
+from workflows.intake.ocr import tesseract_languages
 
 SHOTS = Path(__file__).resolve().parents[2] / "screenshots"
 PLANS = Path(__file__).parent.parent / "data" / "plans"
@@ -354,3 +355,31 @@ def test_the_xlsx_and_ics_exports_download_and_parse(as_role, world: World):
         f"task-{world.task_b_with_a}@kehoach",
         f"task-{world.task_a_later}@kehoach",
     }
+
+
+@pytest.mark.skipif(
+    "vie" not in tesseract_languages(),
+    reason="Tesseract with Vietnamese is not installed: apt-get install tesseract-ocr "
+    "tesseract-ocr-vie",
+)
+def test_a_long_ocr_upload_shows_its_progress_then_opens_the_review(
+    as_role, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    from tests.docgen import render_pdf, strip_to_unicode
+    from tests.web.test_upload_formats import PLAN_TEXT, UNDATED
+
+    monkeypatch.setattr("web.routes_plans.LONG_OCR_PAGES", 1)  # one page is "long" here
+    good = render_pdf(PLAN_TEXT, tmp_path / "good.pdf", font_size=14)
+    broken = strip_to_unicode(good, tmp_path / "hong.pdf")
+    page = as_role("coordinator")
+    page.goto("/plans/upload")
+    page.set_input_files("input[name=document]", str(broken))
+    with page.expect_response(lambda r: r.request.method == "POST") as posted:
+        page.click("#upload-form button")
+    assert 'class="progress-line"' in posted.value.text()
+    # The streamed page ends with a refresh to the review (no script: the CSP allows none).
+    page.wait_for_url(re.compile(r"/plans/\d+$"), timeout=120_000)
+    page.wait_for_selector("text=Nhiệm vụ trích xuất")
+    assert "có lớp chữ hỏng" in page.inner_text("#warnings")
+    assert UNDATED in page.inner_text("section.extracted")
+    shot(page, "coordinator-review-after-ocr")

@@ -27,7 +27,7 @@ LINK = re.compile(r"http://testserver(/l/(ack|done|extend)/(\d+)/[A-Za-z0-9_.%-]
 def mailed(world: World, smtp_server, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
     monkeypatch.setenv("KEHOACH_SMTP_HOST", smtp_server.host)
     monkeypatch.setenv("KEHOACH_SMTP_PORT", str(smtp_server.port))
-    monkeypatch.setenv("KEHOACH_SMTP_TIMEOUT", "2")
+    monkeypatch.setenv("KEHOACH_SMTP_TIMEOUT", "30")
     monkeypatch.setenv("KEHOACH_MAIL_FROM", "kehoach@example.gov.vn")
     monkeypatch.setenv("KEHOACH_BASE_URL", "http://testserver")
     reset_settings()

@@ -24,6 +24,9 @@ MAILS = {
     "reminder_digest_all_groups": s.mixed_digest,
     "reminder_digest_to_leadership": lambda: s.leader_digest(11),
     "reminder_digest_long_text": lambda: s.reminder_digest(s.overdue_item(LONG)),
+    "reminder_digest_inferred_deadline": lambda: s.reminder_digest(
+        replace(s.item(), deadline_inferred=True)
+    ),
     "weekly_digest": s.weekly_digest,
     "milestone_report": s.milestone_report,
     "milestone_report_long_names": lambda: replace(

@@ -28,6 +28,7 @@ FIELD_LABELS = {
     "lead_id": "chủ trì",
     "partners": "phối hợp",
     "due": "hạn",
+    "due_inferred": "hạn suy ra từ thời hạn kế hoạch",
     "recurrence": "định kỳ",
     "report_to": "báo cáo về",
     "via": "qua",
@@ -78,6 +79,8 @@ def describe(detail: dict[str, Any], names: dict[Any, str], kind: str = "") -> s
 def _value(key: str, value: Any, names: dict[Any, str]) -> str:
     if value is None or value == []:
         return "không có"
+    if isinstance(value, bool):
+        return "có" if value else "không"
     if key in _AGENCY_KEYS:
         ids = value if isinstance(value, list) else [value]
         return ", ".join(names.get(i, f"cơ quan #{i}") for i in ids)

@@ -249,6 +249,7 @@ def task_item(
         role=role,
         links=links,
         deadline_note=deadline_day_off(task.due, calendar) if task.due else None,
+        deadline_inferred=task.due_inferred,
     )
 
 

@@ -97,6 +97,7 @@ def quarter_rows(session: Session, plan: Plan, quarter: Quarter, today: date) ->
                     "kind": task.kind,
                     "status": status_label(task, today),
                     "lead": lead,
+                    "inferred": task.due_inferred,
                 }
             )
     rows = [
@@ -219,6 +220,7 @@ def _upcoming(plan: Plan, entry: dict, as_of: date, calendar: WorkCalendar) -> c
         status_label=entry["status"],
         deadline_note=deadline_day_off(due, calendar),
         lead_name=entry.get("lead"),
+        deadline_inferred=entry.get("inferred", False),  # snapshots taken before 0008 lack it
     )
 
 

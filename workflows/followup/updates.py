@@ -117,7 +117,7 @@ def change_deadline(
     )
     if told:
         tell(session, task, event, "deadline", task.lead_id, now)
-    task.due = new_due
+    task.due, task.due_inferred = new_due, False  # a deadline set by someone is no longer inferred
     task.deadline_version += 1
     task.escalation_policy = None  # a new deadline starts a new overdue episode
     session.add(task)

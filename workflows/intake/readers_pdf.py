@@ -143,6 +143,13 @@ def _ocr_pages(
         pdf.close()
     reading.ocr_pages.extend(sorted(bad))
     shown = ", ".join(str(n) for n in sorted(bad))
+    broken = [n for n in sorted(bad) if not bad[n].startswith("không có lớp chữ")]
+    if broken:
+        why = bad[broken[0]].removeprefix("lớp chữ hỏng: ")
+        reading.warnings.append(
+            f"Trang {', '.join(str(n) for n in broken)} có lớp chữ hỏng ({why}): "
+            "đã đọc lại bằng nhận dạng chữ (OCR) thay cho lớp chữ."
+        )
     reading.warnings.append(
         f"Trang {shown} được đọc bằng nhận dạng chữ (OCR): hãy đối chiếu ngày tháng, số liệu "
         "và tên cơ quan với bản giấy."

@@ -21,3 +21,11 @@ class Reading:
     def advance(self, done: int, total: int, what: str) -> None:
         if self.progress is not None:
             self.progress(done, total, what)
+
+
+def progress_line(done: int, total: int, what: str) -> str:
+    """A progress report in words: ``(2, 12, "OCR")`` → "Đang nhận dạng chữ (OCR) trang 3/12…"."""
+    doing = "nhận dạng chữ (OCR)" if what == "OCR" else what
+    if done >= total:
+        return f"Đã {doing} xong {total}/{total} trang."
+    return f"Đang {doing} trang {done + 1}/{total}…"

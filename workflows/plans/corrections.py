@@ -59,8 +59,15 @@ def set_partners(
 
 
 def set_due(session: Session, task_id: int, due: date | None, now: datetime) -> Task:
+    """A new deadline; the same date as an inferred deadline confirms it (no new version: the
+    reminders already fall due on it)."""
     task = get_task(session, task_id)
     task.edited = True
+    if due is not None and due == task.due and task.due_inferred:
+        record(session, task, now, ACTOR, "corrected", {"due_inferred": [True, False]})
+        task.due_inferred = False
+        session.add(task)
+        return task
     return change_deadline(session, task, due, "điều phối sửa hạn", ACTOR, now)
 
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from workflows.intake.errors import DocumentError
-from workflows.intake.readers import read_document_bytes
+from workflows.intake.readers import Progress, read_bytes_full
 from workflows.parsing.limits import UPLOAD_LIMITS, PlanTooCostly
 from workflows.parsing.plan import parse_plan
 from workflows.parsing.result import ExtractedPlan
@@ -19,6 +19,8 @@ class Extraction:
     plan: ExtractedPlan
     source_name: str
     sha256: str
+    text: str = ""  # the document's text, as the parser read it (the review page shows it)
+    ocr_pages: tuple[int, ...] = ()  # pages read by OCR (1-based)
 
 
 def parse_bounded(text: str, filename: str, registry: Registry) -> ExtractedPlan:
@@ -32,17 +34,23 @@ def parse_bounded(text: str, filename: str, registry: Registry) -> ExtractedPlan
         ) from error
 
 
-def extract_bytes(data: bytes, filename: str, registry: Registry) -> Extraction:
-    text = read_document_bytes(data, filename)
-    plan = parse_bounded(text, filename, registry)
-    return Extraction(plan, filename, hashlib.sha256(data).hexdigest())
+def extract_bytes(
+    data: bytes, filename: str, registry: Registry, progress: Progress | None = None
+) -> Extraction:
+    """Read and parse; what the reading found (pages read by OCR, OCR'd figures to check, a
+    broken text layer) comes first among the plan's warnings, for the reviewer."""
+    reading = read_bytes_full(data, filename, progress=progress)
+    plan = parse_bounded(reading.text, filename, registry)
+    plan.warnings = [*reading.warnings, *plan.warnings]
+    sha = hashlib.sha256(data).hexdigest()
+    return Extraction(plan, filename, sha, reading.text, tuple(reading.ocr_pages))
 
 
-def extract_file(path: Path, registry: Registry) -> Extraction:
+def extract_file(path: Path, registry: Registry, progress: Progress | None = None) -> Extraction:
     try:
         data = path.read_bytes()
     except OSError as error:
         raise DocumentError(
             "unreadable", f"Không đọc được tệp «{path}»: {error.strerror}."
         ) from error
-    return extract_bytes(data, path.name, registry)
+    return extract_bytes(data, path.name, registry, progress)

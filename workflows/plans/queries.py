@@ -30,6 +30,7 @@ class TaskRow:
     recurrence: str | None
     status: str
     status_label: str  # Vietnamese, judged on the day the list was made
+    due_inferred: bool = False  # the plan period's end, not a date the document states
 
 
 def list_plans(session: Session) -> list[tuple[Plan, int]]:
@@ -97,4 +98,5 @@ def _row(
         recurrence=task.recurrence,
         status=task.status,
         status_label=status_label(task, today),
+        due_inferred=task.due_inferred,
     )

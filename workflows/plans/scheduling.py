@@ -38,17 +38,21 @@ def _fill_contributor_dues(session: Session, plan: Plan, now: datetime) -> None:
     tasks = {t.id: t for t in session.exec(select(Task).where(Task.plan_id == plan.id)).all()}
     for edge in session.exec(select(TaskEdge).where(col(TaskEdge.task_id).in_(tasks))).all():
         lead_task, contributor = tasks.get(edge.task_id), tasks.get(edge.depends_on_id)
-        if lead_task is None or contributor is None or contributor.due or not lead_task.due:
+        if lead_task is None or contributor is None or not lead_task.due:
             continue
-        contributor.due = contributor_due(
-            lead_task.due, calendar, lead_days=settings.contributor_lead_days
-        )
+        if contributor.due and not contributor.due_inferred:
+            continue  # its own date: the period's end is only a fallback
+        due = contributor_due(lead_task.due, calendar, lead_days=settings.contributor_lead_days)
+        if due == contributor.due:
+            continue
+        old_due, contributor.due = contributor.due, due
+        contributor.due_inferred = lead_task.due_inferred
         record(
             session,
             contributor,
             now,
             "hệ thống",
             "deadline",
-            {"due": [None, contributor.due], "reason": "hạn nội bộ trước báo cáo tổng hợp"},
+            {"due": [old_due, contributor.due], "reason": "hạn nội bộ trước báo cáo tổng hợp"},
         )
         session.add(contributor)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from notifications.contexts import INFERRED_DEADLINE_NOTE
 from workflows.parsing.result import ExtractedPlan
 from workflows.rules.timefmt import dmy
 
@@ -29,6 +30,8 @@ def plan_summary(plan: ExtractedPlan) -> str:
     unregistered = {b.name for b in plan.bodies if not b.registered}
     for t in plan.tasks:
         when = dmy(t.due) if t.due else ("thường xuyên" if t.recurrence == "ongoing" else "—")
+        if t.inferred_due and not t.due:
+            when = f"{dmy(t.inferred_due)} ({INFERRED_DEADLINE_NOTE})"
         if t.recurrence and t.recurrence != "ongoing":
             when += f" (định kỳ {t.recurrence})"
         partners = f" | phối hợp: {', '.join(t.partners)}" if t.partners else ""

@@ -98,7 +98,9 @@ def _fields(item: Incoming) -> dict[str, object]:
         "section": t.section,
         "kind": t.kind.value,
         "lead_id": item.lead_id,
-        "due": t.due,
+        # A duty with no date of its own is reminded on the plan period's end, shown as inferred.
+        "due": t.due or t.inferred_due,
+        "due_inferred": t.due is None and t.inferred_due is not None,
         "recurrence": t.recurrence,
         "report_to": t.report_to,
         "via": t.via,

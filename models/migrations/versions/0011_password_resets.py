@@ -1,7 +1,7 @@
 """web: one-time links to set a new password (``password_reset``)
 
-Revision ID: 0008
-Revises: 0007
+Revision ID: 0011
+Revises: 0008
 Create Date: 2026-12-02 03:20:00
 """
 
@@ -11,8 +11,8 @@ from alembic import op
 
 import models.types
 
-revision = "0008"
-down_revision = "0007"
+revision = "0011"
+down_revision = "0008"
 branch_labels = None
 depends_on = None
 
