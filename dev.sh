@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # The two set-up commands (see README):
 #   ./dev.sh demo   create .venv, install kehoach, import + publish the bundled sample plan (SQLite)
+#   ./dev.sh demo --serve   the same in a temporary database, then the web pages on 127.0.0.1
+#                   with an account per role and the mail caught locally (/demo/mail); Ctrl-C stops
 #   ./dev.sh test   create .venv, install kehoach with its test tools, run lint and the whole test suite
 #   ./dev.sh stress [N]  the slow tests (and the ones that once failed on a busy machine) N times
 #                   (default 5) beside a CPU hog on every core; stops at the first failure
@@ -20,7 +22,7 @@ command=${1:-}
 [ $# -gt 0 ] && shift
 case "$command" in
 demo)
-    install ""
+    install "[demo]"
     exec "$VENV/bin/kehoach" demo "$@"
     ;;
 test)
@@ -66,7 +68,7 @@ stress)
     exit "$status"
     ;;
 *)
-    echo "usage: ./dev.sh demo | ./dev.sh test [pytest args] | ./dev.sh stress [N]" >&2
+    echo "usage: ./dev.sh demo [--serve] | ./dev.sh test [pytest args] | ./dev.sh stress [N]" >&2
     exit 2
     ;;
 esac

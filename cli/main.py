@@ -118,7 +118,22 @@ def build_parser() -> argparse.ArgumentParser:
     add("migrate", plans.migrate, "Nâng cấp lược đồ CSDL")
     p = add("demo", demo.demo, "Nhập và công bố kế hoạch mẫu kèm theo, rồi liệt kê nhiệm vụ")
     p.add_argument("--sample", default=None, help="tệp kế hoạch (mặc định: mẫu kèm theo)")
-    p.add_argument("--sweep-at", default=None, help="thời điểm chạy thử lượt nhắc việc")
+    p.add_argument(
+        "--sweep-at",
+        default=None,
+        help="thời điểm chạy thử lượt nhắc việc (mặc định 2022-06-20T08:05; với --serve: ngày "
+        "trang web hiển thị, mặc định 2022-12-19T08:05)",
+    )
+    p.add_argument(
+        "--serve",
+        action="store_true",
+        help="trong CSDL tạm: gửi thư của lượt nhắc việc vào hộp thư chạy thử, rồi mở trang web "
+        "với tài khoản cho ba vai trò (dừng: Ctrl-C)",
+    )
+    p.add_argument("--host", default="127.0.0.1", help="với --serve: địa chỉ (mặc định 127.0.0.1)")
+    p.add_argument(
+        "--port", type=int, default=None, help="với --serve: cổng (mặc định: một cổng trống)"
+    )
     followup.register(sub, add)
     return parser
 

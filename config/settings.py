@@ -35,6 +35,11 @@ class Settings(BaseSettings):
         default="Hệ thống theo dõi thực hiện kế hoạch",
         description="Sender's display name (the From header)",
     )
+    org_name: str = Field(
+        default="",
+        description="The issuing body named in the web pages' header; default: the most "
+        "common issuer of the stored plans",
+    )
     base_url: str = "http://127.0.0.1:8080"
     trusted_proxies: str = Field(
         default="",

@@ -3,7 +3,10 @@ mail-layout tests."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -30,3 +33,14 @@ NEEDS_CHROMIUM = [
         not CHROMIUM.exists(), reason="no /usr/bin/chromium (apt-get install chromium)"
     ),
 ]
+
+
+@contextmanager
+def launched() -> Iterator[Any]:
+    """Debian's Chromium, headless, for the length of the block."""
+    with sync_playwright() as playwright:  # type: ignore[misc]
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()

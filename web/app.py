@@ -9,8 +9,8 @@ from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
 from starlette.requests import Request
-from starlette.responses import Response
-from starlette.routing import BaseRoute, Mount
+from starlette.responses import RedirectResponse, Response
+from starlette.routing import BaseRoute, Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import Scope
 
@@ -27,6 +27,7 @@ from web import (
     routes_tasks,
     routes_updates,
 )
+from web.branding import OrgName
 from web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
 from web.readers import reader_for
 from web.render import render
@@ -71,8 +72,14 @@ def all_routes() -> list[BaseRoute]:
         *routes_accounts.ROUTES,
         *routes_exports.ROUTES,
         *routes_links.ROUTES,
+        Route("/favicon.ico", favicon, methods=["GET"]),
         Mount("/static", app=CachedStatic(directory=STATIC), name="static"),
     ]
+
+
+async def favicon(request: Request) -> Response:
+    """Browsers ask for /favicon.ico before reading the page's icon link."""
+    return RedirectResponse("/static/favicon.svg", 301)
 
 
 async def http_error(request: Request, exc: Exception) -> Response:
@@ -110,4 +117,5 @@ def create_app(database_url: str | None = None) -> Starlette:
     app.state.snapshots = Snapshots()
     app.state.settings = settings
     app.state.registry = registry()
+    app.state.org_name = OrgName(app.state.engine, settings.org_name)
     return app

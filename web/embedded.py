@@ -17,6 +17,7 @@ import signal
 import socket
 import threading
 import time
+from collections.abc import Callable
 from typing import Any
 
 import uvicorn
@@ -42,11 +43,18 @@ def web_workers(configured: int) -> int:
     return configured if configured > 0 else max(1, os.cpu_count() or 1)
 
 
-def serve(host: str, port: int, *, with_scheduler: bool = True) -> None:
+def serve(
+    host: str,
+    port: int,
+    *,
+    with_scheduler: bool = True,
+    extend: Callable[[Starlette], None] | None = None,
+) -> None:
     """Run until interrupted. Raises ``SweepConfigError`` before starting on bad settings.
 
     ``with_scheduler=False`` serves only the web pages and links: the scale-out mode, where
-    Prefect workers run the sweeps.
+    Prefect workers run the sweeps. ``extend`` adds to the app (``kehoach demo --serve``: its
+    mail pages), which this process then serves alone (one web process).
     """
     settings = get_settings()
     check_sending_settings(settings)  # every scheduled sweep would fail without them
@@ -58,7 +66,8 @@ def serve(host: str, port: int, *, with_scheduler: bool = True) -> None:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     listener = listen(host, port)  # before anything runs: a taken port must not start sweeps
     database()  # migrate before either side touches the schema
-    workers = web_workers(settings.web_workers)
+    # What ``extend`` adds lives in this process's app: the web side then stays in it.
+    workers = 1 if extend else web_workers(settings.web_workers)
     if scheduler is not None:
         scheduler.start()
         log.info("Bộ lập lịch đã chạy: %s", ", ".join(str(job) for job in scheduler.get_jobs()))
@@ -69,6 +78,8 @@ def serve(host: str, port: int, *, with_scheduler: bool = True) -> None:
     try:
         if workers == 1:
             app = web_app(scheduler)
+            if extend is not None:
+                extend(app)
             uvicorn.Server(config(app, host, port)).run(sockets=[listener])
         else:
             log.info("Trang web: %d tiến trình", workers)

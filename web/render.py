@@ -17,6 +17,7 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 
 from notifications.contexts import INFERRED_DEADLINE_NOTE
+from web import branding
 from web.auth import ROLE_LABELS
 from workflows.followup.status_view import STORED_STATUS_LABELS, extension_status_label
 from workflows.rules.quarters import Quarter
@@ -50,7 +51,7 @@ def _category_label(value: str) -> str:
     return CATEGORY_LABELS.get(Category(value), value) if value in Category else value
 
 
-def _query(params: dict[str, Any], **changes: Any) -> str:
+def query_string(params: dict[str, Any], **changes: Any) -> str:
     """A query string from the current filters with some changed (for pagination links)."""
     merged = {k: v for k, v in {**params, **changes}.items() if v not in (None, "")}
     return "?" + urlencode(merged) if merged else "?"
@@ -73,7 +74,7 @@ def environment() -> Environment:
         category_label=_category_label,
         status_label=lambda s: STORED_STATUS_LABELS.get(s, s),
         role_label=lambda r: ROLE_LABELS.get(r, r),
-        query=_query,
+        query=query_string,
     )
     env.globals["inferred_deadline_note"] = INFERRED_DEADLINE_NOTE
     return env
@@ -97,8 +98,11 @@ def page(request: Request, name: str, context: dict[str, Any] | None = None) -> 
     """The HTML of page ``name`` (what :func:`render` sends; streamed pages cut it in two)."""
     user = getattr(request.state, "user", None)
     flash = request.cookies.get(FLASH_COOKIE)
+    org = getattr(request.app.state, "org_name", None)
     full = {
         "request": request,
+        "org_name": org.get() if org is not None else branding.DEFAULT,
+        "extra_nav": getattr(request.app.state, "extra_nav", ()),  # the demo's mail page
         "user": user,
         "csrf": getattr(request.state, "csrf", ""),
         "flash": _unquote(flash) if flash else None,

@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from models.delivery import MilestoneSnapshot
 from models.tasks import Task
+from web.board_charts import outcome_bars, overdue_bars, rate_line
 from web.forms import parse_int, parse_period, period_choices, period_key
 from web.guard import BOARD, Ctx, endpoint
 from web.keyset import Cursor, window
@@ -24,10 +25,11 @@ from web.queries_board import (
     overdue_where,
     scorecards,
 )
+from web.queries_rates import on_time_by_quarter, quarters_up_to
 from web.queries_tasks import PER_PAGE, lines_for
 from web.render import fragment, render
 from web.snapshots import Snapshots, data_stamp
-from workflows.rules.quarters import Period
+from workflows.rules.quarters import Period, Quarter
 
 
 def snapshots(ctx: Ctx) -> Snapshots:
@@ -46,16 +48,26 @@ def board_tables(
     (plain values: kept per change, they are the board's whole cost)."""
     by_body = overdue_by_body(session, today, plan_id)
     given = (("agency", agency_id), ("plan", plan_id), ("late", late))
+    params = {k: str(v) for k, v in given if v is not None}
     html = fragment(
         "_board_tables.html",
         {
+            "chart": overdue_bars(by_body, params),
             "by_body": by_body,
             "by_plan": overdue_by_plan(session, today, agency_id),
             "buckets": [label for *_, label in BUCKETS],
-            "params": {k: str(v) for k, v in given if v is not None},
+            "params": params,
         },
     )
     return html, overdue_count(by_body, agency_id, late)
+
+
+def rate_figures(session: Session, ctx: Ctx, last: Quarter, today: date) -> dict:
+    """The on-time rate of the eight quarters up to ``last``: its line and its table's rows."""
+    rates = snapshots(ctx).get(
+        session, data_stamp(session), today, on_time_by_quarter, quarters_up_to(last), today
+    )
+    return {"rates": rates, "rate_chart": rate_line(rates)}
 
 
 def overdue_window(
@@ -104,6 +116,7 @@ async def board(ctx: Ctx) -> Response:
             "pages": pages,
         }
         return {
+            **rate_figures(session, ctx, Quarter.of(today), today),
             "tables": tables,
             "lines": lines_for(session, tasks, today),
             "total": total,
@@ -119,12 +132,19 @@ async def board(ctx: Ctx) -> Response:
 async def scorecard_page(ctx: Ctx) -> Response:
     today = ctx.today()
     period = parse_period(ctx.request.query_params.get("period"), today)
-    cards = await ctx.db(cached_scorecards, ctx, period, today)
+    last = Quarter.of(min(period.end, today))
+
+    def load(session: Session) -> dict:
+        cards = cached_scorecards(session, ctx, period, today)
+        return {"cards": cards, **rate_figures(session, ctx, last, today)}
+
+    data = await ctx.db(load)
     return render(
         ctx.request,
         "scorecards.html",
         {
-            "cards": cards,
+            **data,
+            "chart": outcome_bars(data["cards"], period),
             "period": period,
             "period_key": period_key(period),
             "choices": period_choices(today),

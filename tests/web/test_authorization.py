@@ -183,6 +183,7 @@ PDF = {"file": ("bien-ban.pdf", b"%PDF-1.4 minh chung", "application/pdf")}
 MATRIX: dict[tuple[str, str], tuple[Cell, dict]] = {
     ("GET", "/"): (Cell(none), {**everyone(302)}),
     ("GET", "/login"): (Cell(none), {**everyone(302), "anonymous": 200}),
+    ("GET", "/favicon.ico"): (Cell(none), everyone(301)),  # to /static/favicon.svg, for all
     ("POST", "/login"): (
         Cell(none, data={"email": EMAILS["agency_a"], "password": PASSWORD}, said="", lands="/"),
         everyone(303),

@@ -21,7 +21,7 @@ from models.db import engine_for
 from models.plans import Plan, PlanWarning
 from models.tasks import Task, TaskPartner
 from models.types import PlanStatus, TaskStatus
-from tests.chromium import ARGS, CHROMIUM, NEEDS_CHROMIUM, sync_playwright
+from tests.chromium import NEEDS_CHROMIUM, launched
 from tests.web.expected import overdue_by_lead, scorecards, task_rows
 from tests.web.icsparse import parse
 from tests.web.world import EMAILS, NOW, PASSWORD, World
@@ -49,10 +49,8 @@ def site(world: World, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-unty
 
 @pytest.fixture(scope="module")
 def browser():  # type: ignore[no-untyped-def]
-    with sync_playwright() as playwright:  # type: ignore[misc]
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        yield launched
-        launched.close()
+    with launched() as chromium:
+        yield chromium
 
 
 @pytest.fixture
