@@ -109,6 +109,7 @@ def policy(args: argparse.Namespace) -> int:
 def outbox(args: argparse.Namespace) -> int:
     from workflows.delivery.outbox import resume_paused
     from workflows.delivery.outbox_view import outbox_lines
+    from workflows.followup.addressees import message_recipients
     from workflows.runners.clock import now
     from workflows.runners.runtime import database
 
@@ -116,7 +117,8 @@ def outbox(args: argparse.Namespace) -> int:
         print(f"Đã đưa {resume_paused(database(), now())} thư tạm dừng trở lại hàng đợi.")
         return 0
     with open_session() as s:
-        for line in outbox_lines(s, failed_only=args.failed, limit=args.limit):
+        lines = outbox_lines(s, message_recipients, failed_only=args.failed, limit=args.limit)
+        for line in lines:
             print(line)
     return 0
 
@@ -197,14 +199,29 @@ def milestone(args: argparse.Namespace) -> int:
 
 def user(args: argparse.Namespace) -> int:
     """Accounts for the web side; the password is asked for (or read from KEHOACH_PASSWORD for
-    scripts), never given a default. A new password or disabling ends the account's sessions."""
+    scripts), never given a default, or set by the account's owner through a one-time link
+    (``link``). A new password or disabling ends the account's sessions."""
     import getpass
     import os
 
-    from web.admin import AccountError, create_user, set_active, set_password
+    from config.settings import get_settings
+    from web.admin import (
+        RESET_HOURS,
+        AccountError,
+        create_user,
+        password_link,
+        set_active,
+        set_password,
+    )
+    from web.auth import role_label
     from web.security import WeakPasswordError
 
     try:
+        if args.action == "link":
+            url = password_link(None, args.email, get_settings().base_url)
+            lasting = f"dùng một lần, {RESET_HOURS} giờ"
+            print(f"Liên kết đặt mật khẩu cho {args.email} ({lasting}): {url}")
+            return 0
         if args.action in ("disable", "enable"):
             set_active(None, args.email, args.action == "enable")
             done = "Đã khóa" if args.action == "disable" else "Đã mở lại"
@@ -215,7 +232,8 @@ def user(args: argparse.Namespace) -> int:
             raise UserError("Hai lần nhập mật khẩu không khớp.")
         if args.action == "add":
             user_id = create_user(None, args.email, args.role, args.agency, password)
-            print(f"Đã tạo tài khoản #{user_id} ({args.role}) cho {args.email}.")
+            role = role_label(args.role).lower()
+            print(f"Đã tạo tài khoản #{user_id} ({role}) cho {args.email}.")
         else:
             set_password(None, args.email, password)
             print(f"Đã đổi mật khẩu của {args.email} (các phiên đăng nhập cũ đã kết thúc).")
@@ -282,12 +300,16 @@ def register(sub: argparse._SubParsersAction, add) -> None:  # type: ignore[type
     p.add_argument("--note", help="ghi chú khi duyệt hoặc từ chối")
     p.add_argument("--plan", type=int, help="chỉ các yêu cầu của kế hoạch này (list)")
     p = add(
-        "user", user, "Tài khoản web: add (tạo), password (đổi mật khẩu), disable/enable (khóa/mở)"
+        "user",
+        user,
+        "Tài khoản web: add (tạo), password (đổi mật khẩu), link (liên kết đặt mật khẩu), "
+        "disable/enable (khóa/mở)",
     )
     p.add_argument(
         "action",
-        choices=["add", "password", "disable", "enable"],
-        help="add (tạo) | password (đổi mật khẩu) | disable (khóa) | enable (mở khóa)",
+        choices=["add", "password", "link", "disable", "enable"],
+        help="add (tạo) | password (đổi mật khẩu) | link (in liên kết dùng một lần, 48 giờ, để "
+        "người dùng tự đặt mật khẩu) | disable (khóa) | enable (mở khóa)",
     )
     p.add_argument("email", help="địa chỉ thư (tên đăng nhập)")
     p.add_argument(

@@ -14,7 +14,15 @@ from models.followup import DeadlineChange, Extension, UsedLink
 from models.generation import ChangeGeneration
 from models.plans import Plan, PlanEvent, PlanSection, PlanWarning, Target
 from models.tasks import Task, TaskEdge, TaskEvent, TaskPartner
-from models.users import Evidence, FeedToken, LoginAttempt, PlanSource, User, WebSession
+from models.users import (
+    Evidence,
+    FeedToken,
+    LoginAttempt,
+    PasswordReset,
+    PlanSource,
+    User,
+    WebSession,
+)
 
 __all__ = [
     "Agency",
@@ -30,6 +38,7 @@ __all__ = [
     "MilestoneSnapshot",
     "Notice",
     "OutboxMessage",
+    "PasswordReset",
     "Plan",
     "PlanEvent",
     "PlanSection",

@@ -1,8 +1,8 @@
-"""Web-side tables: accounts, server-side sessions, log-in attempts, calendar feed tokens,
-evidence files and the source text of uploaded plans.
+"""Web-side tables: accounts, server-side sessions, one-time password links, log-in attempts,
+calendar feed tokens, evidence files and the source text of uploaded plans.
 
-Secrets are never stored in clear: sessions and feed tokens are kept as SHA-256 digests of the
-random value the browser (or calendar app) holds; passwords as Argon2id hashes.
+Secrets are never stored in clear: sessions, password links and feed tokens are kept as SHA-256
+digests of the random value the browser (or calendar app) holds; passwords as Argon2id hashes.
 """
 
 from __future__ import annotations
@@ -42,6 +42,20 @@ class WebSession(SQLModel, table=True):
     csrf_token: str
     created_at: datetime = Field(sa_type=UTCDateTime)
     expires_at: datetime = Field(sa_type=UTCDateTime)
+
+
+class PasswordReset(SQLModel, table=True):
+    """A one-time link to set a new password: the browser holds the random value, the table its
+    SHA-256. Used once (``used_at``), superseded by a newer link to the same account, or expired."""
+
+    __tablename__ = "password_reset"
+    token_hash: str = Field(primary_key=True)
+    user_id: int = Field(foreign_key="web_user.id", index=True)
+    created_by: str
+    created_at: datetime = Field(sa_type=UTCDateTime)
+    expires_at: datetime = Field(sa_type=UTCDateTime)
+    used_at: datetime | None = Field(default=None, sa_type=UTCDateTime)
+    superseded: bool = False
 
 
 class LoginAttempt(SQLModel, table=True):

@@ -16,6 +16,7 @@ from starlette.types import Scope
 
 from config.settings import get_settings
 from web import (
+    routes_accounts,
     routes_admin,
     routes_auth,
     routes_board,
@@ -71,6 +72,7 @@ def all_routes() -> list[BaseRoute]:
         *routes_desk.ROUTES,
         *routes_board.ROUTES,
         *routes_admin.ROUTES,
+        *routes_accounts.ROUTES,
         *routes_exports.ROUTES,
         *routes_links.ROUTES,
         Route("/favicon.ico", favicon, methods=["GET"]),

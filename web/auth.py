@@ -28,6 +28,14 @@ DEVICE_PREFIX = "device:"
 DEVICE_LIFETIME = timedelta(days=365)
 
 
+ROLE_LABELS = {Role.COORDINATOR: "Điều phối", Role.AGENCY: "Cơ quan", Role.LEADER: "Lãnh đạo"}
+
+
+def role_label(role: str) -> str:
+    """An account's role as pages and the CLI say it."""
+    return ROLE_LABELS.get(role, "Không rõ vai trò")  # type: ignore[call-overload]
+
+
 @dataclass(frozen=True)
 class CurrentUser:
     """Who is asking, as every page and check sees it."""

@@ -37,6 +37,8 @@ T = TypeVar("T")
 COORDINATOR = frozenset({"coordinator", "plan_coordinator"})
 STAFF = frozenset({"coordinator", "plan_coordinator", "leader"})
 BOARD = frozenset({"coordinator", "leader"})
+# Accounts: the coordinator without a body only (``web.routes_accounts``).
+ADMIN = frozenset({"coordinator"})
 ANY_USER = frozenset({"coordinator", "plan_coordinator", "leader", "agency"})
 
 

@@ -11,8 +11,20 @@ from models.agencies import Agency, AgencyAlias
 from models.delivery import DeliveryAttempt, MessageStatus, OutboxMessage
 from models.followup import Extension, ExtensionStatus
 from models.tasks import Task
+from workflows.delivery.outbox_view import status_label
+from workflows.followup.addressees import message_recipients
 
 PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class LogRow:
+    """One line of the delivery log: the message, its recipient and status in words."""
+
+    message: OutboxMessage
+    attempts: int
+    recipient: str
+    status: str
 
 
 @dataclass(frozen=True)
@@ -55,7 +67,7 @@ def recent_decisions(
 
 def delivery_log(
     session: Session, status: str | None, page: int, managed: Select | None = None
-) -> tuple[list[tuple[OutboxMessage, int]], int]:
+) -> tuple[list[LogRow], int]:
     """One page of sent mail, newest first; ``managed`` (plan ids) keeps only those plans' mail."""
     where = []
     if managed is not None:
@@ -84,7 +96,12 @@ def delivery_log(
             .group_by(col(DeliveryAttempt.outbox_id))
         ).all()
     )
-    return [(m, attempts.get(m.id, 0)) for m in messages], total
+    names = message_recipients(session, messages)
+    rows = [
+        LogRow(m, attempts.get(m.id, 0), who, status_label(m.status))
+        for m, who in zip(messages, names, strict=True)
+    ]
+    return rows, total
 
 
 def bounced(session: Session) -> list[Agency]:

@@ -19,7 +19,8 @@ from starlette.responses import HTMLResponse, Response
 
 from notifications.contexts import INFERRED_DEADLINE_NOTE
 from web import branding
-from workflows.followup.status_view import STORED_STATUS_LABELS
+from web.auth import ROLE_LABELS
+from workflows.followup.status_view import STORED_STATUS_LABELS, extension_status_label
 from workflows.rules.quarters import Quarter
 from workflows.rules.status import CATEGORY_LABELS, Category
 from workflows.rules.timefmt import dmy, dmy_hm
@@ -28,8 +29,6 @@ TEMPLATES = Path(__file__).parent / "templates"
 R = TypeVar("R", bound=Response)
 FLASH_COOKIE = "kh_flash"
 FLASH_ERROR_COOKIE = "kh_flash_error"  # set beside the flash when it tells of a refusal
-
-ROLE_LABELS = {"coordinator": "Điều phối", "agency": "Cơ quan", "leader": "Lãnh đạo"}
 
 
 def _dmy(value: date | datetime | None, empty: str = "—") -> str:
@@ -40,6 +39,14 @@ def _dmy(value: date | datetime | None, empty: str = "—") -> str:
 
 def _quarter(value: date | None) -> str:
     return Quarter.of(value).label if value else "—"
+
+
+def _quarter_name(key: str) -> str:
+    """A stored quarter ("2024-Q2") as people write it ("Quý II/2024")."""
+    try:
+        return Quarter.from_key(key).label
+    except ValueError:
+        return "—"
 
 
 def _category_label(value: str) -> str:
@@ -64,6 +71,8 @@ def environment() -> Environment:
     env.filters.update(
         dmy=_dmy,
         quarter=_quarter,
+        quarter_name=_quarter_name,
+        extension_label=extension_status_label,
         category_label=_category_label,
         status_label=lambda s: STORED_STATUS_LABELS.get(s, s),
         role_label=lambda r: ROLE_LABELS.get(r, r),

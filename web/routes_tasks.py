@@ -18,12 +18,12 @@ from web import evidence as files
 from web.auth import CurrentUser
 from web.forms import lenient_date, parse_int, parse_period, period_key
 from web.guard import ANY_USER, Ctx, endpoint
-from web.history import task_history
 from web.keyset import Cursor
 from web.queries_tasks import TaskFilter, filter_choices, lines_for, scope_of, task_page
 from web.render import NOTHING_KEPT, Kept, render
 from web.scope import can_write, visible_task
 from web.snapshots import data_stamp
+from workflows.followup.history_view import task_history
 from workflows.followup.status_view import view
 from workflows.rules.status import CATEGORY_LABELS
 

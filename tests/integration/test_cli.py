@@ -194,8 +194,8 @@ def test_statuses_and_history_are_shown_in_vietnamese_and_local_time(tmp_path):
     assert kehoach("task", "due", "1", "30/11/2022", data_dir=tmp_path, **at).returncode == 0
     history = kehoach("task", "history", "1", data_dir=tmp_path).stdout
     assert (
-        "20/06/2022 08:05  điều phối: Cập nhật tình trạng — tình trạng: chưa thực hiện → "
-        "hoàn thành; tiến độ (%): 100" in history
+        "20/06/2022 08:05  điều phối: Cập nhật tình trạng — tình trạng: Chưa thực hiện → "
+        "Hoàn thành; tiến độ (%): 100" in history
     )
     assert "hạn: " in history and "→ 30/11/2022" in history
     assert "UTC" not in history and "{" not in history

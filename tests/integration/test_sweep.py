@@ -413,3 +413,29 @@ def test_the_sender_is_shown_by_its_configured_name(engine, smtp_server, monkeyp
     ]
     lines = text_of(first).splitlines()
     assert lines[lines.index("Trân trọng.") + 1] == COORD  # the coordinator signs
+
+
+def test_the_weekly_digest_is_signed_by_the_coordinating_body(engine, smtp_server, monkeypatch):
+    configure_mail(monkeypatch, smtp_server)
+    world = build_world(engine, duty("T1", REPORT, date(2022, 7, 29)))
+    world.sweep_at("2022-06-20T08:05")  # a Monday
+    (weekly,) = mail_to(smtp_server, LEAD_MAIL, kinds=("weekly_digest",))
+    lines = text_of(weekly).splitlines()
+    assert lines[lines.index("Trân trọng.") + 1] == COORD
+    html = weekly.message.get_body(("html",)).get_content()
+    signature = html[html.index("Trân trọng.") :].split("</p>")[0]
+    assert f"<strong>{COORD}</strong>" in signature
+
+
+def test_the_delivery_problem_report_names_the_leadership_without_an_address(
+    engine, smtp_server, monkeypatch
+):
+    configure_mail(monkeypatch, smtp_server)
+    world = build_world(engine, duty("T1", REPORT, date(2022, 6, 20)), leader=False)
+    world.sweep_at("2022-07-12T08:05")  # 16 working days overdue: the leadership's step
+    world.sweep_at("2022-07-13T08:05")
+    reports = [m for m in mail_to(smtp_server, COORD_MAIL) if kind_of(m) == "delivery_problems"]
+    assert reports
+    text = text_of(reports[0])
+    assert "Lãnh đạo Ủy ban nhân dân huyện Thử Nghiệm" in text
+    assert "missing:" not in text

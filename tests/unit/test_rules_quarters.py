@@ -6,6 +6,7 @@ from datetime import date
 
 import pytest
 
+from workflows.followup.milestones import quarter_key
 from workflows.rules.quarters import (
     Quarter,
     half_year_of,
@@ -79,3 +80,11 @@ def test_month_half_year_and_year_periods_have_vietnamese_labels():
     assert year_of(date(2024, 5, 5)).label == "Năm 2024"
     assert date(2024, 6, 30) in half_year_period(2024, 1)
     assert date(2024, 7, 1) not in half_year_period(2024, 1)
+
+
+def test_a_quarter_is_read_back_from_its_stored_key():
+    assert Quarter.from_key(quarter_key(Quarter(2024, 3))) == Quarter(2024, 3)
+    assert Quarter.from_key("2024-Q3") == Quarter(2024, 3)
+    for bad in ("2024-Q5", "2024", "Q3-2024", "", "2024-Q"):
+        with pytest.raises(ValueError):
+            Quarter.from_key(bad)

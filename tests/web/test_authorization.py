@@ -16,7 +16,7 @@ from starlette.routing import Mount, Route
 
 from models.db import engine_for
 from notifications.links import LinkAction
-from tests.web.objects import Objects, link_token
+from tests.web.objects import NEW_PASSWORD, Objects, link_token, reset_token
 from tests.web.world import A_NAME, B_NAME, EMAILS, PASSWORD, World, csrf_of
 from web.render import FLASH_COOKIE
 
@@ -60,6 +60,8 @@ STAFF_PAGE = {**NO_AGENCY, "leader": 200, "plan_coordinator": 200, "coordinator"
 # The leadership pages count every plan: not for a coordinator limited to some.
 BOARD_PAGE = {**NO_AGENCY, "leader": 200, "plan_coordinator": 403, "coordinator": 200}
 COORD_PAGE = {**NO_AGENCY, "leader": 403, "plan_coordinator": 200, "coordinator": 200}
+# Accounts: the coordinator without a body only.
+ADMIN_PAGE = {**COORD_PAGE, "plan_coordinator": 403}
 USER_PAGE = {"anonymous": 302, "agency_a": 200, "agency_b": 200, "leader": 200}
 USER_PAGE |= {"plan_coordinator": 200, "coordinator": 200}
 
@@ -68,6 +70,11 @@ def coord_post(code: int | dict, plan: int | dict | None = None) -> dict:
     """Coordinators only; ``plan``: what the plan coordinator gets, when it differs."""
     others = dict.fromkeys(("anonymous", "agency_a", "agency_b", "leader"), 403)
     return {**others, "plan_coordinator": code if plan is None else plan, "coordinator": code}
+
+
+def admin_post(code: int | dict) -> dict:
+    """The coordinator without a body only."""
+    return {**coord_post(code), "plan_coordinator": 403}
 
 
 def everyone(code: int | dict) -> dict:
@@ -154,6 +161,27 @@ def link_params(world: World, objects: Objects, obj: str | None) -> dict:
     return {"action": "ack", "task_id": world.task_a, "token": token}
 
 
+def account_params(world: World, objects: Objects, obj: str | None) -> dict:
+    """``other``: body B's account (enable: the disabled account); ``self``: the coordinator's
+    own; ``missing``: no such account."""
+    if obj == "missing":
+        return {"user_id": 999_999}
+    if obj == "disabled":
+        return {"user_id": objects.disabled_user}
+    email = EMAILS["coordinator" if obj == "self" else "agency_b"]
+    with engine_for(world.url).connect() as connection:
+        query = text("SELECT id FROM web_user WHERE email = :email")
+        return {"user_id": connection.execute(query, {"email": email}).scalar_one()}
+
+
+def reset_params(world: World, objects: Objects, obj: str | None) -> dict:
+    """A fresh one-time link to the spare account (``used``: already used; ``forged``: none)."""
+    if obj == "forged":
+        return {"token": "Zm9yZ2VkLXRva2VuLWRvaS1tYXQta2hhdQ"}
+    return {"token": reset_token(world.url, objects.spare_user, obj or "valid")}
+
+
+RESET_OBJECTS = ("valid", "used", "forged")
 REGISTRY_OBJECTS = ("shared", "own", "missing")
 REGISTRY_EDIT = {"shared": 303, "own": 303, "missing": 404}
 SCOPED_REGISTRY_EDIT = {"shared": 403, "own": 303, "missing": 404}
@@ -366,6 +394,42 @@ MATRIX: dict[tuple[str, str], tuple[Cell, dict]] = {
             {"shared": 200, "own": 200, "missing": 404},
             {"shared": 403, "own": 200, "missing": 404},
         ),
+    ),
+    ("GET", "/accounts"): (Cell(none), ADMIN_PAGE),
+    ("POST", "/accounts/add"): (
+        Cell(none, data={"email": "moi@example.gov.vn", "role": "agency", "agency": A_NAME}),
+        admin_post(200),  # the page showing the new account's one-time link
+    ),
+    ("POST", "/accounts/{user_id:id}/disable"): (
+        Cell(
+            account_params,
+            ("other", "self", "missing"),
+            said="Đã khóa tài khoản",
+            lands="/accounts",
+        ),
+        admin_post({"other": 303, "self": 400, "missing": 404}),
+    ),
+    ("POST", "/accounts/{user_id:id}/enable"): (
+        Cell(account_params, ("disabled", "missing"), said="Đã mở lại", lands="/accounts"),
+        admin_post({"disabled": 303, "missing": 404}),
+    ),
+    ("POST", "/accounts/{user_id:id}/reset"): (
+        Cell(account_params, ("other", "missing")),
+        admin_post({"other": 200, "missing": 404}),
+    ),
+    ("GET", "/reset/{token}"): (
+        Cell(reset_params, RESET_OBJECTS),
+        everyone({"valid": 200, "used": 410, "forged": 404}),
+    ),
+    ("POST", "/reset/{token}"): (
+        Cell(
+            reset_params,
+            RESET_OBJECTS,
+            {"password": NEW_PASSWORD, "again": NEW_PASSWORD},
+            said="Đã đặt mật khẩu mới",
+            lands="/login",
+        ),
+        everyone({"valid": 303, "used": 410, "forged": 404}),
     ),
     ("GET", "/feed"): (
         Cell(none),

@@ -19,9 +19,10 @@ from models.plans import Plan
 from models.tasks import Task
 from models.types import PlanStatus
 from notifications import contexts as c
+from workflows.followup.addressees import UNKNOWN_BODY, addressee_name
 from workflows.followup.compose import queue_message
 from workflows.followup.mail_context import SYSTEM_SENDER, dashboard_url
-from workflows.followup.recipients import agency_recipient
+from workflows.followup.recipients import agency_recipient, is_missing
 from workflows.rules.timefmt import local_date
 
 FAILED = (MessageStatus.FAILED_PERMANENT, MessageStatus.FAILED_RETRIES)
@@ -88,7 +89,17 @@ def _failures_by_coordinator(session: Session) -> list[tuple[Agency, list[Outbox
 
 def _problem(session: Session, message: OutboxMessage, today) -> c.DeliveryProblem:
     agency = session.get(Agency, message.agency_id) if message.agency_id else None
-    if message.recipient.startswith("missing:"):
+    plan_id = (
+        message.plan_id
+        or session.exec(  # a digest names no plan: its first task's
+            select(Task.plan_id)
+            .join(Notice, col(Notice.task_id) == Task.id)
+            .where(Notice.message_id == message.id)
+            .order_by(col(Notice.id))
+        ).first()
+    )
+    plan = session.get(Plan, plan_id) if plan_id else None
+    if is_missing(message.recipient):
         kind, address = c.ProblemKind.MISSING, None
     elif message.status == MessageStatus.FAILED_RETRIES:
         kind, address = c.ProblemKind.UNDELIVERED, message.recipient
@@ -96,7 +107,7 @@ def _problem(session: Session, message: OutboxMessage, today) -> c.DeliveryProbl
         kind, address = c.ProblemKind.BOUNCED, message.recipient
     affected = len(session.exec(select(Notice.id).where(Notice.message_id == message.id)).all())
     return c.DeliveryProblem(
-        agency_name=agency.name if agency else "Lãnh đạo",
+        agency_name=addressee_name(message.recipient, agency, plan) or UNKNOWN_BODY,
         address=address,
         kind=kind,
         detail=message.last_error or "",

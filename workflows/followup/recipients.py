@@ -16,6 +16,24 @@ from models.plans import Plan
 from models.tasks import Task, TaskPartner
 from notifications.message import HeaderInjectionError, check_address
 
+MISSING_PREFIX = "missing:"
+
+
+def missing_key(role: str, agency_id: int | None) -> str:
+    """The recipient column of a notice or message for someone without a usable address."""
+    return f"{MISSING_PREFIX}{role}:{agency_id or 0}"
+
+
+def is_missing(recipient: str) -> bool:
+    return recipient.startswith(MISSING_PREFIX)
+
+
+def missing_role(recipient: str) -> str | None:
+    """The role a missing-address marker was made for (None for an address)."""
+    if not is_missing(recipient):
+        return None
+    return recipient.removeprefix(MISSING_PREFIX).partition(":")[0] or None
+
 
 @dataclass(frozen=True)
 class Recipient:
@@ -29,7 +47,7 @@ class Recipient:
         """The notice's recipient column: the address, or a marker of the missing one."""
         if self.address:
             return self.address
-        return f"missing:{self.role}:{self.agency_id or 0}"
+        return missing_key(self.role, self.agency_id)
 
 
 def _address(raw: str | None) -> tuple[str | None, str | None]:

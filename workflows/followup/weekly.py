@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from functools import partial
 
-from sqlalchemy import select
+from sqlalchemy import select, union
 from sqlmodel import Session, col
 
 from config.settings import Settings
@@ -21,7 +21,7 @@ from models.tasks import Task, TaskPartner
 from models.types import PlanStatus, TaskStatus
 from notifications import contexts as c
 from workflows.followup.compose import queue_message
-from workflows.followup.mail_context import SYSTEM_SENDER, dashboard_url, task_item
+from workflows.followup.mail_context import coordinator_name, dashboard_url, task_item
 from workflows.followup.recipients import agency_recipient
 from workflows.rules.calendar import WorkCalendar, shared_calendar
 from workflows.rules.digest_week import IsoWeek, digest_week_due
@@ -43,6 +43,7 @@ def compose_weekly(session: Session, settings: Settings, now: datetime, preview:
     prefix = f"{KEY_PREFIX}{week.label}:"
     expires_at = end_of_day(week.sunday)  # then next week's digest takes over
     made = 0
+    signers = _signers(session)
     for agency, items in _open_items_by_agency(session, today, calendar).values():
         queue_message(
             session,
@@ -61,12 +62,44 @@ def compose_weekly(session: Session, settings: Settings, now: datetime, preview:
                 week_start=week.monday,
                 week_end=week.sunday,
                 items=tuple(items),
-                sender_name=SYSTEM_SENDER,
+                sender_name="; ".join(signers[agency.id or 0]),  # its tasks' plans: never none
                 dashboard_url=dashboard_url(settings),
             ),
         )
         made += 1
     return made
+
+
+def _signers(session: Session) -> dict[int, list[str]]:
+    """Per body: who signs the plans of its open tasks (as lead or partner), each once, in the
+    order of the plans."""
+    open_task = (Plan.status == PlanStatus.PUBLISHED, col(Task.status).in_(OPEN))
+    leads = select(col(Task.lead_id).label("agency_id"), Task.plan_id).join(
+        Plan, col(Plan.id) == Task.plan_id
+    )
+    partners = (
+        select(TaskPartner.agency_id, Task.plan_id)
+        .join(Task, col(Task.id) == TaskPartner.task_id)
+        .join(Plan, col(Plan.id) == Task.plan_id)
+    )
+    shown = union(leads.where(*open_task), partners.where(*open_task)).subquery()
+    pairs = session.execute(
+        select(shown.c.agency_id, shown.c.plan_id)
+        .where(shown.c.agency_id.is_not(None))
+        .order_by(shown.c.agency_id, shown.c.plan_id)
+    ).all()
+    plans = {
+        p.id: p for p in session.scalars(select(Plan).where(Plan.status == PlanStatus.PUBLISHED))
+    }
+    names = {
+        plan_id: coordinator_name(partial(session.get, Agency), plan)
+        for plan_id, plan in plans.items()
+    }
+    signers: dict[int, list[str]] = defaultdict(list)
+    for agency_id, plan_id in pairs:
+        if names[plan_id] not in signers[agency_id]:
+            signers[agency_id].append(names[plan_id])
+    return signers
 
 
 def _last_composed_week(session: Session) -> IsoWeek | None:

@@ -46,7 +46,16 @@ KIND_LABELS = {
     "extension_approved": "Gia hạn được duyệt",
     "extension_refused": "Gia hạn bị từ chối",
     "evidence": "Thêm minh chứng",
+    "acknowledged": "Cơ quan xác nhận đã nhận nhiệm vụ",
 }
+OTHER_EVENT = "Thay đổi khác"
+OTHER_NOTICE = "Thư nhắc việc"
+
+
+def event_label(kind: str) -> str:
+    """What a history event is called (a kind this table does not know: a neutral phrase,
+    never the stored kind)."""
+    return KIND_LABELS.get(kind, OTHER_EVENT)
 
 
 def notice_label(kind: str, step: int = 0) -> str:
@@ -66,8 +75,8 @@ def notice_label(kind: str, step: int = 0) -> str:
     if kind == "escalation":
         return f"Báo cáo vượt cấp lần {step}"
     if kind.startswith(CHANGE_PREFIX):
-        return CHANGE_LABELS.get(kind.removeprefix(CHANGE_PREFIX), kind)
-    return kind
+        return CHANGE_LABELS.get(kind.removeprefix(CHANGE_PREFIX), OTHER_NOTICE)
+    return OTHER_NOTICE
 
 
 # Notices that tell a body what the coordinator decided about its task (see followup.tell).

@@ -54,6 +54,14 @@ class Quarter:
         number = int(num) if num.isdigit() else ROMAN.index(num) + 1
         return cls(int(match["year"]), number)
 
+    @classmethod
+    def from_key(cls, key: str) -> Quarter:
+        """Read the stored form "2024-Q2" (``followup.milestones.quarter_key`` writes it)."""
+        year, _, number = key.partition("-Q")
+        if not (year.isdigit() and number in ("1", "2", "3", "4")):
+            raise ValueError(f"Không đọc được quý: {key!r} (dạng lưu: '2024-Q2')")
+        return cls(int(year), int(number))
+
     @property
     def start(self) -> date:
         return date(self.year, 3 * self.number - 2, 1)
