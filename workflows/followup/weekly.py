@@ -10,7 +10,7 @@ from collections import defaultdict
 from datetime import date, datetime
 from functools import partial
 
-from sqlalchemy import select, union
+from sqlalchemy import select
 from sqlmodel import Session, col
 
 from config.settings import Settings
@@ -43,8 +43,7 @@ def compose_weekly(session: Session, settings: Settings, now: datetime, preview:
     prefix = f"{KEY_PREFIX}{week.label}:"
     expires_at = end_of_day(week.sunday)  # then next week's digest takes over
     made = 0
-    signers = _signers(session)
-    for agency, items in _open_items_by_agency(session, today, calendar).values():
+    for agency, items, signers in _open_items_by_agency(session, today, calendar).values():
         queue_message(
             session,
             settings,
@@ -62,44 +61,12 @@ def compose_weekly(session: Session, settings: Settings, now: datetime, preview:
                 week_start=week.monday,
                 week_end=week.sunday,
                 items=tuple(items),
-                sender_name="; ".join(signers[agency.id or 0]),  # its tasks' plans: never none
+                sender_name="; ".join(signers),  # its tasks' plans: never none
                 dashboard_url=dashboard_url(settings),
             ),
         )
         made += 1
     return made
-
-
-def _signers(session: Session) -> dict[int, list[str]]:
-    """Per body: who signs the plans of its open tasks (as lead or partner), each once, in the
-    order of the plans."""
-    open_task = (Plan.status == PlanStatus.PUBLISHED, col(Task.status).in_(OPEN))
-    leads = select(col(Task.lead_id).label("agency_id"), Task.plan_id).join(
-        Plan, col(Plan.id) == Task.plan_id
-    )
-    partners = (
-        select(TaskPartner.agency_id, Task.plan_id)
-        .join(Task, col(Task.id) == TaskPartner.task_id)
-        .join(Plan, col(Plan.id) == Task.plan_id)
-    )
-    shown = union(leads.where(*open_task), partners.where(*open_task)).subquery()
-    pairs = session.execute(
-        select(shown.c.agency_id, shown.c.plan_id)
-        .where(shown.c.agency_id.is_not(None))
-        .order_by(shown.c.agency_id, shown.c.plan_id)
-    ).all()
-    plans = {
-        p.id: p for p in session.scalars(select(Plan).where(Plan.status == PlanStatus.PUBLISHED))
-    }
-    names = {
-        plan_id: coordinator_name(partial(session.get, Agency), plan)
-        for plan_id, plan in plans.items()
-    }
-    signers: dict[int, list[str]] = defaultdict(list)
-    for agency_id, plan_id in pairs:
-        if names[plan_id] not in signers[agency_id]:
-            signers[agency_id].append(names[plan_id])
-    return signers
 
 
 def _last_composed_week(session: Session) -> IsoWeek | None:
@@ -115,9 +82,10 @@ def _last_composed_week(session: Session) -> IsoWeek | None:
 
 def _open_items_by_agency(
     session: Session, today: date, calendar: WorkCalendar
-) -> dict[int, tuple[Agency, list[c.TaskItem]]]:
+) -> dict[int, tuple[Agency, list[c.TaskItem], list[str]]]:
     """Every open task of a published plan (rows, not ORM objects) under its lead and its
-    partner bodies: three queries."""
+    partner bodies, with who signs for those tasks' plans (each once, in the order of the
+    plans): three queries."""
     tasks, plans = TASKS.c, PLANS.c
     rows = session.execute(
         select(
@@ -130,8 +98,11 @@ def _open_items_by_agency(
             tasks.status,
             tasks.completed_at,
             tasks.completed_late,
+            tasks.plan_id,
             plans.number,
             plans.title,
+            plans.coordinator_id,
+            plans.issuer,
         )
         .join(PLANS, plans.id == tasks.plan_id)
         .where(plans.status == PlanStatus.PUBLISHED, tasks.status.in_(OPEN))
@@ -146,7 +117,11 @@ def _open_items_by_agency(
         partners[task_id].append(agency_id)
     agencies = {a.id: a for a in session.scalars(select(Agency))}  # few; their addresses
     grouped: dict[int, tuple[Agency, list[c.TaskItem]]] = {}
-    for row in rows:  # the row is the task and its plan (number, title) at once
+    signer_of: dict[int, str] = {}  # plan id -> who signs its mail
+    plans_of: dict[int, set[int]] = defaultdict(set)
+    for row in rows:  # the row is the task and its plan (number, title, signer) at once
+        if row.plan_id not in signer_of:
+            signer_of[row.plan_id] = coordinator_name(agencies.get, row)
         for agency_id, role in [(row.lead_id, "lead")] + [(p, "partner") for p in partners[row.id]]:
             agency = agencies.get(agency_id)
             if agency is None or agency_id is None:
@@ -154,4 +129,13 @@ def _open_items_by_agency(
             grouped.setdefault(agency_id, (agency, []))[1].append(
                 task_item(row, row, today, role, calendar)
             )
-    return grouped
+            plans_of[agency_id].add(row.plan_id)
+    return {
+        # each signer once, in the order of the plans
+        agency_id: (
+            agency,
+            items,
+            list(dict.fromkeys(signer_of[p] for p in sorted(plans_of[agency_id]))),
+        )
+        for agency_id, (agency, items) in grouped.items()
+    }
