@@ -21,12 +21,13 @@ from web.queries_board import (
     BoardRow,
     Overdue,
     Progress,
+    QuarterRates,
     Scorecard,
     Scores,
     overdue_count,
     overdue_where,
+    quarters_up_to,
 )
-from web.queries_rates import QuarterRates, quarters_up_to
 from web.queries_tasks import PER_PAGE, lines_for
 from web.render import environment, fragment, render
 from web.snapshots import Snapshots, data_stamp

@@ -12,8 +12,15 @@ from sqlalchemy import Engine, text
 from sqlmodel import Session, select
 
 from models.plans import Plan
-from web.queries_board import Overdue, Progress, Scores, View, count_now
-from web.queries_rates import QuarterRates, quarters_up_to
+from web.queries_board import (
+    Overdue,
+    Progress,
+    QuarterRates,
+    Scores,
+    View,
+    count_now,
+    quarters_up_to,
+)
 from web.readers import reader_for
 from web.tallies import Tallies
 from workflows.rules.quarters import Quarter, year_period
