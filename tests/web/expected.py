@@ -45,17 +45,23 @@ def overdue_by_lead(url: str, today: date) -> dict[int, int]:
     return {lead: count for lead, count in rows}
 
 
+def counted_tasks(url: str) -> list[Task]:
+    """The tasks the scorecards and the on-time rates judge: of published plans, not dropped."""
+    with Session(engine_for(url)) as session:
+        return list(
+            session.exec(
+                select(Task)
+                .join(Plan, col(Plan.id) == Task.plan_id)
+                .where(Plan.status == PlanStatus.PUBLISHED, col(Task.status) != "dropped")
+            ).all()
+        )
+
+
 def scorecards(url: str, first: date, last: date, today: date) -> dict[int, dict[str, str]]:
     """Per lead body: tasks of published plans due in [first, last], judged on ``today``, as the
     scorecards table shows them (column class -> text)."""
-    with Session(engine_for(url)) as session:
-        rows = session.exec(
-            select(Task)
-            .join(Plan, col(Plan.id) == Task.plan_id)
-            .where(Plan.status == PlanStatus.PUBLISHED, col(Task.status) != "dropped")
-        ).all()
     cards: dict[int, dict[str, int]] = {}
-    for task in rows:
+    for task in counted_tasks(url):
         if task.due is None or not first <= task.due <= last or task.lead_id is None:
             continue
         card = cards.setdefault(

@@ -6,13 +6,7 @@ from __future__ import annotations
 import re
 from datetime import date
 
-from sqlmodel import Session, col, select
-
-from models.db import engine_for
-from models.plans import Plan
-from models.tasks import Task
-from models.types import PlanStatus
-from tests.web.expected import overdue_by_lead, table_cells
+from tests.web.expected import counted_tasks, overdue_by_lead, table_cells
 from tests.web.objects import Objects
 from tests.web.world import World, csrf_of
 from workflows.rules.quarters import Quarter
@@ -22,14 +16,8 @@ TODAY = date(2024, 5, 15)
 
 def on_time_by_quarter(url: str, quarters: list[Quarter]) -> dict[str, tuple[int, int, int]]:
     """(on time, late, overdue) per quarter label, from the rows: tasks of published plans."""
-    with Session(engine_for(url)) as session:
-        tasks = session.exec(
-            select(Task)
-            .join(Plan, col(Plan.id) == Task.plan_id)
-            .where(Plan.status == PlanStatus.PUBLISHED, col(Task.status) != "dropped")
-        ).all()
     counts = {q.label: [0, 0, 0] for q in quarters}
-    for task in tasks:
+    for task in counted_tasks(url):
         if task.due is None or Quarter.of(task.due).label not in counts:
             continue
         row = counts[Quarter.of(task.due).label]
