@@ -17,6 +17,7 @@ from pathlib import Path
 
 import httpx
 
+from tests.processes import stop
 from web.server import free_port
 
 ACCOUNT = re.compile(r"^  (coordinator|agency|leader)\s+(\S+)  mật khẩu: (\S+)")
@@ -87,11 +88,5 @@ def running_demo(workdir: Path, *options: str) -> Iterator[Demo]:
         demo.wait_for(lambda: demo.folder is not None and demo.answers())
         yield demo
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGINT)
-            try:
-                process.wait(timeout=60)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(process, signal.SIGINT, seconds=60)
         reader.join(timeout=10)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import re
-import signal
 import socket
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from sqlmodel import Session, select
 from config.settings import reset_settings
 from models.delivery import SweepRun
 from tests.integration.sweep_world import LEAD_MAIL, build_world, configure_mail, duty, mail_to
+from tests.processes import stop
 from web.server import free_port
 from workflows.runners.clock import parse_instant
 from workflows.runners.jobs import sweep
@@ -69,13 +69,7 @@ def serving(now: str, *options: str) -> Iterator[tuple[subprocess.Popen, str]]:
         wait_for(lambda: _healthy(base), process)
         yield process, base
     finally:
-        if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
-                process.wait()
+        stop(process)
 
 
 def _healthy(base: str) -> bool:
