@@ -14,9 +14,19 @@ from models.agencies import Agency
 from models.db import engine_for
 from models.delivery import TaskAlarm
 from models.plans import Plan, PlanEvent, PlanWarning
-from models.tasks import Task, TaskEvent, TaskPartner
+from models.tasks import Task, TaskPartner
 from models.types import PlanStatus
-from tests.web.world import A_NAME, B_NAME, C_NAME, NOW, World, csrf_of, published_plan
+from tests.web.world import (
+    A_NAME,
+    B_NAME,
+    C_NAME,
+    NOW,
+    World,
+    csrf_of,
+    published_plan,
+    stored,
+    task_events,
+)
 from web.render import FLASH_COOKIE, FLASH_ERROR_COOKIE
 from workflows.parsing.result import ExtractedTask
 from workflows.plans.importing import import_plan
@@ -34,19 +44,8 @@ def said(response) -> str:  # type: ignore[no-untyped-def]
     return unquote(response.cookies.get(FLASH_COOKIE) or "")
 
 
-def stored(world: World, model, key):  # type: ignore[no-untyped-def]
-    with Session(engine_for(world.url)) as session:
-        found = session.get(model, key)
-        assert found is not None
-        return found
-
-
 def history(world: World, task_id: int) -> list[dict]:
-    with Session(engine_for(world.url)) as session:
-        rows = session.exec(
-            select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(col(TaskEvent.id))
-        ).all()
-        return [e.detail for e in rows if e.kind == "corrected"]
+    return [e.detail for e in task_events(world, task_id) if e.kind == "corrected"]
 
 
 def test_a_coordinator_rewords_a_task_and_changes_its_kind_and_its_history_says_so(

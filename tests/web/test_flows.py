@@ -11,34 +11,19 @@ from sqlmodel import Session, col, select
 from models.db import engine_for
 from models.followup import UsedLink
 from models.plans import Plan
-from models.tasks import Task, TaskEvent
+from models.tasks import Task
 from models.types import PlanStatus
 from models.users import PlanSource
 from notifications.links import LinkAction
 from tests.web.expected import overdue_by_lead, scorecards, table_cells
 from tests.web.objects import Objects, link_token
-from tests.web.world import NOW, World, csrf_of, published_plan
+from tests.web.world import NOW, World, csrf_of, event_kinds, published_plan, stored
 from workflows.parsing.result import ExtractedTask
 from workflows.plans.importing import import_plan
 from workflows.runners.runtime import registry
 
 PLANS = Path(__file__).parent.parent / "data" / "plans"
 TODAY = date(2024, 5, 15)  # the web tests' clock (KEHOACH_NOW)
-
-
-def task(world: World, task_id: int) -> Task:
-    with Session(engine_for(world.url)) as session:
-        found = session.get(Task, task_id)
-        assert found is not None
-        return found
-
-
-def events(world: World, task_id: int) -> list[str]:
-    with Session(engine_for(world.url)) as session:
-        rows = session.exec(
-            select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(col(TaskEvent.id))
-        ).all()
-        return [e.kind for e in rows]
 
 
 def post(client, path: str, form_page: str, **data):  # type: ignore[no-untyped-def]
@@ -54,8 +39,8 @@ def test_the_second_of_two_conflicting_updates_is_refused_and_both_are_audited(
     post(first, f"{page}/status", page, status="in_progress", progress="30", **stale)
     response = post(second, f"{page}/status", page, status="done", **stale)
     assert "hãy tải lại" in response.text
-    assert task(world, world.task_a).status == "in_progress"
-    assert events(world, world.task_a)[-2:] == ["status", "status_refused"]
+    assert stored(world, Task, world.task_a).status == "in_progress"
+    assert event_kinds(world, world.task_a)[-2:] == ["status", "status_refused"]
 
 
 def test_an_agency_marks_its_task_done_with_a_note_and_evidence(client_for, world: World):
@@ -68,7 +53,7 @@ def test_an_agency_marks_its_task_done_with_a_note_and_evidence(client_for, worl
     )
     response = post(client, f"{page}/status", page, status="done", note="Đã rà soát 120 hộ")
     assert "bien-ban.pdf" in response.text and "Đã rà soát 120 hộ" in response.text
-    done = task(world, world.task_a)
+    done = stored(world, Task, world.task_a)
     assert (done.status, done.progress, done.completed_late) == ("done", 100, True)
     download = client.get(f"{page}/evidence/{_last_evidence(world)}")
     assert download.content == b"%PDF-1.4 bien ban"
@@ -97,7 +82,7 @@ def test_an_extension_requested_by_the_agency_and_approved_moves_the_deadline(
 
         pending = session.exec(select(Extension).where(Extension.task_id == world.task_b)).one()
     post(coordinator, f"/extensions/{pending.id}/decide", "/extensions", decision="approve")
-    moved = task(world, world.task_b)
+    moved = stored(world, Task, world.task_b)
     assert (moved.due, moved.deadline_version) == (date(2024, 8, 15), 2)
     history = agency.get(page).text
     assert "Gia hạn được duyệt" in history and "30/06/2024 → 15/08/2024" in history
@@ -109,10 +94,10 @@ def test_an_email_link_shows_a_page_on_get_and_acts_once_on_post(client_for, wor
     path = f"/l/done/{world.task_b}/{token}"
     page = client.get(path)
     assert page.status_code == 200 and "Xác nhận đã hoàn thành" in page.text
-    assert task(world, world.task_b).status == "not_started"  # a GET changes nothing
+    assert stored(world, Task, world.task_b).status == "not_started"  # a GET changes nothing
     done = client.post(path, data={"csrf": csrf_of(client, path), "note": "xong"})
     assert done.status_code == 200 and "Đã ghi nhận" in done.text
-    assert task(world, world.task_b).status == "done"
+    assert stored(world, Task, world.task_b).status == "done"
     again = client.post(path, data={"csrf": csrf_of(client, "/login")})
     assert again.status_code == 410 and "đã được dùng" in again.text
     with Session(engine_for(world.url)) as session:
@@ -177,7 +162,7 @@ def test_a_progress_outside_0_to_100_is_refused_and_nothing_is_recorded(
 ):
     client = client_for("agency_a")
     page = f"/tasks/{world.task_a}"
-    before, history = task(world, world.task_a), events(world, world.task_a)
+    before, history = stored(world, Task, world.task_a), event_kinds(world, world.task_a)
     response = post(
         client,
         f"{page}/status",
@@ -190,13 +175,13 @@ def test_a_progress_outside_0_to_100_is_refused_and_nothing_is_recorded(
     assert response.status_code == 200 and response.url.path == page
     assert f'<p class="flash flash-error" role="alert">{message}</p>' in response.text
     assert 'id="status-form"' in response.text  # the form again, to correct the figure
-    after = task(world, world.task_a)
+    after = stored(world, Task, world.task_a)
     assert (after.status, after.progress, after.result_note) == (
         before.status,
         before.progress,
         before.result_note,
     )
-    assert events(world, world.task_a) == history
+    assert event_kinds(world, world.task_a) == history
 
 
 def test_publishing_with_a_task_lacking_a_lead_asks_for_the_force_box(client_for, world: World):
@@ -254,8 +239,8 @@ def test_a_coordinator_uploads_reviews_corrects_and_publishes_a_real_plan(client
         assert session.get(PlanSource, plan.id) is not None
     assert first is not None and first.id is not None
     post(client, f"{plan_path}/tasks/{first.id}/correct", plan_path, due="30/11/2022")
-    assert task(world, first.id).due == date(2022, 11, 30)
+    assert stored(world, Task, first.id).due == date(2022, 11, 30)
     post(client, f"{plan_path}/publish", plan_path, force="1")
     with Session(engine_for(world.url)) as session:
-        stored = session.get(Plan, plan.id)
-        assert stored is not None and stored.status == PlanStatus.PUBLISHED
+        again = session.get(Plan, plan.id)
+        assert again is not None and again.status == PlanStatus.PUBLISHED

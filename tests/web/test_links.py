@@ -6,29 +6,14 @@ from __future__ import annotations
 from datetime import date, timedelta
 
 import pytest
-from sqlmodel import Session, col, select
+from sqlmodel import Session, select
 
 from models.db import engine_for
 from models.followup import Extension, UsedLink
-from models.tasks import Task, TaskEvent
+from models.tasks import Task
 from notifications.links import LinkAction, make_token
 from tests.web.objects import SECRET, Objects, link_token
-from tests.web.world import NOW, World, csrf_of
-
-
-def task(world: World, task_id: int) -> Task:
-    with Session(engine_for(world.url)) as session:
-        found = session.get(Task, task_id)
-        assert found is not None
-        return found
-
-
-def event_kinds(world: World, task_id: int) -> list[str]:
-    with Session(engine_for(world.url)) as session:
-        rows = session.exec(
-            select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(col(TaskEvent.id))
-        ).all()
-        return [e.kind for e in rows]
+from tests.web.world import NOW, World, csrf_of, event_kinds, stored
 
 
 def used_links(world: World) -> int:
@@ -45,7 +30,7 @@ def token_for(
     expires_in: timedelta = timedelta(days=30),
     secret: str = SECRET,
 ) -> str:
-    current = task(world, task_id)
+    current = stored(world, Task, task_id)
     return make_token(
         secret,
         action=action,
@@ -82,7 +67,7 @@ def test_done_stores_the_result_note(client_for, world: World):
     path = f"/l/done/{world.task_a}/{link_token(world.url, world.task_a, LinkAction.DONE)}"
     response = submit(client, path, note="Đã rà soát 120 hộ, biên bản kèm theo")
     assert response.status_code == 200 and "Đã ghi nhận" in response.text
-    done = task(world, world.task_a)
+    done = stored(world, Task, world.task_a)
     assert (done.status, done.result_note) == ("done", "Đã rà soát 120 hộ, biên bản kèm theo")
     assert done.completed_late is True  # due 31/03/2024, done 15/05/2024
 
@@ -100,7 +85,9 @@ def test_an_extension_request_by_link_carries_the_new_date_and_reason(client_for
         "Chờ số liệu thống kê quý III",
         "requested",
     )
-    assert task(world, world.task_b).due == date(2024, 6, 30)  # only a request, not a decision
+    assert stored(world, Task, world.task_b).due == date(
+        2024, 6, 30
+    )  # only a request, not a decision
     assert used_links(world) == 1
 
 
@@ -139,7 +126,7 @@ def test_a_forged_link_is_refused_and_changes_nothing(client_for, world: World):
         assert client.get(path).status_code == 400
         response = client.post(path, data={"csrf": csrf_of(client, "/login")})
         assert response.status_code == 400 and "Không dùng được liên kết" in response.text
-    assert task(world, world.task_a).status == "not_started"
+    assert stored(world, Task, world.task_a).status == "not_started"
     assert used_links(world) == 0
 
 
@@ -151,7 +138,7 @@ def test_an_expired_link_is_refused(client_for, world: World):
     assert page.status_code == 400 and "hết hạn" in page.text
     response = client.post(path, data={"csrf": csrf_of(client, "/login")})
     assert response.status_code == 400 and "hết hạn" in response.text
-    assert task(world, world.task_a).status == "not_started"
+    assert stored(world, Task, world.task_a).status == "not_started"
 
 
 def test_a_link_cannot_be_used_for_another_task(client_for, world: World):
@@ -162,8 +149,8 @@ def test_a_link_cannot_be_used_for_another_task(client_for, world: World):
     assert client.get(path).status_code == 400
     response = client.post(path, data={"csrf": csrf_of(client, "/login")})
     assert response.status_code == 400 and "không thuộc nhiệm vụ này" in response.text
-    assert task(world, world.task_a_later).status == "not_started"
-    assert task(world, world.task_a).status == "not_started"
+    assert stored(world, Task, world.task_a_later).status == "not_started"
+    assert stored(world, Task, world.task_a).status == "not_started"
 
 
 def test_a_link_cannot_be_used_for_another_action(client_for, world: World):
@@ -172,7 +159,7 @@ def test_a_link_cannot_be_used_for_another_action(client_for, world: World):
     path = f"/l/done/{world.task_a}/{token}"
     response = client.post(path, data={"csrf": csrf_of(client, "/login")})
     assert response.status_code == 400 and "không dùng cho thao tác này" in response.text
-    assert task(world, world.task_a).status == "not_started"
+    assert stored(world, Task, world.task_a).status == "not_started"
     assert client.get(f"/l/delete/{world.task_a}/{token}").status_code == 404
 
 
@@ -192,7 +179,7 @@ def test_a_partner_body_may_acknowledge_but_not_report_or_extend(
             path, data={"csrf": csrf_of(client, "/login"), "due": "01/09/2024", "reason": "x"}
         )
         assert refused.status_code == 400 and "không còn dùng được" in refused.text
-    assert task(world, world.task_b_with_a).status == "not_started"
+    assert stored(world, Task, world.task_b_with_a).status == "not_started"
 
 
 def test_a_link_signed_for_a_body_unrelated_to_the_task_is_refused(
@@ -212,7 +199,7 @@ def test_done_and_extension_links_stop_once_the_task_is_finished(client_for, wor
     client = client_for(None)
     extend = link_token(world.url, world.task_b, LinkAction.EXTENSION)
     submit(client, f"/l/done/{world.task_b}/{link_token(world.url, world.task_b, LinkAction.DONE)}")
-    assert task(world, world.task_b).status == "done"
+    assert stored(world, Task, world.task_b).status == "done"
     path = f"/l/extend/{world.task_b}/{extend}"
     page = client.get(path)
     assert page.status_code == 410 and "đã kết thúc" in page.text
@@ -225,4 +212,4 @@ def test_a_post_without_the_pages_csrf_token_does_nothing(client_for, world: Wor
     path = f"/l/done/{world.task_a}/{link_token(world.url, world.task_a, LinkAction.DONE)}"
     client.get(path)
     assert client.post(path, data={"note": "x"}).status_code == 403
-    assert task(world, world.task_a).status == "not_started" and used_links(world) == 0
+    assert stored(world, Task, world.task_a).status == "not_started" and used_links(world) == 0

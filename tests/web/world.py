@@ -10,10 +10,10 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
-from sqlmodel import Session, select
+from sqlmodel import Session, col, select
 
 from models.db import engine_for
-from models.tasks import Task
+from models.tasks import Task, TaskEvent
 from web.admin import create_user
 from workflows.parsing.result import Body, ExtractedPlan, ExtractedTask
 from workflows.plans import corrections
@@ -145,3 +145,25 @@ def login(client, role: str):  # type: ignore[no-untyped-def]
 
 def dispose(url: str) -> None:
     engine_for(url).dispose()
+
+
+def stored(world: World, model, key):  # type: ignore[no-untyped-def]
+    """The row ``key`` of ``model`` as the database holds it now (read in a session of its own)."""
+    with Session(engine_for(world.url)) as session:
+        found = session.get(model, key)
+        assert found is not None
+        return found
+
+
+def task_events(world: World, task_id: int) -> list[TaskEvent]:
+    """The task's history, oldest first."""
+    with Session(engine_for(world.url)) as session:
+        return list(
+            session.exec(
+                select(TaskEvent).where(TaskEvent.task_id == task_id).order_by(col(TaskEvent.id))
+            ).all()
+        )
+
+
+def event_kinds(world: World, task_id: int) -> list[str]:
+    return [e.kind for e in task_events(world, task_id)]
