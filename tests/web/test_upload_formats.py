@@ -300,3 +300,18 @@ def test_a_scanned_plans_task_holding_a_doubtful_ocr_date_is_flagged_beside_it_u
     checked = stored_tasks(world, "quet.pdf")[dated.text]
     assert (checked.ocr_doubt, checked.due) == (None, date(2024, 11, 30))
     assert "ocr-doubt" not in _article(client.get(plan_path).text, dated.id)
+
+
+def test_an_ocr_doubt_is_the_coordinators_to_check_and_not_shown_to_the_bodys_accounts(
+    client_for, world: World
+):
+    note = f"{OCR_DOUBT_NOTE}: «31/03/2024» (trang 1)"
+    with Session(engine_for(world.url)) as session:
+        task = session.get(Task, world.task_a)
+        assert task is not None
+        task.ocr_doubt = note
+        session.add(task)
+        session.commit()
+    assert note in client_for("coordinator").get(f"/tasks/{world.task_a}").text
+    page = client_for("agency_a").get(f"/tasks/{world.task_a}")
+    assert page.status_code == 200 and OCR_DOUBT_NOTE not in page.text
