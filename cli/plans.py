@@ -105,7 +105,7 @@ def plans(args: argparse.Namespace) -> int:
 
 
 def tasks(args: argparse.Namespace) -> int:
-    from notifications.contexts import INFERRED_DEADLINE_NOTE
+    from notifications.contexts import marked_inferred
     from workflows.plans.queries import list_tasks
     from workflows.rules.timefmt import dmy, local_date
     from workflows.runners.clock import now
@@ -123,7 +123,7 @@ def tasks(args: argparse.Namespace) -> int:
     for r in rows:
         lead = r.lead or "(chưa có chủ trì)"
         partners = f" | phối hợp: {', '.join(r.partners)}" if r.partners else ""
-        due = f"{dmy(r.due)} ({INFERRED_DEADLINE_NOTE})" if r.due_inferred else dmy(r.due)
+        due = marked_inferred(dmy(r.due)) if r.due_inferred else dmy(r.due)
         print(
             f"#{r.id} KH{r.plan_id} {r.section} [{r.status_label}] hạn {due} | {lead}"
             f"{partners}\n    {r.text[:140]}"

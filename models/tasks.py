@@ -36,6 +36,9 @@ class Task(SQLModel, table=True):
     # ``due`` was not stated by the document but inferred (the plan period's last day): reminded
     # like any deadline, shown as inferred until a coordinator confirms or changes it.
     due_inferred: bool = Field(default=False, sa_column_kwargs={"server_default": sa.false()})
+    # The task's dates and numbers OCR read with low confidence (``ExtractedTask.ocr_doubt``):
+    # shown on the review until a coordinator confirms or changes the deadline (migration 0012).
+    ocr_doubt: str | None = None
     recurrence: str | None = None
     report_to: str | None = None
     via: str | None = None

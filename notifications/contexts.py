@@ -18,6 +18,12 @@ from functools import cached_property
 INFERRED_DEADLINE_NOTE = "hạn suy ra từ thời hạn kế hoạch — cần xác nhận"
 
 
+def marked_inferred(shown: str) -> str:
+    """A deadline as written out, marked as inferred: "31/12/2024 (hạn suy ra … — cần xác nhận)"
+    (the spreadsheet, the calendar and the command line say it so)."""
+    return f"{shown} ({INFERRED_DEADLINE_NOTE})"
+
+
 @dataclass(frozen=True)
 class ActionLink:
     """A signed link the recipient can click without an account (see ``links.py``)."""

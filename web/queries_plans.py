@@ -37,10 +37,11 @@ class ReviewTask:
 
     @property
     def needs_review(self) -> bool:
-        """No lead body, or a warning on its lines: what a coordinator must look at first."""
+        """No lead body, a warning on its lines or an OCR'd figure to check: what a coordinator
+        must look at first."""
         if self.task.status == "dropped":
             return False
-        return self.task.lead_id is None or bool(self.warnings)
+        return self.task.lead_id is None or bool(self.warnings) or bool(self.task.ocr_doubt)
 
 
 @dataclass(frozen=True)

@@ -90,7 +90,7 @@ async def correct_task(ctx: Ctx) -> Response:
         if "due" in typed and due != task.due:
             corrections.set_due(session, task_id, due, now)
             changed.append("thời hạn")
-        elif "due" in typed and task.due_inferred and confirm:  # the same date, confirmed
+        elif "due" in typed and (task.due_inferred or task.ocr_doubt) and confirm:  # same date
             corrections.set_due(session, task_id, due, now)
             changed.append("thời hạn (đã xác nhận)")
         if "text" in typed and " ".join(typed["text"].split()) != task.text:

@@ -13,6 +13,7 @@ from models.agencies import Agency
 from models.plans import Plan
 from models.tasks import Task, TaskPartner
 from models.types import PlanStatus, TaskStatus
+from notifications.contexts import marked_inferred
 from web.feeds import feed_agency
 from web.forms import parse_period, period_key
 from web.guard import ANY_USER, BOARD, Ctx, endpoint
@@ -40,9 +41,10 @@ def _download(data: bytes, media_type: str, filename: str) -> Response:
     )
 
 
-def _due_text(due: date | None, recurrence: str | None) -> str:
+def _due_text(due: date | None, recurrence: str | None, inferred: bool) -> str:
+    """The deadline as the task list shows it; one inferred from the plan period says so."""
     if due is not None:
-        return dmy(due)
+        return marked_inferred(dmy(due)) if inferred else dmy(due)
     return "thường xuyên" if recurrence == "ongoing" else ""
 
 
@@ -57,7 +59,7 @@ async def export_tasks(ctx: Ctx) -> Response:
             t.text,
             t.lead or "",
             "; ".join(t.partners),
-            _due_text(t.due, t.recurrence),
+            _due_text(t.due, t.recurrence, t.due_inferred),
             t.label,
             t.result_note or "",
         )
@@ -123,13 +125,16 @@ async def ical_feed(ctx: Ctx) -> Response:
         for line in lines_for(session, list(tasks), today):
             task = by_id[line.id]
             role = "Chủ trì" if task.lead_id == agency.id else "Phối hợp"
+            summary = f"[{line.label}] {line.text[:200]}"
             events.append(
                 Event(
                     uid=f"task-{line.id}@kehoach",
                     day=line.due,  # type: ignore[arg-type]
-                    summary=f"[{line.label}] {line.text[:200]}",
+                    summary=marked_inferred(summary) if line.due_inferred else summary,
                     description=(
-                        f"{role}. Kế hoạch {line.plan_number}.\nChủ trì: {line.lead or '—'}"
+                        f"{role}. Kế hoạch {line.plan_number}."
+                        f"\nThời hạn: {_due_text(line.due, line.recurrence, line.due_inferred)}"
+                        f"\nChủ trì: {line.lead or '—'}"
                         f"\nPhối hợp: {', '.join(line.partners) or '—'}\nNội dung: {line.text}"
                     ),
                     url=f"{base}/tasks/{line.id}",

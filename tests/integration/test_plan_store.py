@@ -14,6 +14,7 @@ from models.types import PlanStatus, TaskStatus
 from workflows.parsing.result import Basis, Body, ExtractedPlan, ExtractedTask
 from workflows.plans import corrections
 from workflows.plans.importing import import_plan
+from workflows.plans.ocr_doubts import OCR_DOUBT_NOTE
 from workflows.plans.queries import list_tasks
 from workflows.records.lookups import CorrectionError
 from workflows.registry.registry import Registry
@@ -216,3 +217,32 @@ def test_a_child_plan_is_connected_to_its_parent_whichever_is_imported_first(eng
     with Session(engine, expire_on_commit=False) as session:
         stored = session.get(Plan, child_id)
         assert stored is not None and stored.parent_id == parent_id
+
+
+def test_an_ocr_doubt_stands_through_reimports_until_the_deadline_is_confirmed(engine, registry):
+    note = f"{OCR_DOUBT_NOTE}: «15/6/2022» (trang 2)"
+    doubtful = duty("T1", "Báo cáo kết quả trước ngày 15/6/2022", due=date(2022, 6, 15))
+    doubtful.ocr_doubt = note
+    scan = a_plan(doubtful, duty("T2", "Tổ chức tập huấn cho cán bộ cấp xã"))
+    plan_id = do_import(engine, registry, scan).plan_id
+    do_import(engine, registry, scan)  # the same scan again
+    by_text = {t.text: t for t in tasks_of(engine, plan_id)}
+    task = by_text[doubtful.text]
+    assert (task.ocr_doubt, by_text["Tổ chức tập huấn cho cán bộ cấp xã"].ocr_doubt) == (note, None)
+    with Session(engine) as session:
+        corrections.set_due(session, task.id, date(2022, 6, 15), NOW)  # checked: as printed
+        session.commit()
+    do_import(engine, registry, scan)
+    (checked,) = [t for t in tasks_of(engine, plan_id) if t.id == task.id]
+    assert (checked.ocr_doubt, checked.due, checked.deadline_version) == (
+        None,
+        date(2022, 6, 15),
+        1,
+    )
+    with Session(engine) as session:
+        events = session.exec(
+            select(TaskEvent.detail).where(
+                TaskEvent.task_id == task.id, TaskEvent.kind == "corrected"
+            )
+        ).all()
+    assert events == [{"ocr_doubt": [True, False]}]

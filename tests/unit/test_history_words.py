@@ -43,3 +43,9 @@ def test_a_confirmed_inferred_deadline_reads_yes_then_no():
     assert describe(detail, NAMES) == (
         "hạn: 31/12/2024 → 31/12/2024; hạn suy ra từ thời hạn kế hoạch: có → không"
     )
+
+
+def test_a_checked_ocr_doubt_reads_yes_then_no():
+    assert describe({"ocr_doubt": [True, False]}, NAMES) == (
+        "ngày, số liệu đọc bằng OCR cần kiểm tra: có → không"
+    )

@@ -3,12 +3,17 @@
 from __future__ import annotations
 
 import io
+from datetime import date
 
 import pytest
 from openpyxl import load_workbook
+from sqlmodel import Session
 from starlette.testclient import TestClient
 
 from config.settings import reset_settings
+from models.db import engine_for
+from models.tasks import Task
+from notifications.contexts import INFERRED_DEADLINE_NOTE
 from tests.web.icsparse import parse
 from tests.web.objects import make_objects
 from tests.web.world import World, build_world, csrf_of, login
@@ -133,3 +138,54 @@ def test_a_new_feed_url_revokes_the_old_one(client_for, objects):
     page = client.post("/feed", data={"csrf": csrf_of(client, "/feed")})
     assert 'id="feed-url"' in page.text
     assert client.get(f"/ical/{objects.feed_token}.ics").status_code == 404
+
+
+@pytest.fixture
+def inferred(web_env, tmp_path, monkeypatch) -> tuple[World, TestClient, str]:
+    """The world with its year-end duty (T4, 31/12/2024) undated in the document: its deadline
+    is the plan period's end, inferred, as an import stores it."""
+    url = f"sqlite:///{tmp_path / 'inferred.db'}"
+    monkeypatch.setenv("KEHOACH_DATABASE_URL", url)
+    reset_settings()
+    world = build_world(url)
+    with Session(engine_for(url)) as session:
+        task = session.get(Task, world.task_a_later)
+        assert task is not None and task.due == date(2024, 12, 31)
+        task.due_inferred = True
+        session.add(task)
+        session.commit()
+    objects = make_objects(world, web_env)
+    return world, TestClient(create_app(url)), objects.feed_token
+
+
+def test_the_task_export_marks_an_inferred_deadline_in_the_words_of_the_task_list(inferred):
+    _, client, _ = inferred
+    login(client, "coordinator")
+    sheet = load_workbook(io.BytesIO(client.get("/export/tasks.xlsx").content)).active
+    due_by_text = {r[1]: r[4] for r in sheet.iter_rows(min_row=4, values_only=True)}
+    assert due_by_text["Tổng kết năm"] == f"31/12/2024 ({INFERRED_DEADLINE_NOTE})"
+    assert due_by_text["Rà soát hộ nghèo quý I"] == "31/03/2024"  # stated: no mark
+    listed = client.get("/tasks").text
+    assert f'31/12/2024 <small class="inferred-due">({INFERRED_DEADLINE_NOTE})</small>' in listed
+
+
+def test_the_calendar_says_an_inferred_deadline_is_inferred_until_it_is_confirmed(inferred):
+    world, client, token = inferred
+    inferred_uid, stated_uid = f"task-{world.task_a_later}@kehoach", f"task-{world.task_a}@kehoach"
+
+    def events() -> dict[str, dict[str, str]]:
+        return {e["UID"]: e for e in parse(client.get(f"/ical/{token}.ics").text)}
+
+    before = events()
+    assert before[inferred_uid]["SUMMARY"].endswith(f" ({INFERRED_DEADLINE_NOTE})")
+    assert f"Thời hạn: 31/12/2024 ({INFERRED_DEADLINE_NOTE})" in before[inferred_uid]["DESCRIPTION"]
+    assert INFERRED_DEADLINE_NOTE not in before[stated_uid]["SUMMARY"]
+    assert "Thời hạn: 31/03/2024\n" in before[stated_uid]["DESCRIPTION"]
+    login(client, "coordinator")
+    plan_path = f"/plans/{world.plan_id}"
+    client.post(
+        f"{plan_path}/tasks/{world.task_a_later}/correct",
+        data={"csrf": csrf_of(client, plan_path), "due": "31/12/2024", "confirm_due": "1"},
+    )
+    after = events()[inferred_uid]
+    assert INFERRED_DEADLINE_NOTE not in after["SUMMARY"] + after["DESCRIPTION"]

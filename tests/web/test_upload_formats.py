@@ -16,9 +16,16 @@ from models.db import engine_for
 from models.plans import Plan
 from models.tasks import Task
 from notifications.contexts import INFERRED_DEADLINE_NOTE
-from tests.docgen import office_convert, render_docx, render_pdf, strip_to_unicode
+from tests.docgen import (
+    office_convert,
+    rasterise_pdf,
+    render_docx,
+    render_pdf,
+    strip_to_unicode,
+)
 from tests.web.world import World, csrf_of, login
 from workflows.intake.ocr import tesseract_languages
+from workflows.plans.ocr_doubts import OCR_DOUBT_NOTE
 
 PLAN_TEXT = """ỦY BAN NHÂN DÂN
 HUYỆN KIỂM TRA
@@ -43,6 +50,10 @@ needs_tesseract = pytest.mark.skipif(
     "vie" not in tesseract_languages(),
     reason="Tesseract with Vietnamese is not installed: apt-get install tesseract-ocr "
     "tesseract-ocr-vie",
+)
+needs_scanner_tools = pytest.mark.skipif(
+    shutil.which("pdftoppm") is None or shutil.which("img2pdf") is None,
+    reason="pdftoppm/img2pdf are not installed: apt-get install poppler-utils img2pdf",
 )
 needs_soffice = pytest.mark.skipif(
     shutil.which("soffice") is None,
@@ -253,3 +264,54 @@ def _eventually(condition, seconds: float) -> bool:  # type: ignore[no-untyped-d
             return False
         time.sleep(0.1)
     return True
+
+
+@needs_tesseract
+@needs_scanner_tools
+@pytest.mark.slow
+def test_a_scanned_plans_task_holding_a_doubtful_ocr_date_is_flagged_beside_it_until_checked(
+    client_for, world: World, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+):
+    # Every figure Tesseract reads counts as doubtful here (no confidence reaches 101): the
+    # reading, the matching and the page are the real ones, the scan need not be a bad one.
+    monkeypatch.setattr("workflows.intake.ocr._SURE", 101)
+    printed = render_pdf(PLAN_TEXT, tmp_path / "in.pdf", font_size=14)
+    scan = rasterise_pdf(printed, tmp_path / "quet.pdf", dpi=300).read_bytes()
+    client = client_for("coordinator")
+    response = upload(client, "quet.pdf", scan)
+    assert response.status_code == 303, response.text[:400]
+    tasks = stored_tasks(world, "quet.pdf")
+    dated = next(t for text, t in tasks.items() if text.startswith("Báo cáo kết quả"))
+    undated = next(t for text, t in tasks.items() if text.startswith("Tổ chức tập huấn"))
+    read = dated.text.split("trước ngày ")[1]  # "30/11/2024.", or however Tesseract read it
+    assert dated.ocr_doubt == f"{OCR_DOUBT_NOTE}: «{read}» (trang 1)"
+    assert undated.ocr_doubt is None  # no figure in its text
+    plan_path = response.headers["location"]
+    review = client.get(plan_path).text
+    assert "Số liệu OCR đọc chưa chắc chắn, cần kiểm tra: trang 1: «" in review  # kept
+    shown = f'<p class="error task-warning ocr-doubt">{dated.ocr_doubt}</p>'
+    assert shown in _article(review, dated.id)
+    assert "ocr-doubt" not in _article(review, undated.id)
+    assert dated.ocr_doubt in client.get(f"/tasks/{dated.id}").text
+    client.post(  # checked against the paper: the date is 30/11/2024, whatever OCR made of it
+        f"{plan_path}/tasks/{dated.id}/correct",
+        data={"csrf": csrf_of(client, plan_path), "due": "30/11/2024", "confirm_due": "1"},
+    )
+    checked = stored_tasks(world, "quet.pdf")[dated.text]
+    assert (checked.ocr_doubt, checked.due) == (None, date(2024, 11, 30))
+    assert "ocr-doubt" not in _article(client.get(plan_path).text, dated.id)
+
+
+def test_an_ocr_doubt_is_the_coordinators_to_check_and_not_shown_to_the_bodys_accounts(
+    client_for, world: World
+):
+    note = f"{OCR_DOUBT_NOTE}: «31/03/2024» (trang 1)"
+    with Session(engine_for(world.url)) as session:
+        task = session.get(Task, world.task_a)
+        assert task is not None
+        task.ocr_doubt = note
+        session.add(task)
+        session.commit()
+    assert note in client_for("coordinator").get(f"/tasks/{world.task_a}").text
+    page = client_for("agency_a").get(f"/tasks/{world.task_a}")
+    assert page.status_code == 200 and OCR_DOUBT_NOTE not in page.text

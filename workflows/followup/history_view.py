@@ -29,6 +29,7 @@ FIELD_LABELS = {
     "partners": "phối hợp",
     "due": "hạn",
     "due_inferred": "hạn suy ra từ thời hạn kế hoạch",
+    "ocr_doubt": "ngày, số liệu đọc bằng OCR cần kiểm tra",
     "recurrence": "định kỳ",
     "report_to": "báo cáo về",
     "via": "qua",

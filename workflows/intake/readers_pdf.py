@@ -4,13 +4,15 @@ Pages with a good text layer are read by :mod:`workflows.intake.pdf_layout` (lin
 lines from vertical gaps, ruled tables as rows). A page without text (a scan) or whose text
 is mojibake (fonts without a ToUnicode map, see :mod:`workflows.intake.text_quality`) is
 rendered and read by Tesseract (:mod:`workflows.intake.ocr`), page by page with progress; the
-reading then warns that OCR'd dates and numbers need checking. Without Tesseract those pages
-are refused with the command that installs it.
+reading then warns that OCR'd dates and numbers need checking, and lists the doubtful ones with
+the lines of the text that hold them (so that the tasks written there are flagged). Without
+Tesseract those pages are refused with the command that installs it.
 """
 
 from __future__ import annotations
 
 import io
+import unicodedata
 from typing import Any
 
 import pdfplumber
@@ -29,7 +31,7 @@ from workflows.intake.pdf_layout import (
     word_lines,
     wrap_pitch,
 )
-from workflows.intake.reading import Reading
+from workflows.intake.reading import OcrDoubt, Reading
 from workflows.intake.text_quality import judge
 
 # Fewer visible characters than this on a page: no text layer (maybe a page number or a
@@ -56,11 +58,13 @@ def read_pdf(data: bytes, filename: str, reading: Reading) -> str:
     if not layers:
         raise fail("empty", filename, "tệp PDF không có trang nào.")
     bad = {n: why for n, (blocks, why) in enumerate(layers, start=1) if why}
-    by_ocr = _ocr_pages(data, filename, bad, len(layers), reading) if bad else {}
+    by_ocr, doubtful = _ocr_pages(data, filename, bad, len(layers), reading) if bad else ({}, {})
     pages = [by_ocr.get(n, blocks) for n, (blocks, _) in enumerate(layers, start=1)]
     join_page_tables(pages)
     pitch = wrap_pitch(pages)
-    text = "\n".join(line for blocks in pages for line in flow(blocks, pitch)).replace("\x00", "")
+    flowed = [flow(blocks, pitch) for blocks in pages]
+    text = "\n".join(line for lines in flowed for line in lines).replace("\x00", "")
+    reading.doubtful.extend(placed_doubts(flowed, doubtful))
     if by_ocr and not text.strip():
         raise fail(
             "scanned_pdf",
@@ -69,6 +73,21 @@ def read_pdf(data: bytes, filename: str, reading: Reading) -> str:
             "không đọc ra chữ nào: hãy quét lại rõ hơn hoặc dùng bản .docx/.pdf gốc.",
         )
     return text
+
+
+def placed_doubts(pages: list[list[str]], doubtful: dict[int, list[str]]) -> list[OcrDoubt]:
+    """Each page's doubtful words (once each), with the lines of the document's text on that
+    page that hold them; ``pages`` are the text lines of every page, in order."""
+    starts = [1]
+    for lines in pages:
+        starts.append(starts[-1] + len(lines))
+    out = []
+    for page, words in sorted(doubtful.items()):
+        first, lines = starts[page - 1], pages[page - 1]
+        for word in dict.fromkeys(words):
+            held = tuple(first + i for i, line in enumerate(lines) if word in line.split())
+            out.append(OcrDoubt(page, unicodedata.normalize("NFC", word), held))
+    return out
 
 
 def _text_layers(data: bytes, filename: str) -> list[tuple[list[Line | TableBlock], str]]:
@@ -117,8 +136,9 @@ def _ocr_pages(
     bad: dict[int, str],
     page_count: int,
     reading: Reading,
-) -> dict[int, list[Line | TableBlock]]:
-    """The lines of the ``bad`` pages, read by OCR; warnings and progress go to ``reading``."""
+) -> tuple[dict[int, list[Line | TableBlock]], dict[int, list[str]]]:
+    """The lines of the ``bad`` pages read by OCR, and each page's doubtful words (dates and
+    numbers read with low confidence); warnings and progress go to ``reading``."""
     first = min(bad)
     scanned = all(why.startswith("không có lớp chữ") for why in bad.values())
     if scanned and len(bad) == page_count:
@@ -131,13 +151,14 @@ def _ocr_pages(
     except Exception as exc:
         raise fail("corrupt", filename, f"không dựng được ảnh trang PDF ({explain(exc)}).") from exc
     pages: dict[int, list[Line | TableBlock]] = {}
-    doubtful: list[str] = []
+    doubtful: dict[int, list[str]] = {}
     try:
         for done, number in enumerate(sorted(bad), start=1):
             reading.advance(done - 1, len(bad), "OCR")
             result, height = _ocr_one(pdf, number, filename)
             pages[number] = list(word_lines(result.words, height))
-            doubtful.extend(f"trang {number}: «{w}»" for w in result.doubtful)
+            if result.doubtful:
+                doubtful[number] = result.doubtful
         reading.advance(len(bad), len(bad), "OCR")
     finally:
         pdf.close()
@@ -154,13 +175,14 @@ def _ocr_pages(
         f"Trang {shown} được đọc bằng nhận dạng chữ (OCR): hãy đối chiếu ngày tháng, số liệu "
         "và tên cơ quan với bản giấy."
     )
-    if doubtful:
-        more = len(doubtful) - _MAX_DOUBTFUL_SHOWN
-        listed = "; ".join(doubtful[:_MAX_DOUBTFUL_SHOWN]) + (
+    places = [f"trang {n}: «{w}»" for n, words in sorted(doubtful.items()) for w in words]
+    if places:
+        more = len(places) - _MAX_DOUBTFUL_SHOWN
+        listed = "; ".join(places[:_MAX_DOUBTFUL_SHOWN]) + (
             f" và {more} chỗ khác" if more > 0 else ""
         )
         reading.warnings.append(f"Số liệu OCR đọc chưa chắc chắn, cần kiểm tra: {listed}.")
-    return pages
+    return pages, doubtful
 
 
 def _ocr_one(pdf: Any, number: int, filename: str) -> tuple[OcrPage, float]:

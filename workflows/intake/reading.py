@@ -9,6 +9,15 @@ from dataclasses import dataclass, field
 Progress = Callable[[int, int, str], None]
 
 
+@dataclass(frozen=True)
+class OcrDoubt:
+    """A date or number Tesseract read with low confidence, and where it sits in the text."""
+
+    page: int  # 1-based
+    word: str  # as read, e.g. "15/6/2025."
+    lines: tuple[int, ...]  # the text's lines (1-based) on that page that hold the word
+
+
 @dataclass
 class Reading:
     """The text of a document, with what the reviewer should know about how it was read."""
@@ -16,6 +25,7 @@ class Reading:
     text: str = ""
     warnings: list[str] = field(default_factory=list)
     ocr_pages: list[int] = field(default_factory=list)  # 1-based numbers of pages read by OCR
+    doubtful: list[OcrDoubt] = field(default_factory=list)  # OCR'd figures to check
     progress: Progress | None = None
 
     def advance(self, done: int, total: int, what: str) -> None:

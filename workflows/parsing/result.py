@@ -67,6 +67,9 @@ class ExtractedTask:
     # The plan period's last day, for a duty the document gives no date and no recurrence: a
     # deadline to remind on, shown as inferred (``due`` stays what the document says).
     inferred_due: date | None = None
+    # Dates and numbers of the duty that OCR read with low confidence ("Ngày, số liệu đọc bằng
+    # OCR, cần kiểm tra: «15/6/2025» (trang 3)"), for the reviewer; None when read for sure.
+    ocr_doubt: str | None = None
 
 
 @dataclass

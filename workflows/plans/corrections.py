@@ -72,13 +72,19 @@ def set_partners(
 
 
 def set_due(session: Session, task_id: int, due: date | None, now: datetime) -> Task:
-    """A new deadline; the same date as an inferred deadline confirms it (no new version: the
-    reminders already fall due on it)."""
+    """A new deadline; the same date confirms it: an inferred deadline is no longer inferred
+    (no new version: the reminders already fall due on it). Either way the coordinator has
+    checked the task's OCR'd figures against the paper: their doubt is cleared."""
     task = get_task(session, task_id)
     task.edited = True
-    if due is not None and due == task.due and task.due_inferred:
-        record(session, task, now, ACTOR, "corrected", {"due_inferred": [True, False]})
+    checked: dict[str, Any] = {"ocr_doubt": [True, False]} if task.ocr_doubt else {}
+    task.ocr_doubt = None
+    if due == task.due and task.due_inferred:
+        checked["due_inferred"] = [True, False]
         task.due_inferred = False
+    if checked:
+        record(session, task, now, ACTOR, "corrected", checked)
+    if due == task.due:
         session.add(task)
         return task
     return change_deadline(session, task, due, "điều phối sửa hạn", ACTOR, now)

@@ -11,6 +11,7 @@ from workflows.intake.readers import Progress, read_bytes_full
 from workflows.parsing.limits import UPLOAD_LIMITS, PlanTooCostly
 from workflows.parsing.plan import parse_plan
 from workflows.parsing.result import ExtractedPlan
+from workflows.plans.ocr_doubts import task_doubts
 from workflows.registry.registry import Registry
 
 
@@ -38,10 +39,14 @@ def extract_bytes(
     data: bytes, filename: str, registry: Registry, progress: Progress | None = None
 ) -> Extraction:
     """Read and parse; what the reading found (pages read by OCR, OCR'd figures to check, a
-    broken text layer) comes first among the plan's warnings, for the reviewer."""
+    broken text layer) comes first among the plan's warnings, for the reviewer, and a task
+    holding an OCR'd figure to check says so itself."""
     reading = read_bytes_full(data, filename, progress=progress)
     plan = parse_bounded(reading.text, filename, registry)
     plan.warnings = [*reading.warnings, *plan.warnings]
+    notes = task_doubts(plan.tasks, reading.doubtful)
+    for task in plan.tasks:
+        task.ocr_doubt = notes.get(task.id)
     sha = hashlib.sha256(data).hexdigest()
     return Extraction(plan, filename, sha, reading.text, tuple(reading.ocr_pages))
 

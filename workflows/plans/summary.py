@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from notifications.contexts import INFERRED_DEADLINE_NOTE
+from notifications.contexts import marked_inferred
 from workflows.parsing.result import ExtractedPlan
 from workflows.rules.timefmt import dmy
 
@@ -31,7 +31,7 @@ def plan_summary(plan: ExtractedPlan) -> str:
     for t in plan.tasks:
         when = dmy(t.due) if t.due else ("thường xuyên" if t.recurrence == "ongoing" else "—")
         if t.inferred_due and not t.due:
-            when = f"{dmy(t.inferred_due)} ({INFERRED_DEADLINE_NOTE})"
+            when = marked_inferred(dmy(t.inferred_due))
         if t.recurrence and t.recurrence != "ongoing":
             when += f" (định kỳ {t.recurrence})"
         partners = f" | phối hợp: {', '.join(t.partners)}" if t.partners else ""

@@ -2,7 +2,8 @@
 
 Unchanged tasks keep their row, identity and history; edited duties are matched by similarity;
 duties gone from the document are dropped (kept, with history); coordinator corrections win.
-Partners and dependency edges follow the document.
+Partners and dependency edges follow the document; so do the OCR doubts of a task no
+coordinator has corrected.
 """
 
 from __future__ import annotations
@@ -115,6 +116,7 @@ def _insert(
         identity=item.identity,
         ext_id=item.extracted.id,
         line=item.extracted.line,
+        ocr_doubt=item.extracted.ocr_doubt,
         **_fields(item),
     )  # type: ignore[arg-type]
     session.add(task)
@@ -134,6 +136,8 @@ def _update(
     if task.status == TaskStatus.DROPPED:
         task.status = TaskStatus.NOT_STARTED
         record(session, task, now, ACTOR, "restored", {})
+    if not task.edited:  # a coordinator who corrected the task has seen the reading's doubts
+        task.ocr_doubt = item.extracted.ocr_doubt
     old_partners = sorted(
         session.exec(select(TaskPartner.agency_id).where(TaskPartner.task_id == task.id)).all()
     )
