@@ -161,6 +161,7 @@ class _Walker(FieldLines, TextDuties):
     def _reset(self) -> None:
         self.pending, self.field_targets = [], None
         self.intro, self.intro_item, self.partner_mode = None, None, None
+        self.lead_in_taken = False
 
     def _item(self, item: Item, node: Node | None) -> None:
         if self.field_targets is not None:
@@ -203,7 +204,7 @@ class _Walker(FieldLines, TextDuties):
         if (text.rstrip().endswith(":") and added) or (
             added and _PARTNER_INTRO.match(text.strip())
         ):
-            self.intro, self.intro_item = added[-1], item
+            self.intro, self.intro_item, self.lead_in_taken = added[-1], item, False
             self.partner_mode = heading if _PARTNER_INTRO.match(text.strip()) else None
             if self.partner_mode is not None:
                 added[-1].emit = False
@@ -214,7 +215,12 @@ class _Walker(FieldLines, TextDuties):
         it names who does them ("Giao phòng X triển khai các công việc sau:"), the numbered
         items after it, up to the next heading above them, are that body's duties."""
         intro, where = self.intro, self.intro_item
-        if intro is not None and where is not None and where.kind == "text":
+        if (
+            intro is not None
+            and where is not None
+            and where.kind == "text"
+            and not self.lead_in_taken
+        ):
             intro.emit = intro.emit and not intro.text.endswith(":")
             if intro.text.endswith(":") and intro.leads and not self.bodies_for(where.node):
                 parent = self.tree.nodes.get(where.section)
@@ -261,7 +267,7 @@ class _Walker(FieldLines, TextDuties):
         if raw.endswith(":") and node.kind == "letter":
             added = self._add(raw, item, node, heading)
             if added and not _AS_FOLLOWS.search(raw):
-                self.intro, self.intro_item = added[-1], item
+                self.intro, self.intro_item, self.lead_in_taken = added[-1], item, False
             # "a) Chỉ đạo …, cụ thể như sau:" announces actions: each bullet is a duty
 
     def _absorbed(self, item: Item, text: str, node: Node | None) -> bool:
@@ -286,10 +292,27 @@ class _Walker(FieldLines, TextDuties):
                 self.pending.append(cand)
                 return True
             return False
-        if starts_with_body(text) or (re.match(r"^[^:]{3,80}:\s", text) and starts_with_body(text)):
+        if starts_with_body(text):
             return False
-        intro.text = f"{intro.text} {text}" if intro.text.endswith(":") else f"{intro.text}; {text}"
+        self._object_of_lead_in(intro, item, text, node)
         return True
+
+    def _object_of_lead_in(
+        self, intro: Candidate, item: Item, text: str, node: Node | None
+    ) -> None:
+        """ "a) Tham mưu UBND tỉnh trình HĐND quyết định:" then dashes naming what is to be
+        decided: every dash is a duty (reading rule 1), the lead-in's verb done to the dash's
+        object. The lead-in's words go before the dash's, so the task says what is done, and
+        its lead, partners and time apply; the lead-in is then no task by itself."""
+        intro.emit, self.lead_in_taken = False, True
+        context = self.duty_context(node)
+        added = self._add(
+            text, item, node, intro.leads or self.bodies_for(node), emit=context is not None
+        )
+        if added:
+            added[0].text = f"{intro.text} {added[0].text}"
+        for cand in added:
+            cand.partners = list(dict.fromkeys(cand.partners + intro.partners))
 
 
 def _assigns_itself(text: str) -> bool:
