@@ -648,3 +648,20 @@ def test_keeping_strengthening_and_notifying_open_new_duties_after_a_semicolon()
         "văn nghệ thôn; thông báo kết quả hội thi."
     )
     assert len(split_duties(text)) == 4
+
+
+def test_a_report_of_results_names_whom_it_goes_to_right_after_ket_qua() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Xây dựng\n\n"
+        "- Báo cáo kết quả Ủy ban nhân dân tỉnh (qua Sở Nội vụ) trước ngày 15/12/2025.\n"
+    )
+    (task,) = plan.tasks
+    assert (task.report_to, task.via) == ("Ủy ban nhân dân tỉnh", "Sở Nội vụ")
+
+
+def test_a_force_named_in_lower_case_heads_a_partner_of_its_own() -> None:
+    reading = read_duty(
+        "Phối hợp với Công an tỉnh, lực lượng Bộ đội Biên phòng kiểm tra khu vực biên giới.",
+        ["Sở Ngoại vụ"],
+    )
+    assert reading.partners == ["Công an tỉnh", "Lực lượng Bộ đội Biên phòng"]
