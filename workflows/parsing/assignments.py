@@ -17,7 +17,9 @@ Where duties come from:
   nhiệm …") anywhere, content sections included;
 - the closing words: a standing report they ask for ("Định kỳ hằng năm … báo cáo về Sở X");
 - references ("các hoạt động tại Mục: 2.5, 2.6 Phần II"): one duty per referenced section,
-  titled as that section, citing its line. A missing section is a warning.
+  titled as that section, citing its line. A missing section is a warning;
+- a lead-in ending with ":" ("a) Tham mưu UBND tỉnh trình HĐND quyết định:") over dashes: one
+  duty per dash, the lead-in's words before the dash's, its lead, partners and time for each.
 A heading's time ("1. Quý I/2024") is the deadline of the duties under it unless they say
 otherwise. Content sections that no one is assigned to produce no duties.
 
@@ -254,7 +256,8 @@ class _Walker(FieldLines, TextDuties):
             node.inline = node.full  # type: ignore[attr-defined]
 
     def _intro_heading(self, item: Item, node: Node) -> None:
-        """ "a) Tham mưu … quyết định:" with bullets under it: one duty holding the bullets."""
+        """ "a) Tham mưu … quyết định:" with bullets under it: the lead-in of the bullets' duties
+        (see :meth:`_object_of_lead_in`)."""
         title = node.title if node.title else item.text
         raw = item.text.strip()
         if self.duty_context(node) is None:
@@ -271,7 +274,7 @@ class _Walker(FieldLines, TextDuties):
             # "a) Chỉ đạo …, cụ thể như sau:" announces actions: each bullet is a duty
 
     def _absorbed(self, item: Item, text: str, node: Node | None) -> bool:
-        """Sub-items of an intro ending with ":" belong to it, unless they name a body."""
+        """Sub-items of an intro ending with ":" are its duties, unless they name a body."""
         intro, intro_item = self.intro, self.intro_item
         if intro is None or intro_item is None:
             return False
