@@ -665,3 +665,17 @@ def test_a_force_named_in_lower_case_heads_a_partner_of_its_own() -> None:
         ["Sở Ngoại vụ"],
     )
     assert reading.partners == ["Công an tỉnh", "Lực lượng Bộ đội Biên phòng"]
+
+
+def test_dashes_saying_where_and_with_whom_a_lead_ins_work_is_done_describe_it() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Phòng Văn hóa - Xã hội\n\n"
+        "a) Tổ chức hội nghị tập huấn cho cán bộ thôn:\n\n"
+        "- Địa điểm: Hội trường Ủy ban nhân dân xã.\n\n"
+        "- Thành phần: Trưởng thôn, Bí thư chi bộ các thôn.\n"
+    )
+    (task,) = plan.tasks
+    assert task.text == (
+        "Tổ chức hội nghị tập huấn cho cán bộ thôn: Địa điểm: Hội trường Ủy ban nhân dân xã. "
+        "Thành phần: Trưởng thôn, Bí thư chi bộ các thôn."
+    )

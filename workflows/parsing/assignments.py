@@ -71,6 +71,13 @@ _AS_FOLLOWS = re.compile(r"(?<!\w)(?:như\s+)?sau(?:\s+đây)?\s*:$")
 _WORD = re.compile(r"[^\W\d_]{2}")
 # a field label inside an item's text, after the content: ". Cơ quan chủ trì: …"
 _INLINE_FIELD = re.compile(r"[.;]\s+(?=(?:Đơn vị|Cơ quan)\s+(?:chủ trì|thực hiện)[^:;]{0,30}:)")
+# A sub-item saying where, with whom, how or at what cost the lead-in's work is done describes
+# that work: it is no duty of its own.
+_ATTRIBUTE = re.compile(
+    r"^(?:Địa điểm|Thành phần|Hình thức|Phương thức|Đối tượng|Số lượng|Quy mô|Kinh phí"
+    r"|Nguồn kinh phí|Phạm vi|Chủ đề)[^:;]{0,30}:",
+    re.I,
+)
 _PARTNER_INTRO = re.compile(r"^(?:Chủ trì,?\s*)?phối hợp(?:\s+với)?\s*:?$", re.I)
 
 
@@ -297,6 +304,10 @@ class _Walker(FieldLines, TextDuties):
             return False
         if starts_with_body(text):
             return False
+        if _ATTRIBUTE.match(text):  # "- Địa điểm: Hội trường xã": how the lead-in's work is done
+            intro.text += " " if intro.text.endswith((":", ".", ";")) else "; "
+            intro.text += text
+            return True
         self._object_of_lead_in(intro, item, text, node)
         return True
 
