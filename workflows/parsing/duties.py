@@ -96,6 +96,8 @@ def split_duties(text: str) -> list[str]:
 
 
 def _split_carrying_out(text: str) -> list[str]:
+    """ "Bố trí cán bộ …; thực hiện chế độ trợ cấp …": two duties; "Tuyên truyền, vận động hội
+    viên …; thực hiện nếp sống văn minh": one (what the people are urged to do goes on)."""
     parts, start = [], 0
     for m in _CARRY_OUT.finditer(text):
         if not _URGING.search(text, start, m.start()):
