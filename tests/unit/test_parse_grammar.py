@@ -679,3 +679,15 @@ def test_dashes_saying_where_and_with_whom_a_lead_ins_work_is_done_describe_it()
         "Tổ chức hội nghị tập huấn cho cán bộ thôn: Địa điểm: Hội trường Ủy ban nhân dân xã. "
         "Thành phần: Trưởng thôn, Bí thư chi bộ các thôn."
     )
+
+
+def test_a_lead_in_item_described_by_its_field_lines_says_its_own_words_once() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\na) Tổ chức hội nghị sơ kết:\n\n"
+        "- Địa điểm: Hội trường tỉnh.\n\n- Thời gian: tháng 6/2025.\n"
+    )
+    (task,) = plan.tasks
+    assert (task.text, task.due) == (
+        "Tổ chức hội nghị sơ kết: Địa điểm: Hội trường tỉnh.",
+        date(2025, 6, 30),
+    )
