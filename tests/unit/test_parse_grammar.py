@@ -577,3 +577,117 @@ def test_a_verb_after_viec_is_a_noun_inside_the_subject_and_cac_bo_nganh_is_a_gr
         ["Các sở, ban, ngành tỉnh có liên quan"],
         ["Các cơ quan chuyên môn thuộc các bộ, ngành Trung ương"],
     )
+
+
+def test_dashes_naming_what_a_lead_in_acts_on_are_each_a_duty_of_the_lead_in() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Nông nghiệp và Môi trường\n\n"
+        "a) Tham mưu Ủy ban nhân dân tỉnh trình Hội đồng nhân dân tỉnh ban hành:\n\n"
+        "- Quy định mức hỗ trợ giống cây trồng cho hộ nghèo.\n\n"
+        "- Danh mục công trình thủy lợi được ưu tiên bố trí vốn.\n\n"
+        "b) Hướng dẫn các xã lập hồ sơ hỗ trợ.\n"
+    )
+    lead_in = "Tham mưu Ủy ban nhân dân tỉnh trình Hội đồng nhân dân tỉnh ban hành: "
+    assert [(t.line, t.lead, t.text) for t in plan.tasks] == [
+        (18, "Sở Nông nghiệp và Môi trường", lead_in + "Quy định mức hỗ trợ giống cây trồng "
+         "cho hộ nghèo."),
+        (20, "Sở Nông nghiệp và Môi trường", lead_in + "Danh mục công trình thủy lợi được ưu "
+         "tiên bố trí vốn."),
+        (22, "Sở Nông nghiệp và Môi trường", "Hướng dẫn các xã lập hồ sơ hỗ trợ."),
+    ]  # fmt: skip
+
+
+def test_a_lead_ins_partners_and_deadline_apply_to_each_object_it_lists() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n"
+        "a) Chủ trì, phối hợp với Sở Tài chính hoàn thành trước ngày 30/9/2025 các đề án:\n\n"
+        "- Đề án 1: Nâng cấp trạm y tế xã.\n\n- Đề án 2: Đào tạo nhân viên y tế thôn bản.\n"
+    )
+    assert [(t.lead, t.partners, t.due) for t in plan.tasks] == [
+        ("Sở Y tế", ["Sở Tài chính"], date(2025, 9, 30)),
+        ("Sở Y tế", ["Sở Tài chính"], date(2025, 9, 30)),
+    ]
+    assert [t.text.rsplit(": ", 1)[-1] for t in plan.tasks] == [
+        "Nâng cấp trạm y tế xã.",
+        "Đào tạo nhân viên y tế thôn bản.",
+    ]
+
+
+def test_a_sentence_opening_with_hoan_thanh_is_a_new_duty_unless_it_only_gives_the_time() -> None:
+    from workflows.parsing.duties import split_duties
+
+    assert split_duties(
+        "Tổ chức tập huấn cho cán bộ xã. Hoàn thành, báo cáo kết quả về Sở Nội vụ trong tháng 10."
+    ) == [
+        "Tổ chức tập huấn cho cán bộ xã",
+        "Hoàn thành, báo cáo kết quả về Sở Nội vụ trong tháng 10.",
+    ]
+    assert split_duties("Rà soát hồ sơ đất đai. Hoàn thành trước ngày 30/9/2025.") == [
+        "Rà soát hồ sơ đất đai. Hoàn thành trước ngày 30/9/2025."
+    ]
+
+
+def test_thuc_hien_after_a_semicolon_is_a_new_duty_unless_the_people_are_being_urged() -> None:
+    from workflows.parsing.duties import split_duties
+
+    assert split_duties("Bố trí cán bộ theo dõi người cao tuổi; thực hiện chế độ trợ cấp.") == [
+        "Bố trí cán bộ theo dõi người cao tuổi",
+        "thực hiện chế độ trợ cấp.",
+    ]
+    urged = (
+        "Tuyên truyền, vận động hội viên tiết kiệm trong việc cưới; thực hiện nếp sống văn minh."
+    )
+    assert split_duties(urged) == [urged]
+
+
+def test_keeping_strengthening_and_notifying_open_new_duties_after_a_semicolon() -> None:
+    from workflows.parsing.duties import split_duties
+
+    text = (
+        "Tổ chức hội thi văn nghệ quần chúng; giữ vững danh hiệu xã văn hóa; kiện toàn đội "
+        "văn nghệ thôn; thông báo kết quả hội thi."
+    )
+    assert len(split_duties(text)) == 4
+
+
+def test_a_report_of_results_names_whom_it_goes_to_right_after_ket_qua() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Xây dựng\n\n"
+        "- Báo cáo kết quả Ủy ban nhân dân tỉnh (qua Sở Nội vụ) trước ngày 15/12/2025.\n"
+    )
+    (task,) = plan.tasks
+    assert (task.report_to, task.via) == ("Ủy ban nhân dân tỉnh", "Sở Nội vụ")
+
+
+def test_a_force_named_in_lower_case_heads_a_partner_of_its_own() -> None:
+    reading = read_duty(
+        "Phối hợp với Công an tỉnh, lực lượng Bộ đội Biên phòng kiểm tra khu vực biên giới.",
+        ["Sở Ngoại vụ"],
+    )
+    assert reading.partners == ["Công an tỉnh", "Lực lượng Bộ đội Biên phòng"]
+
+
+def test_dashes_saying_where_and_with_whom_a_lead_ins_work_is_done_describe_it() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Phòng Văn hóa - Xã hội\n\n"
+        "a) Tổ chức hội nghị tập huấn cho cán bộ thôn:\n\n"
+        "- Địa điểm: Hội trường Ủy ban nhân dân xã.\n\n"
+        "- Thành phần: Trưởng thôn, Bí thư chi bộ các thôn.\n"
+    )
+    (task,) = plan.tasks
+    assert task.text == (
+        "Tổ chức hội nghị tập huấn cho cán bộ thôn: Địa điểm: Hội trường Ủy ban nhân dân xã. "
+        "Thành phần: Trưởng thôn, Bí thư chi bộ các thôn."
+    )
+
+
+def test_a_lead_in_item_described_by_its_field_lines_says_its_own_words_once() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\na) Tổ chức hội nghị sơ kết:\n\n"
+        "- Địa điểm: Hội trường tỉnh.\n\n- Thời gian: tháng 6/2025.\n"
+    )
+    (task,) = plan.tasks
+    assert (task.text, task.due) == (
+        "Tổ chức hội nghị sơ kết: Địa điểm: Hội trường tỉnh.",
+        date(2025, 6, 30),
+    )

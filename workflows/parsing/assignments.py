@@ -17,7 +17,9 @@ Where duties come from:
   nhiệm …") anywhere, content sections included;
 - the closing words: a standing report they ask for ("Định kỳ hằng năm … báo cáo về Sở X");
 - references ("các hoạt động tại Mục: 2.5, 2.6 Phần II"): one duty per referenced section,
-  titled as that section, citing its line. A missing section is a warning.
+  titled as that section, citing its line. A missing section is a warning;
+- a lead-in ending with ":" ("a) Tham mưu UBND tỉnh trình HĐND quyết định:") over dashes: one
+  duty per dash, the lead-in's words before the dash's, its lead, partners and time for each.
 A heading's time ("1. Quý I/2024") is the deadline of the duties under it unless they say
 otherwise. Content sections that no one is assigned to produce no duties.
 
@@ -69,6 +71,13 @@ _AS_FOLLOWS = re.compile(r"(?<!\w)(?:như\s+)?sau(?:\s+đây)?\s*:$")
 _WORD = re.compile(r"[^\W\d_]{2}")
 # a field label inside an item's text, after the content: ". Cơ quan chủ trì: …"
 _INLINE_FIELD = re.compile(r"[.;]\s+(?=(?:Đơn vị|Cơ quan)\s+(?:chủ trì|thực hiện)[^:;]{0,30}:)")
+# A sub-item saying where, with whom, how or at what cost the lead-in's work is done describes
+# that work: it is no duty of its own.
+_ATTRIBUTE = re.compile(
+    r"^(?:Địa điểm|Thành phần|Hình thức|Phương thức|Đối tượng|Số lượng|Quy mô|Kinh phí"
+    r"|Nguồn kinh phí|Phạm vi|Chủ đề)[^:;]{0,30}:",
+    re.I,
+)
 _PARTNER_INTRO = re.compile(r"^(?:Chủ trì,?\s*)?phối hợp(?:\s+với)?\s*:?$", re.I)
 
 
@@ -161,6 +170,7 @@ class _Walker(FieldLines, TextDuties):
     def _reset(self) -> None:
         self.pending, self.field_targets = [], None
         self.intro, self.intro_item, self.partner_mode = None, None, None
+        self.lead_in_taken = False
 
     def _item(self, item: Item, node: Node | None) -> None:
         if self.field_targets is not None:
@@ -203,7 +213,7 @@ class _Walker(FieldLines, TextDuties):
         if (text.rstrip().endswith(":") and added) or (
             added and _PARTNER_INTRO.match(text.strip())
         ):
-            self.intro, self.intro_item = added[-1], item
+            self.intro, self.intro_item, self.lead_in_taken = added[-1], item, False
             self.partner_mode = heading if _PARTNER_INTRO.match(text.strip()) else None
             if self.partner_mode is not None:
                 added[-1].emit = False
@@ -214,7 +224,12 @@ class _Walker(FieldLines, TextDuties):
         it names who does them ("Giao phòng X triển khai các công việc sau:"), the numbered
         items after it, up to the next heading above them, are that body's duties."""
         intro, where = self.intro, self.intro_item
-        if intro is not None and where is not None and where.kind == "text":
+        if (
+            intro is not None
+            and where is not None
+            and where.kind == "text"
+            and not self.lead_in_taken
+        ):
             intro.emit = intro.emit and not intro.text.endswith(":")
             if intro.text.endswith(":") and intro.leads and not self.bodies_for(where.node):
                 parent = self.tree.nodes.get(where.section)
@@ -248,7 +263,8 @@ class _Walker(FieldLines, TextDuties):
             node.inline = node.full  # type: ignore[attr-defined]
 
     def _intro_heading(self, item: Item, node: Node) -> None:
-        """ "a) Tham mưu … quyết định:" with bullets under it: one duty holding the bullets."""
+        """ "a) Tham mưu … quyết định:" with bullets under it: the lead-in of the bullets' duties
+        (see :meth:`_object_of_lead_in`)."""
         title = node.title if node.title else item.text
         raw = item.text.strip()
         if self.duty_context(node) is None:
@@ -261,11 +277,11 @@ class _Walker(FieldLines, TextDuties):
         if raw.endswith(":") and node.kind == "letter":
             added = self._add(raw, item, node, heading)
             if added and not _AS_FOLLOWS.search(raw):
-                self.intro, self.intro_item = added[-1], item
+                self.intro, self.intro_item, self.lead_in_taken = added[-1], item, False
             # "a) Chỉ đạo …, cụ thể như sau:" announces actions: each bullet is a duty
 
     def _absorbed(self, item: Item, text: str, node: Node | None) -> bool:
-        """Sub-items of an intro ending with ":" belong to it, unless they name a body."""
+        """Sub-items of an intro ending with ":" are its duties, unless they name a body."""
         intro, intro_item = self.intro, self.intro_item
         if intro is None or intro_item is None:
             return False
@@ -286,10 +302,31 @@ class _Walker(FieldLines, TextDuties):
                 self.pending.append(cand)
                 return True
             return False
-        if starts_with_body(text) or (re.match(r"^[^:]{3,80}:\s", text) and starts_with_body(text)):
+        if starts_with_body(text):
             return False
-        intro.text = f"{intro.text} {text}" if intro.text.endswith(":") else f"{intro.text}; {text}"
+        if _ATTRIBUTE.match(text):  # "- Địa điểm: Hội trường xã": how the lead-in's work is done
+            intro.text += " " if intro.text.endswith((":", ".", ";")) else "; "
+            intro.text += text
+            return True
+        self._object_of_lead_in(intro, item, text, node)
         return True
+
+    def _object_of_lead_in(
+        self, intro: Candidate, item: Item, text: str, node: Node | None
+    ) -> None:
+        """ "a) Tham mưu UBND tỉnh trình HĐND quyết định:" then dashes naming what is to be
+        decided: every dash is a duty (reading rule 1), the lead-in's verb done to the dash's
+        object. The lead-in's words go before the dash's, so the task says what is done, and
+        its lead, partners and time apply; the lead-in is then no task by itself."""
+        intro.emit, self.lead_in_taken = False, True
+        context = self.duty_context(node)
+        added = self._add(
+            text, item, node, intro.leads or self.bodies_for(node), emit=context is not None
+        )
+        if added:
+            added[0].text = f"{intro.text} {added[0].text}"
+        for cand in added:
+            cand.partners = list(dict.fromkeys(cand.partners + intro.partners))
 
 
 def _assigns_itself(text: str) -> bool:

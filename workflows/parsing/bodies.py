@@ -40,7 +40,7 @@ _STRONG_ORG = (
 )
 _WEAK_ORG = (
     r"Sở|Phòng|Ban|Trung tâm|Bộ|Hội|Đoàn|Viện|Cục|Đài|Báo|Trường|Thanh tra|Tổ|Đồn|Trưởng"
-    r"|Lãnh đạo|Doanh nghiệp|Nhà trường|Chính quyền|VP|Cảng vụ|phòng"
+    r"|Lãnh đạo|Doanh nghiệp|Nhà trường|Chính quyền|VP|Cảng vụ|phòng|lực lượng"
 )
 _ORG_WORDS = rf"(?:{_STRONG_ORG})(?!\w)|(?:{_WEAK_ORG})(?=\s+(?:[{UPPER}]|và\s+[{UPPER}]))"
 _COLLECTIVE_NOUNS = (

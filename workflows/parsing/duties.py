@@ -47,16 +47,25 @@ _DUTY_VERBS = (
     "|Ưu tiên|Trước mắt|Đề xuất|Vận động|Cấp|Hướng dẫn|Định hướng|Gắn|Nâng cao|Trên cơ sở"
     "|Đồng thời|Huy động|Kịp thời|Chuẩn bị|Thành lập|Quản lý|Đầu tư|Bảo đảm|Đảm bảo"
     "|Tiếp tục|Phổ biến|Thu hút|Hình thành|Áp dụng|Hoàn thiện|Chuyển đổi|Định kỳ|Đề ra|Mở"
+    "|Giữ vững|Thông báo|Củng cố|Kiện toàn|Nhân rộng|Phát huy"
 )
-# After ";" a lower-case verb starts a new duty too ("…; hướng dẫn …"), except "thực hiện",
-# which mostly continues what the people are urged to do.
+# After ";" a lower-case verb starts a new duty too ("…; hướng dẫn …"); "thực hiện" is read
+# apart (see _CARRY_OUT).
 _LOWER_VERBS = "|".join(
     v[:1].lower() + v[1:] for v in _DUTY_VERBS.split("|") if v not in ("Thực hiện", "Cấp")
 )
+# "Hoàn thành" opens a sentence of its own work ("Hoàn thành, báo cáo kết quả …"), unless a
+# time follows it at once: ". Hoàn thành trước ngày 30/6." is the deadline of the sentence before.
+_COMPLETE = r"Hoàn thành(?!\w)(?!\s+(?:trước|trong|chậm nhất|xong|vào|ngày|tháng|quý|năm)(?!\w))"
 _SPLIT = re.compile(
     rf";\s+(?=(?:{_DUTY_VERBS}|{_LOWER_VERBS}|sơ kết|tổng kết)(?!\w))"
-    rf"|\.\s+(?=(?:{_DUTY_VERBS}|Sơ kết|Tổng kết|Căn cứ)(?!\w))"
+    rf"|\.\s+(?=(?:{_DUTY_VERBS}|Sơ kết|Tổng kết|Căn cứ)(?!\w)|{_COMPLETE})"
 )
+# "…; thực hiện …" after ";" is a new action of the assigned body, except in a duty that urges
+# people: what they are urged to do goes on ("Tuyên truyền, vận động Nhân dân …; thực hiện nếp
+# sống văn minh").
+_CARRY_OUT = re.compile(r";\s+(?=thực hiện(?!\w))")
+_URGING = re.compile(r"(?<!\w)(?:[Tt]uyên truyền|[Vv]ận động|[Kk]huyến khích|[Kk]êu gọi)(?!\w)")
 _REVIEW = r"(?<!\w)(?:[Ss]ơ kết|[Tt]ổng kết)(?!\w)"
 _REVIEW_COMMA = re.compile(rf",\s+(?=[^,;.]*?{_REVIEW})")
 _REVIEW_BEFORE = re.compile(rf"{_REVIEW}\s+[^\W_][^,;]*$")  # a review and the time it is held
@@ -77,9 +86,24 @@ def split_duties(text: str) -> list[str]:
     """Several duties in one paragraph, split where a new duty verb starts a clause, or where a
     clause after ";" or "." has a subject of its own ("…; các chuyên viên … được phân công …")."""
     parts = [
-        r.strip() for p in _SPLIT.split(text) for q in _split_subjects(p) for r in _split_reviews(q)
+        r.strip()
+        for p in _SPLIT.split(text)
+        for c in _split_carrying_out(p)
+        for q in _split_subjects(c)
+        for r in _split_reviews(q)
     ]
     return [p for p in parts if len(p) > 3]
+
+
+def _split_carrying_out(text: str) -> list[str]:
+    """ "Bố trí cán bộ …; thực hiện chế độ trợ cấp …": two duties; "Tuyên truyền, vận động hội
+    viên …; thực hiện nếp sống văn minh": one (what the people are urged to do goes on)."""
+    parts, start = [], 0
+    for m in _CARRY_OUT.finditer(text):
+        if not _URGING.search(text, start, m.start()):
+            parts.append(text[start : m.start()])
+            start = m.end()
+    return [*parts, text[start:]]
 
 
 def _split_reviews(text: str) -> list[str]:

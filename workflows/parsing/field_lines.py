@@ -78,7 +78,10 @@ class FieldLines(WalkState):
             head = self._node_candidate(node)
             if node.full.rstrip().endswith(":") and head.text == _tidy(node.title):
                 # "6.1. Tham gia thực hiện các nhiệm vụ:" - the bullets say what the duty is
-                said = [c.text for c in pending if not c.milestone]
+                # (the heading's own words, when read as a lead-in, are said once)
+                own = _tidy(node.full)
+                said = [c.text.removeprefix(own).strip() for c in pending if not c.milestone]
+                said = [words for words in said if words]
                 head.text = f"{head.text}: {'; '.join(said)}" if said else head.text
             return [head, *steps]
         if pending:

@@ -20,7 +20,7 @@ fold = lru_cache(maxsize=8192)(_fold)
 _MILESTONE = re.compile(r"(?<!\w)(?:sơ kết|tổng kết)(?!\w)", re.I)
 _REPORT = re.compile(r"(?<!\w)báo cáo(?!\s+viên)(?!\w)", re.I)
 _REPORT_TO = re.compile(
-    r"(?<!\w)(?:[Bb]áo cáo|[Gg]ửi(?:\s+về)?|về)\s+(?:kết quả[^()]{0,80}?\s+(?:về|gửi|cho)\s+)?"
+    r"(?<!\w)(?:[Bb]áo cáo|[Gg]ửi(?:\s+về)?|về)\s+(?:kết quả(?:[^()]{0,80}?\s+(?:về|gửi|cho))?\s+)?"
     r"(?=(?:UBND|Ủy ban|Uỷ ban|Sở|Phòng|Ban|Bộ|Thường trực|Lãnh đạo|Tỉnh ủy|Huyện ủy|Công an"
     r"|Trung tâm|Cơ quan|Văn phòng|HĐND|Hội đồng|Chủ tịch)\b)"
 )

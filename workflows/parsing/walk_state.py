@@ -24,6 +24,7 @@ class WalkState:
         self.intro: Candidate | None = None
         self.intro_item: Item | None = None
         self.partner_mode: list[str] | None = None
+        self.lead_in_taken = False  # the intro's sub-items were its objects, each a duty
         self.node_candidates: dict[str, Candidate] = {}
         # numbered items with no lead, waiting for the field lines that close their group
         self.orphans: list[tuple[Node | None, Candidate]] = []
