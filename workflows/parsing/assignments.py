@@ -88,6 +88,9 @@ class _Walker(FieldLines, TextDuties):
                 node.partners = announced[0].partners  # type: ignore[attr-defined]
             else:
                 found = heading_bodies(node) if eligible else None
+                if found:  # a heading naming several bodies: the first leads, the others help
+                    node.partners = found[0][1:]  # type: ignore[attr-defined]
+                    found = (found[0][:1], found[1])
             node.bodies = found[0] if found else []  # type: ignore[attr-defined]
             node.inline = found[1] if found else ""  # type: ignore[attr-defined]
         started = False
