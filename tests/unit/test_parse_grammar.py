@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from workflows.parsing.bodies import split_names
 from workflows.parsing.duties import read_duty
 from workflows.parsing.plan import parse_plan
 
@@ -89,14 +90,11 @@ def test_web_page_debris_neither_becomes_a_duty_nor_ends_the_section() -> None:
     assert _tasks(body) == [("Sở Y tế", "Kiểm tra."), ("Sở Y tế", "Tổng hợp.")]
 
 
-def test_a_combined_heading_of_unions_and_associations_gives_each_a_duty() -> None:
+def test_a_combined_heading_of_unions_and_associations_names_each_body() -> None:
     heading = "2. Liên minh Hợp tác xã, Tỉnh đoàn, Hội Nông dân, Hiệp hội doanh nghiệp"
-    body = heading + "\n\n- Tuyên truyền.\n"
-    assert [lead for lead, _ in _tasks(body)] == [
-        "Liên minh Hợp tác xã",
-        "Tỉnh đoàn",
-        "Hội Nông dân",
-        "Hiệp hội doanh nghiệp",
+    plan = _plan("IV. TỔ CHỨC THỰC HIỆN\n\n" + heading + "\n\n- Tuyên truyền.\n")
+    assert [(t.lead, t.partners) for t in plan.tasks] == [
+        ("Liên minh Hợp tác xã", ["Tỉnh đoàn", "Hội Nông dân", "Hiệp hội doanh nghiệp"])
     ]
 
 
@@ -577,3 +575,52 @@ def test_a_verb_after_viec_is_a_noun_inside_the_subject_and_cac_bo_nganh_is_a_gr
         ["Các sở, ban, ngành tỉnh có liên quan"],
         ["Các cơ quan chuyên môn thuộc các bộ, ngành Trung ương"],
     )
+
+
+# --- lead names (parse4) ---
+
+
+def test_a_heading_naming_two_bodies_gives_the_duty_to_the_first_and_the_other_helps() -> None:
+    body = "1. Đề nghị Viện kiểm sát nhân dân huyện, Tòa án nhân dân huyện\n\n- Rà soát án tồn.\n"
+    plan = _plan("IV. TỔ CHỨC THỰC HIỆN\n\n" + body)
+    assert [(t.lead, t.partners) for t in plan.tasks] == [
+        ("Viện kiểm sát nhân dân huyện", ["Tòa án nhân dân huyện"])
+    ]
+
+
+def test_a_heading_of_bodies_joined_by_a_semicolon_gives_the_duty_to_the_first() -> None:
+    body = "2. Các phòng, ban có liên quan; Ủy ban nhân dân các xã\n\nTuyên truyền về biển đảo.\n"
+    assert [lead for lead, _ in _tasks(body)] == ["Các phòng, ban có liên quan"]
+
+
+def test_a_group_named_by_the_task_it_was_given_keeps_that_clause_in_its_name() -> None:
+    body = (
+        "1. Các cơ quan được giao nhiệm vụ soạn thảo đề án khẩn trương hoàn thiện hồ sơ.\n\n"
+        "2. Các đơn vị được phân công chủ trì có trách nhiệm báo cáo tiến độ.\n"
+    )
+    assert [lead for lead, _ in _tasks(body)] == [
+        "Các cơ quan được giao nhiệm vụ soạn thảo đề án",
+        "Các đơn vị được phân công chủ trì",
+    ]
+
+
+def test_a_group_named_by_its_role_before_a_duty_of_responsibility_keeps_the_role() -> None:
+    reading = read_duty("Các đơn vị phối hợp có trách nhiệm cung cấp số liệu đúng hạn.", [])
+    assert reading.leads == ["Các đơn vị phối hợp"]
+
+
+def test_a_specific_body_given_a_task_is_named_without_the_passive_clause() -> None:
+    reading = read_duty("Phòng Y tế được giao chủ trì tổ chức tiêm chủng.", [])
+    assert reading.leads == ["Phòng Y tế"]
+
+
+def test_who_set_up_a_body_belongs_to_its_name() -> None:
+    reading = read_duty("Tổ công tác do Chủ tịch Ủy ban nhân dân xã thành lập kiểm tra hồ sơ.", [])
+    assert reading.leads == ["Tổ công tác do Chủ tịch Ủy ban nhân dân xã thành lập"]
+
+
+def test_a_name_broken_after_a_function_word_goes_on_on_the_next_line() -> None:
+    assert split_names("Tổ soạn thảo do\nỦy ban nhân dân huyện thành lập") == [
+        "Tổ soạn thảo do Ủy ban nhân dân huyện thành lập"
+    ]
+    assert split_names("Phòng Y tế\nTrung tâm Y tế") == ["Phòng Y tế", "Trung tâm Y tế"]
