@@ -192,14 +192,14 @@ class _Walker(FieldLines, TextDuties):
             return
         heading = self.bodies_for(node)
         emit = context is not None
-        carried = self.subject if item.kind == "text" and context == "assign" else []
+        carried = self.subject if item.kind in ("text", "bullet") and context == "assign" else []
         added = self._add(
             text, item, node, heading, emit=emit, issuer_list=context == "issuer", carried=carried
         )
         if context == "article":  # only what names who does it, never the enacting formulas
             for cand in added:
                 cand.emit = cand.emit and bool(cand.leads) and not _ENACTING.search(cand.text)
-        named = not heading and item.kind in ("arabic", "letter", "text")
+        named = not heading and item.kind in ("arabic", "letter", "text", "bullet")
         self.subject = added[-1].leads if named and added and added[-1].leads else []
         if item.node is not None and added and not any(c.leads for c in added):
             self.orphans += [(item.node.parent, c) for c in added]
