@@ -624,3 +624,27 @@ def test_a_name_broken_after_a_function_word_goes_on_on_the_next_line() -> None:
         "Tổ soạn thảo do Ủy ban nhân dân huyện thành lập"
     ]
     assert split_names("Phòng Y tế\nTrung tâm Y tế") == ["Phòng Y tế", "Trung tâm Y tế"]
+
+
+def test_a_bullet_without_a_subject_goes_on_about_the_subject_of_the_bullet_before_it() -> None:
+    body = (
+        "1. Công tác kiểm tra\n\n- Các phòng chuyên môn định kỳ kiểm tra tiến độ.\n\n"
+        "- Tăng cường giám sát độc lập.\n"
+    )
+    assert _tasks(body) == [
+        ("Các phòng chuyên môn", "Các phòng chuyên môn định kỳ kiểm tra tiến độ."),
+        ("Các phòng chuyên môn", "Tăng cường giám sát độc lập."),
+    ]
+
+
+def test_a_comma_before_a_second_subject_with_its_own_responsibility_splits_the_duties() -> None:
+    body = (
+        "2. Các đơn vị chủ trì có trách nhiệm hoàn thành đúng hạn, các đơn vị phối hợp có "
+        "trách nhiệm cung cấp số liệu.\n"
+    )
+    assert [lead for lead, _ in _tasks(body)] == ["Các đơn vị chủ trì", "Các đơn vị phối hợp"]
+
+
+def test_a_comma_inside_a_list_of_subjects_splits_nothing() -> None:
+    text = "Phòng Y tế, các trường học có trách nhiệm báo cáo kết quả."
+    assert _tasks("3. " + text + "\n") == [("Phòng Y tế", text), ("Các trường học", text)]
