@@ -3,7 +3,9 @@
 Where duties come from:
 - assignment sections ("Tổ chức thực hiện", "Phân công …", "Trách nhiệm …", "Chế độ báo cáo"):
   every item is a duty; a numbered heading naming a body ("1. Phòng Y tế huyện") is the lead of
-  the items under it; "Body: duties" on one line works the same way;
+  the items under it (naming several, "1. Viện kiểm sát, Tòa án huyện": the first leads, the
+  others are partners); "Body: duties" on one line works the same way; a bullet naming no body
+  in a section without a body heading goes on about the previous bullet's subject;
 - the issuer's own duty lists ("Nhiệm vụ cụ thể/thường xuyên/trọng tâm"): items are duties of
   the body they name ("Chỉ đạo công chức X tham mưu …" -> X), else of the issuer itself;
 - field lines after content items ("Đơn vị chủ trì: …", "Đơn vị phối hợp: …", "Thời gian

@@ -4,7 +4,10 @@ A name starts with an organisation word ("Sở", "Phòng", "Ủy ban", "UBND", "
 ends where the predicate starts (a lower-case verb such as "chủ trì", "phối hợp", "tham mưu") or
 at punctuation that cannot sit inside a name. Names themselves hold commas and "và"
 ("Sở Văn hóa, Thể thao và Du lịch", "Phòng Lao động - Thương binh và Xã hội"), so lists are split
-only where the next piece starts with an organisation word.
+only where the next piece starts with an organisation word. A group may be named by a clause:
+what it was given ("Các cơ quan được giao chủ trì"), its role before a responsibility ("các
+đơn vị phối hợp có trách nhiệm …") or who set it up ("Tổ công tác do Chủ tịch UBND xã thành
+lập"); a name never ends on a function word ("do", "của", "thuộc"), even at a line break.
 """
 
 from __future__ import annotations
