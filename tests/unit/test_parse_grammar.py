@@ -648,3 +648,10 @@ def test_a_comma_before_a_second_subject_with_its_own_responsibility_splits_the_
 def test_a_comma_inside_a_list_of_subjects_splits_nothing() -> None:
     text = "Phòng Y tế, các trường học có trách nhiệm báo cáo kết quả."
     assert _tasks("3. " + text + "\n") == [("Phòng Y tế", text), ("Các trường học", text)]
+
+
+def test_a_groups_relative_clause_runs_on_to_its_responsibility() -> None:
+    reading = read_duty(
+        "Các đơn vị được phân công chủ trì thực hiện đề án này có trách nhiệm lập dự toán.", []
+    )
+    assert reading.leads == ["Các đơn vị được phân công chủ trì thực hiện đề án này"]

@@ -109,6 +109,8 @@ _GROUP_CLAUSE = re.compile(
     r"(?:\s+nhiệm vụ)?(?=\s)"
     r"|(?:chủ trì|phối hợp)(?=\s+(?:có|chịu) trách nhiệm(?!\w))"
 )
+# the rest of a group's relative clause, up to its responsibility in the same clause
+_RESPONSIBILITY = re.compile(r"([^.,;:()]*?\s)(?:có|chịu) trách nhiệm(?!\w)")
 # "… do Ủy ban nhân dân tỉnh thành lập": who set the body up or runs it belongs to its name.
 _AGENT = re.compile(r"\sdo\s+\S")
 _AGENT_VERB = re.compile(
@@ -195,6 +197,9 @@ def _predicate_start(name: str) -> int:
             clause = _AGENT_VERB.match(name, verb.start())
         if clause is None:
             return verb.start()
+        duty = _RESPONSIBILITY.match(name, clause.end()) if clause.group(0)[:1] == "đ" else None
+        if duty:  # "… được phân công chủ trì thực hiện nhiệm vụ này | có trách nhiệm …"
+            return duty.end(1)
         pos = clause.end()
     return len(name)
 
