@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from workflows.parsing.bodies import split_names
 from workflows.parsing.duties import read_duty
 from workflows.parsing.plan import parse_plan
 
@@ -691,3 +692,70 @@ def test_a_lead_in_item_described_by_its_field_lines_says_its_own_words_once() -
         "Tổ chức hội nghị sơ kết: Địa điểm: Hội trường tỉnh.",
         date(2025, 6, 30),
     )
+
+
+# --- lead names (parse4) ---
+
+
+def test_a_group_named_by_the_task_it_was_given_keeps_that_clause_in_its_name() -> None:
+    body = (
+        "1. Các cơ quan được giao nhiệm vụ soạn thảo đề án khẩn trương hoàn thiện hồ sơ.\n\n"
+        "2. Các đơn vị được phân công chủ trì có trách nhiệm báo cáo tiến độ.\n"
+    )
+    assert [lead for lead, _ in _tasks(body)] == [
+        "Các cơ quan được giao nhiệm vụ soạn thảo đề án",
+        "Các đơn vị được phân công chủ trì",
+    ]
+
+
+def test_a_group_named_by_its_role_before_a_duty_of_responsibility_keeps_the_role() -> None:
+    reading = read_duty("Các đơn vị phối hợp có trách nhiệm cung cấp số liệu đúng hạn.", [])
+    assert reading.leads == ["Các đơn vị phối hợp"]
+
+
+def test_a_specific_body_given_a_task_is_named_without_the_passive_clause() -> None:
+    reading = read_duty("Phòng Y tế được giao chủ trì tổ chức tiêm chủng.", [])
+    assert reading.leads == ["Phòng Y tế"]
+
+
+def test_who_set_up_a_body_belongs_to_its_name() -> None:
+    reading = read_duty("Tổ công tác do Chủ tịch Ủy ban nhân dân xã thành lập kiểm tra hồ sơ.", [])
+    assert reading.leads == ["Tổ công tác do Chủ tịch Ủy ban nhân dân xã thành lập"]
+
+
+def test_a_name_broken_after_a_function_word_goes_on_on_the_next_line() -> None:
+    assert split_names("Tổ soạn thảo do\nỦy ban nhân dân huyện thành lập") == [
+        "Tổ soạn thảo do Ủy ban nhân dân huyện thành lập"
+    ]
+    assert split_names("Phòng Y tế\nTrung tâm Y tế") == ["Phòng Y tế", "Trung tâm Y tế"]
+
+
+def test_a_bullet_without_a_subject_goes_on_about_the_subject_of_the_bullet_before_it() -> None:
+    body = (
+        "1. Công tác kiểm tra\n\n- Các phòng chuyên môn định kỳ kiểm tra tiến độ.\n\n"
+        "- Tăng cường giám sát độc lập.\n"
+    )
+    assert _tasks(body) == [
+        ("Các phòng chuyên môn", "Các phòng chuyên môn định kỳ kiểm tra tiến độ."),
+        ("Các phòng chuyên môn", "Tăng cường giám sát độc lập."),
+    ]
+
+
+def test_a_comma_before_a_second_subject_with_its_own_responsibility_splits_the_duties() -> None:
+    body = (
+        "2. Các đơn vị chủ trì có trách nhiệm hoàn thành đúng hạn, các đơn vị phối hợp có "
+        "trách nhiệm cung cấp số liệu.\n"
+    )
+    assert [lead for lead, _ in _tasks(body)] == ["Các đơn vị chủ trì", "Các đơn vị phối hợp"]
+
+
+def test_a_comma_inside_a_list_of_subjects_splits_nothing() -> None:
+    text = "Phòng Y tế, các trường học có trách nhiệm báo cáo kết quả."
+    assert _tasks("3. " + text + "\n") == [("Phòng Y tế", text), ("Các trường học", text)]
+
+
+def test_a_groups_relative_clause_runs_on_to_its_responsibility() -> None:
+    reading = read_duty(
+        "Các đơn vị được phân công chủ trì thực hiện đề án này có trách nhiệm lập dự toán.", []
+    )
+    assert reading.leads == ["Các đơn vị được phân công chủ trì thực hiện đề án này"]

@@ -3,7 +3,10 @@
 Where duties come from:
 - assignment sections ("Tổ chức thực hiện", "Phân công …", "Trách nhiệm …", "Chế độ báo cáo"):
   every item is a duty; a numbered heading naming a body ("1. Phòng Y tế huyện") is the lead of
-  the items under it; "Body: duties" on one line works the same way;
+  the items under it (naming several, "2. Liên minh HTX, Tỉnh đoàn, Hội Nông dân": each leads
+  its own copy of every item, as issue 8 asks of combined headings); "Body: duties" on one line
+  works the same way; a bullet naming no body
+  in a section without a body heading goes on about the previous bullet's subject;
 - the issuer's own duty lists ("Nhiệm vụ cụ thể/thường xuyên/trọng tâm"): items are duties of
   the body they name ("Chỉ đạo công chức X tham mưu …" -> X), else of the issuer itself;
 - field lines after content items ("Đơn vị chủ trì: …", "Đơn vị phối hợp: …", "Thời gian
@@ -199,14 +202,14 @@ class _Walker(FieldLines, TextDuties):
             return
         heading = self.bodies_for(node)
         emit = context is not None
-        carried = self.subject if item.kind == "text" and context == "assign" else []
+        carried = self.subject if item.kind in ("text", "bullet") and context == "assign" else []
         added = self._add(
             text, item, node, heading, emit=emit, issuer_list=context == "issuer", carried=carried
         )
         if context == "article":  # only what names who does it, never the enacting formulas
             for cand in added:
                 cand.emit = cand.emit and bool(cand.leads) and not _ENACTING.search(cand.text)
-        named = not heading and item.kind in ("arabic", "letter", "text")
+        named = not heading and item.kind in ("arabic", "letter", "text", "bullet")
         self.subject = added[-1].leads if named and added and added[-1].leads else []
         if item.node is not None and added and not any(c.leads for c in added):
             self.orphans += [(item.node.parent, c) for c in added]

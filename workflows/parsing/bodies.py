@@ -4,7 +4,10 @@ A name starts with an organisation word ("Sở", "Phòng", "Ủy ban", "UBND", "
 ends where the predicate starts (a lower-case verb such as "chủ trì", "phối hợp", "tham mưu") or
 at punctuation that cannot sit inside a name. Names themselves hold commas and "và"
 ("Sở Văn hóa, Thể thao và Du lịch", "Phòng Lao động - Thương binh và Xã hội"), so lists are split
-only where the next piece starts with an organisation word.
+only where the next piece starts with an organisation word. A group may be named by a clause:
+what it was given ("Các cơ quan được giao chủ trì"), its role before a responsibility ("các
+đơn vị phối hợp có trách nhiệm …") or who set it up ("Tổ công tác do Chủ tịch UBND xã thành
+lập"); a name never ends on a function word ("do", "của", "thuộc"), even at a line break.
 """
 
 from __future__ import annotations
@@ -96,6 +99,23 @@ _PHRASE_END = re.compile(_PHRASE_STOP)
 _NAME_STOP = re.compile(
     r"[:;(]|\.(?:\s|$)|\s[-–]\s(?=[Cc]ơ quan (?:thường trực|chủ trì|đầu mối))|" + _PHRASE_STOP
 )
+# A group named by what it was given to do: "Các cơ quan được giao nhiệm vụ", "Đơn vị được phân
+# công chủ trì", "các cơ quan phối hợp" (before "có/chịu trách nhiệm"): the clause is its name.
+_GROUP_HEAD = re.compile(
+    r"^(?:(?:[Cc]ác|[Nn]hững|[Mm]ỗi)\s+)?(?:cơ quan|đơn vị|Cơ quan|Đơn vị)(?:,\s+đơn vị)?\s+$"
+)
+_GROUP_CLAUSE = re.compile(
+    r"được\s+(?:giao|phân công|cử|chỉ định)(?:\s+(?:chủ trì|phối hợp|thực hiện))?"
+    r"(?:\s+nhiệm vụ)?(?=\s)"
+    r"|(?:chủ trì|phối hợp)(?=\s+(?:có|chịu) trách nhiệm(?!\w))"
+)
+# the rest of a group's relative clause, up to its responsibility in the same clause
+_RESPONSIBILITY = re.compile(r"([^.,;:()]*?\s)(?:có|chịu) trách nhiệm(?!\w)")
+# "… do Ủy ban nhân dân tỉnh thành lập": who set the body up or runs it belongs to its name.
+_AGENT = re.compile(r"\sdo\s+\S")
+_AGENT_VERB = re.compile(
+    r"(?:quyết định\s+)?(?:thành lập|chủ trì|quản lý|phụ trách|phân công|giao|chỉ định)(?!\w)"
+)
 _PREFIX = re.compile(
     r"^(?:(?:Đề nghị|Giao|Yêu cầu|Đối với|Trách nhiệm của|Nhiệm vụ của|Giao cho|Khuyến khích"
     r"|Kêu gọi)\s+)+",
@@ -105,6 +125,8 @@ _TRAILING = re.compile(r"[\s,;:.\-–]+$")
 _PAREN = re.compile(r"\s*\([^()]*\)")
 _CONCERNING = re.compile(r"(?<=liên quan)\s+(?:tới|đến)\s+việc\s.*$", re.S)
 _SPLIT_BEFORE_ORG = re.compile(r"\s*(?:,|;|\n|\s(?:và|cùng)\s)\s*")
+# Function words a name cannot end on: what follows them is still the name.
+_OPEN_END = re.compile(r"(?<!\S)(?:do|của|thuộc|với|cho|tại|trực thuộc)$")
 _BARE_GROUP = re.compile(r"(?:địa phương|đơn vị|cơ quan|doanh nghiệp)(?!\w)")
 _GENERIC = re.compile(
     r"liên quan|^(?:(?:các|những)\s+)?(?:cơ quan|đơn vị|sở|ban|ngành|địa phương)(?!\w)", re.I
@@ -152,10 +174,7 @@ def leading_body(text: str) -> tuple[str, str] | None:
     stripped = strip_prefix(text)
     if not ORG_START.match(stripped):
         return None
-    end = len(stripped)
-    verb = PREDICATE.search(stripped, 2)
-    if verb:
-        end = verb.start()
+    end = _predicate_start(stripped)
     stop = _NAME_STOP.search(stripped, 2)
     if stop and stop.start() < end:
         end = stop.start()
@@ -163,6 +182,26 @@ def leading_body(text: str) -> tuple[str, str] | None:
     if not clean_name(name):
         return None
     return name, stripped[end:].lstrip(" ,")
+
+
+def _predicate_start(name: str) -> int:
+    """Where the predicate after a name starts, past the clauses that belong to the name: a
+    group's passive relative clause ("Các cơ quan được giao chủ trì | có trách nhiệm …"), a
+    group's role ("các đơn vị phối hợp | có trách nhiệm …") and an agent clause ("Tổ công tác do
+    Chủ tịch UBND xã thành lập | kiểm tra …")."""
+    pos = 2
+    while verb := PREDICATE.search(name, pos):
+        head = name[: verb.start()]
+        clause = _GROUP_CLAUSE.match(name, verb.start()) if _GROUP_HEAD.match(head) else None
+        if clause is None and _AGENT.search(head):
+            clause = _AGENT_VERB.match(name, verb.start())
+        if clause is None:
+            return verb.start()
+        duty = _RESPONSIBILITY.match(name, clause.end()) if clause.group(0)[:1] == "đ" else None
+        if duty:  # "… được phân công chủ trì thực hiện nhiệm vụ này | có trách nhiệm …"
+            return duty.end(1)
+        pos = clause.end()
+    return len(name)
 
 
 def phrase_until_predicate(text: str) -> str:
@@ -189,6 +228,8 @@ def split_names(phrase: str) -> list[str]:
     start = 0
     for sep in _SPLIT_BEFORE_ORG.finditer(phrase):
         rest = phrase[sep.end() :]
+        if _OPEN_END.search(phrase[start : sep.start()]):
+            continue  # "Ban soạn thảo do" / "Quốc hội thành lập": a name never ends on "do"
         hard = ";" in sep.group(0) or "\n" in sep.group(0)
         if hard or _splits_before(sep.group(0), rest, phrase[start : sep.start()]):
             parts.append(phrase[start : sep.start()])

@@ -69,7 +69,9 @@ _URGING = re.compile(r"(?<!\w)(?:[Tt]uyên truyền|[Vv]ận động|[Kk]huyến
 _REVIEW = r"(?<!\w)(?:[Ss]ơ kết|[Tt]ổng kết)(?!\w)"
 _REVIEW_COMMA = re.compile(rf",\s+(?=[^,;.]*?{_REVIEW})")
 _REVIEW_BEFORE = re.compile(rf"{_REVIEW}\s+[^\W_][^,;]*$")  # a review and the time it is held
-_CLAUSE_BREAK = re.compile(r"[;.]\s+(?=\w)")
+# "…, các cơ quan phối hợp có trách nhiệm …": a comma before a second subject's responsibility
+_CLAUSE_BREAK = re.compile(r"[;.]\s+(?=\w)|,\s+(?=[Cc]ác\s)")
+_RESPONSIBLE = re.compile(r"(?:có|chịu) trách nhiệm(?!\w)")
 
 
 @dataclass
@@ -118,15 +120,23 @@ def _split_reviews(text: str) -> list[str]:
 
 
 def _split_subjects(text: str) -> list[str]:
-    if ";" not in text and ". " not in text:
-        return [text]
     parts, start = [], 0
     for m in _CLAUSE_BREAK.finditer(text):
-        if _has_subject(text[m.end() :]):
+        rest = text[m.end() :]
+        if m.group(0).startswith(",") and not (
+            _has_subject(text[start : m.start()]) and _RESPONSIBLE.match(_predicate_of(rest))
+        ):
+            continue  # "Sở X, Sở Y chủ trì": a comma splits only two responsibility clauses
+        if _has_subject(rest):
             parts.append(text[start : m.start()])
             start = m.end()
     parts.append(text[start:])
     return parts
+
+
+def _predicate_of(clause: str) -> str:
+    named = leading_body(clause[:200]) if ORG_START.match(clause) else None
+    return named[1] if named and named[0].strip() else ""
 
 
 def _has_subject(clause: str) -> bool:
