@@ -759,3 +759,16 @@ def test_a_groups_relative_clause_runs_on_to_its_responsibility() -> None:
         "Các đơn vị được phân công chủ trì thực hiện đề án này có trách nhiệm lập dự toán.", []
     )
     assert reading.leads == ["Các đơn vị được phân công chủ trì thực hiện đề án này"]
+
+
+def test_promoting_and_enlisting_support_after_a_semicolon_are_duties_of_their_own() -> None:
+    body = (
+        "2. Các sở, ngành có liên quan\n\n"
+        "Tuyên truyền về chủ quyền biển đảo; giới thiệu tiềm năng du lịch của tỉnh; "
+        "tranh thủ sự hỗ trợ của các tổ chức quốc tế.\n"
+    )
+    assert [text for _, text in _tasks(body)] == [
+        "Tuyên truyền về chủ quyền biển đảo",
+        "giới thiệu tiềm năng du lịch của tỉnh",
+        "tranh thủ sự hỗ trợ của các tổ chức quốc tế.",
+    ]

@@ -48,6 +48,7 @@ _DUTY_VERBS = (
     "|Đồng thời|Huy động|Kịp thời|Chuẩn bị|Thành lập|Quản lý|Đầu tư|Bảo đảm|Đảm bảo"
     "|Tiếp tục|Phổ biến|Thu hút|Hình thành|Áp dụng|Hoàn thiện|Chuyển đổi|Định kỳ|Đề ra|Mở"
     "|Giữ vững|Thông báo|Củng cố|Kiện toàn|Nhân rộng|Phát huy"
+    "|Giới thiệu|Quảng bá|Xúc tiến|Mời gọi|Tranh thủ"  # promoting, attracting, enlisting support
 )
 # After ";" a lower-case verb starts a new duty too ("…; hướng dẫn …"); "thực hiện" is read
 # apart (see _CARRY_OUT).
