@@ -21,7 +21,7 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from notifications import contexts as c
-from notifications.cards import item_block, item_card
+from notifications.cards import entry_blocks, entry_cards, item_blocks, item_cards
 from notifications.wording import deadline_label, plan_ref, vn_date
 
 # kind -> context type; the kind is also the template folder name.
@@ -90,7 +90,12 @@ def environment() -> Environment:
         deadline_label=deadline_label,
         plan_ref=plan_ref,
     )
-    env.globals.update(item_card=item_card, item_block=item_block)
+    env.globals.update(
+        entry_cards=entry_cards,
+        item_cards=item_cards,
+        entry_blocks=entry_blocks,
+        item_blocks=item_blocks,
+    )
     env.globals["quarter_label"] = quarter_label
     env.globals["problem_labels"] = _PROBLEM_LABELS
     env.globals["inferred_deadline_note"] = c.INFERRED_DEADLINE_NOTE
