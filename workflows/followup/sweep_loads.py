@@ -162,7 +162,7 @@ def _agencies(session: Session, ids: Iterable[int]) -> dict[int, Agency]:
 
 @dataclass
 class ComposeWorld:
-    """What composing a sweep's notices reads, by id, as rows (not ORM objects): their tasks,
+    """What composing a sweep's notices reads, by id, as records (not ORM objects): their tasks,
     the plans and bodies those name, the history events told back, and what was already sent
     about each escalated task (``previous_sends_by_task``)."""
 
