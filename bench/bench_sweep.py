@@ -1,7 +1,7 @@
 """Sweep cost with 10^4 alarms due among 10^5 or 10^6 open tasks, beside the raw database limit.
 
     python bench/bench_sweep.py [--open 100000,1000000] [--due 10000] [--db sqlite,postgres]
-                                [--workers 2] [--no-weekly]
+                                [--workers 2] [--no-weekly] [--pg-prefix kehoach_bench]
 
 Peak memory:
 
@@ -231,7 +231,7 @@ def _environment() -> None:
     reset_settings()
 
 
-def database_url(kind: str, workdir: Path) -> Iterator[str | None]:
+def database_url(kind: str, workdir: Path, prefix: str) -> Iterator[str | None]:
     if kind == "sqlite":
         yield f"sqlite:///{workdir / f'bench-{uuid.uuid4().hex[:6]}.db'}"
         return
@@ -241,7 +241,7 @@ def database_url(kind: str, workdir: Path) -> Iterator[str | None]:
         ),
         isolation_level="AUTOCOMMIT",
     )
-    name = f"kehoach_bench_{uuid.uuid4().hex[:8]}"
+    name = f"{prefix}_{uuid.uuid4().hex[:8]}"
     try:
         with admin.connect() as conn:
             conn.execute(text(f'CREATE DATABASE "{name}"'))
@@ -319,6 +319,9 @@ def main() -> None:
     parser.add_argument("--db", default="sqlite,postgres")
     parser.add_argument("--workers", type=int, default=1)
     parser.add_argument("--no-weekly", action="store_true", help="skip Monday's weekly digests")
+    parser.add_argument(
+        "--pg-prefix", default="kehoach_bench", help="name of the PostgreSQL database made per run"
+    )
     args = parser.parse_args()
     print("$ python bench/bench_sweep.py " + " ".join(sys.argv[1:]))
     _environment()
@@ -331,7 +334,7 @@ def main() -> None:
         warm_up(Path(workdir))
         for kind in args.db.split(","):
             for size in (int(s) for s in args.open.split(",")):
-                for url in database_url(kind, Path(workdir)):
+                for url in database_url(kind, Path(workdir), args.pg_prefix):
                     if url is not None:
                         measure(url, size, args.due, args.workers, not args.no_weekly)
 

@@ -6,6 +6,7 @@ Nothing is built at import time; callers ask for an engine with the URL they hol
 from __future__ import annotations
 
 import json
+from collections import namedtuple
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from datetime import UTC, date, datetime
@@ -14,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from sqlalchemy import JSON, Date, DateTime, Engine, TypeDecorator, create_engine, event, text
-from sqlalchemy.engine import make_url
+from sqlalchemy.engine import Result, make_url
 from sqlmodel import Session, select
 
 SQLITE_BUSY_TIMEOUT_MS = 15_000
@@ -85,6 +86,19 @@ def keep_loaded(session: Session, model: type, ids: Iterable[int] | None = None)
             return
         query = query.where(model.id.in_(wanted))  # type: ignore[attr-defined]
     session.info.setdefault("kept", []).extend(session.exec(query).all())
+
+
+def records(result: Result) -> list[Any]:
+    """The rows of ``result`` as named tuples of its columns. A field of a named tuple is read
+    by a C slot, several times faster than by name from SQLAlchemy's ``Row``; the sweep reads
+    hundreds of thousands of fields from rows it loaded in bulk."""
+    make = _record(tuple(result.keys()))._make
+    return [make(row) for row in result]
+
+
+@lru_cache(maxsize=64)  # one type per column list the sweep's loads select
+def _record(columns: tuple[str, ...]) -> type:
+    return namedtuple("Record", columns)  # type: ignore[misc]
 
 
 def insert_ignoring_conflicts(session: Session, table: type, rows: list[dict]) -> int:

@@ -77,8 +77,12 @@ def _key(secret: str | bytes) -> bytes:
     return hmac.new(raw, _PURPOSE, hashlib.sha256).digest()
 
 
+_URLSAFE = bytes.maketrans(b"+/", b"-_")
+
+
 def _b64(data: bytes) -> str:
-    return base64.urlsafe_b64encode(data).rstrip(b"=").decode("ascii")
+    """base64url without padding (``urlsafe_b64encode(data).rstrip(b"=")``, in one pass)."""
+    return binascii.b2a_base64(data, newline=False).translate(_URLSAFE, b"=").decode("ascii")
 
 
 def _unb64(text: str) -> bytes:
@@ -101,8 +105,8 @@ def make_token(
     if expires_at.tzinfo is None:
         raise ValueError("expires_at must be timezone-aware")
     return _token(
-        _key(secret),
-        LinkAction(action),
+        _keyed(_key(secret)),
+        LinkAction(action).value,
         int(task_id),
         int(deadline_version),
         int(agency_id),
@@ -110,17 +114,17 @@ def make_token(
     )
 
 
-def _token(key: bytes, action: LinkAction, task_id: int, version: int, agency: int, e: int) -> str:
+def _token(keyed: hmac.HMAC, action: str, task_id: int, version: int, agency: int, e: int) -> str:
     # The claims as ``json.dumps(claims, separators=(",", ":"), sort_keys=True)`` writes them
     # (the format of every link already sent), built directly: ints and a fixed ASCII word.
-    body = f'{{"a":"{action.value}","e":{e},"g":{agency},"t":{task_id},"v":{version}}}'.encode()
-    mac = _keyed(key).copy()  # the key's padded blocks hashed once, not once per link
+    body = f'{{"a":"{action}","e":{e},"g":{agency},"t":{task_id},"v":{version}}}'.encode()
+    mac = keyed.copy()  # the key's padded blocks hashed once (``_keyed``), not once per link
     mac.update(body)
     return f"{_b64(body)}.{_b64(mac.digest())}"
 
 
-@lru_cache(maxsize=4)
 def _keyed(key: bytes) -> hmac.HMAC:
+    """An HMAC of ``key`` over nothing yet, to copy for each message."""
     return hmac.new(key, digestmod=hashlib.sha256)
 
 
@@ -132,14 +136,15 @@ class LinkSigner:
     def __init__(self, secret: str | bytes, base_url: str, expires_at: datetime) -> None:
         if expires_at.tzinfo is None:
             raise ValueError("expires_at must be timezone-aware")
-        self._key = _key(secret)
+        self._keyed = _keyed(_key(secret))
         self._expires = int(expires_at.timestamp())
         self._prefix = f"{base_url.rstrip('/')}/l/"
 
     def url(self, action: LinkAction, task_id: int, deadline_version: int, agency_id: int) -> str:
         """``action_url(base_url, action, task_id, make_token(…))`` for this signer's link."""
-        token = _token(self._key, action, task_id, deadline_version, agency_id, self._expires)
-        return f"{self._prefix}{action.value}/{task_id}/{token}"  # base64url and ".": no quoting
+        word = action.value
+        token = _token(self._keyed, word, task_id, deadline_version, agency_id, self._expires)
+        return f"{self._prefix}{word}/{task_id}/{token}"  # base64url and ".": no quoting
 
 
 def action_url(base_url: str, action: LinkAction, task_id: int, token: str) -> str:

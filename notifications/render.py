@@ -4,6 +4,7 @@ Safety rules, each pinned by a test:
 - HTML templates (``*.html.j2``) are autoescaped; text templates are not (they are plain text,
   escaping would show "&amp;" to the reader).
 - ``StrictUndefined``: a field missing from a context fails rendering instead of leaving a blank.
+- Task cards are written by ``cards.py`` (every value escaped there, returned as ``Markup``).
 - Templates come only from this package's ``templates/`` folder; user text (task text, names) is
   always data passed to a template, never compiled as one, so "{{7*7}}" stays "{{7*7}}".
 - The subject is flattened to one line: control characters and line breaks become spaces and
@@ -14,13 +15,14 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, fields, is_dataclass
-from datetime import date
 from functools import lru_cache
 from typing import Any
 
 from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
 
 from notifications import contexts as c
+from notifications.cards import entry_blocks, entry_cards, item_blocks, item_cards
+from notifications.wording import deadline_label, plan_ref, vn_date
 
 # kind -> context type; the kind is also the template folder name.
 KINDS: dict[str, type] = {
@@ -30,8 +32,6 @@ KINDS: dict[str, type] = {
     "delivery_problems": c.DeliveryProblems,
 }
 
-_KIND_LABELS = {"action": "Nhiệm vụ", "report": "Báo cáo", "milestone": "Sơ kết, tổng kết"}
-_ROLE_LABELS = {"lead": "Chủ trì", "partner": "Phối hợp"}
 _CONTROL_OR_SPACE = re.compile(r"[\x00-\x20\x7f-\x9f\u2028\u2029\s]+")
 SUBJECT_MAX = 180
 _PROBLEM_LABELS = {
@@ -62,12 +62,6 @@ def one_line(text: str) -> str:
     return flat
 
 
-def vn_date(value: date) -> str:
-    if not isinstance(value, date):
-        raise TypeError(f"vn_date expects a date, got {value!r}")
-    return value.strftime("%d/%m/%Y")
-
-
 def quarter_label(quarter: int, year: int) -> str:
     """``quarter_label(1, 2024) == "Quý I/2024"``."""
     return f"Quý {roman(quarter)}/{year}"
@@ -76,34 +70,6 @@ def quarter_label(quarter: int, year: int) -> str:
 def roman(number: int) -> str:
     """Section numbers of a mail: 1 → "I" … 5 → "V"."""
     return ("I", "II", "III", "IV", "V", "VI")[number - 1]
-
-
-def kind_label(kind: str) -> str:
-    return _KIND_LABELS[kind]
-
-
-def role_label(role: str) -> str:
-    return _ROLE_LABELS[role]
-
-
-def deadline_label(item: c.TaskItem) -> str:
-    return vn_date(item.deadline) if item.deadline else "Thường xuyên"
-
-
-def time_left(item: c.TaskItem) -> str:
-    if item.days_left is None:
-        return "không có thời hạn cố định"
-    if item.days_left > 0:
-        return f"còn {item.days_left} ngày"
-    if item.days_left == 0:
-        return "đến hạn hôm nay"
-    return f"quá hạn {item.days_overdue} ngày"
-
-
-def plan_ref(item: c.TaskItem) -> str:
-    if item.plan_number:
-        return f"Kế hoạch số {item.plan_number} ({item.plan_title})"
-    return f"Kế hoạch {item.plan_title}"
 
 
 @lru_cache(maxsize=1)
@@ -121,11 +87,14 @@ def environment() -> Environment:
         one_line=one_line,
         roman=roman,
         vn_date=vn_date,
-        kind_label=kind_label,
-        role_label=role_label,
         deadline_label=deadline_label,
-        time_left=time_left,
         plan_ref=plan_ref,
+    )
+    env.globals.update(
+        entry_cards=entry_cards,
+        item_cards=item_cards,
+        entry_blocks=entry_blocks,
+        item_blocks=item_blocks,
     )
     env.globals["quarter_label"] = quarter_label
     env.globals["problem_labels"] = _PROBLEM_LABELS

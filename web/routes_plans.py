@@ -17,7 +17,7 @@ from starlette.routing import Route
 from models.plans import Plan
 from models.types import TaskKindDb
 from models.users import PlanSource
-from notifications.render import kind_label
+from notifications.wording import kind_label
 from web.auth import CurrentUser
 from web.graph_svg import render_svg
 from web.guard import COORDINATOR, STAFF, UPLOAD, Ctx, endpoint, redirect

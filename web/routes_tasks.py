@@ -13,7 +13,7 @@ from models.plans import Plan
 from models.tasks import Task, TaskEdge, TaskPartner
 from models.types import TaskKindDb, TaskStatus
 from models.users import Evidence
-from notifications.render import kind_label
+from notifications.wording import kind_label
 from web import evidence as files
 from web.auth import CurrentUser
 from web.forms import lenient_date, parse_int, parse_period, period_key

@@ -13,7 +13,7 @@ from sqlmodel import Session, col, select
 from models.agencies import Agency
 from models.delivery import Notice, OutboxMessage
 from models.tasks import Task, TaskEvent
-from notifications.render import kind_label
+from notifications.wording import kind_label
 from workflows.delivery.outbox_view import status_label as mail_status_label
 from workflows.followup.addressees import Addressed, addressee_labels
 from workflows.followup.status_view import STORED_STATUS_LABELS

@@ -29,6 +29,7 @@ _LINKS = (
     (LinkAction.DONE, "Báo cáo hoàn thành"),
     (LinkAction.EXTENSION, "Đề nghị gia hạn"),
 )
+_ACKNOWLEDGE = _LINKS[:1]
 # Who leads an issuing body, by the kind of body (first match wins); "Lãnh đạo" otherwise.
 # Compared folded: case and tone-mark placement ("Huyện uỷ", "Huyện ủy") do not matter.
 _LEADERSHIP = (
@@ -181,11 +182,11 @@ def _item(
     task = world.tasks[notice.task_id]
     urls: tuple[c.ActionLink, ...] = ()
     if links is not None and notice.agency_id and notice.role in ("body", "partner"):
+        # a partner body acknowledges; only the lead reports done or asks for more time
+        actions = _LINKS if notice.role == "body" else _ACKNOWLEDGE
         urls = tuple(
             c.ActionLink(label, links.url(action, task.id, task.deadline_version, notice.agency_id))
-            for action, label in _LINKS
-            # a partner body acknowledges; only the lead reports done or asks for more time
-            if notice.role == "body" or action == LinkAction.ACKNOWLEDGE
+            for action, label in actions
         )
     role = "partner" if notice.role == "partner" else "lead"
     return task_item(task, world.plans[task.plan_id], today, role, calendar, urls)

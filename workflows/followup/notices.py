@@ -16,7 +16,7 @@ from sqlalchemy import insert, inspect, select
 from sqlmodel import Session
 
 from config.settings import get_settings
-from models.db import insert_ignoring_conflicts, set_by_id
+from models.db import insert_ignoring_conflicts, records, set_by_id
 from models.delivery import Notice, OutboxMessage
 from models.plans import Plan
 from models.types import PlanStatus, TaskStatus
@@ -135,15 +135,16 @@ def _recipients(
 
 
 def unsent_by_recipient(session: Session) -> dict[str, list[Any]]:
-    """Notices not yet in a message (as rows of the columns composing reads, not ORM objects),
+    """Notices not yet in a message (as records of the columns composing reads, not ORM objects),
     grouped by recipient (missing addresses included)."""
     grouped: dict[str, list[Any]] = defaultdict(list)
     columns = ("id", "task_id", "kind", "step", "recipient", "agency_id", "role", "expires_at")
-    for notice in session.execute(
+    unsent = (
         select(*(NOTICES.c[name] for name in columns))
         .where(NOTICES.c.message_id.is_(None))
         .order_by(NOTICES.c.id)
-    ):
+    )
+    for notice in records(session.execute(unsent)):
         grouped[notice.recipient].append(notice)
     return grouped
 

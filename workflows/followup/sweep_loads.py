@@ -20,7 +20,7 @@ from sqlalchemy import Select, select, update
 from sqlmodel import Session, col
 
 from models.agencies import Agency
-from models.db import is_postgres
+from models.db import is_postgres, records
 from models.delivery import MessageStatus, Notice, OutboxMessage, TaskAlarm
 from models.plans import Plan
 from models.tasks import Task, TaskEvent, TaskPartner
@@ -73,7 +73,7 @@ def _claim(session: Session, due: Select) -> list[Any]:
             ALARMS.c.expires_at,
         )
     )
-    return sorted(session.execute(statement).all(), key=lambda a: (a.fire_at, a.id))
+    return sorted(records(session.execute(statement)), key=lambda a: (a.fire_at, a.id))
 
 
 @dataclass
@@ -110,28 +110,32 @@ def load_firing_world(session: Session, alarms: Sequence[Any]) -> FiringWorld:
     task_ids = sorted({a.task_id for a in alarms})
     tasks = {
         t.id: t
-        for t in session.execute(
-            select(
-                TASKS.c.id,
-                TASKS.c.plan_id,
-                TASKS.c.status,
-                TASKS.c.deadline_version,
-                TASKS.c.due,
-                TASKS.c.lead_id,
-                TASKS.c.escalation_policy,
-            ).where(TASKS.c.id.in_(task_ids))
+        for t in records(
+            session.execute(
+                select(
+                    TASKS.c.id,
+                    TASKS.c.plan_id,
+                    TASKS.c.status,
+                    TASKS.c.deadline_version,
+                    TASKS.c.due,
+                    TASKS.c.lead_id,
+                    TASKS.c.escalation_policy,
+                ).where(TASKS.c.id.in_(task_ids))
+            )
         )
     }
     plans = {
         p.id: p
-        for p in session.execute(
-            select(
-                PLANS.c.id,
-                PLANS.c.status,
-                PLANS.c.coordinator_id,
-                PLANS.c.leadership_emails,
-                PLANS.c.escalation_days,
-            ).where(PLANS.c.id.in_(sorted({t.plan_id for t in tasks.values()})))
+        for p in records(
+            session.execute(
+                select(
+                    PLANS.c.id,
+                    PLANS.c.status,
+                    PLANS.c.coordinator_id,
+                    PLANS.c.leadership_emails,
+                    PLANS.c.escalation_days,
+                ).where(PLANS.c.id.in_(sorted({t.plan_id for t in tasks.values()})))
+            )
         )
     }
     partner_ids: dict[int, list[int]] = defaultdict(list)
@@ -158,7 +162,7 @@ def _agencies(session: Session, ids: Iterable[int]) -> dict[int, Agency]:
 
 @dataclass
 class ComposeWorld:
-    """What composing a sweep's notices reads, by id, as rows (not ORM objects): their tasks,
+    """What composing a sweep's notices reads, by id, as records (not ORM objects): their tasks,
     the plans and bodies those name, the history events told back, and what was already sent
     about each escalated task (``previous_sends_by_task``)."""
 
@@ -200,7 +204,7 @@ def rows_by_id(session: Session, table: Any, ids: Iterable[int], columns: str) -
     found: dict[int, Any] = {}
     for start in range(0, len(wanted), IN_CHUNK):
         chunk = select(*picked).where(table.c.id.in_(wanted[start : start + IN_CHUNK]))
-        found.update((r.id, r) for r in session.execute(chunk))
+        found.update((r.id, r) for r in records(session.execute(chunk)))
     return found
 
 
@@ -211,17 +215,19 @@ def previous_sends_by_task(session: Session, task_ids: Iterable[int]) -> dict[in
     found: dict[int, list[Any]] = defaultdict(list)
     if not wanted:
         return found
-    rows = session.execute(
-        select(
-            NOTICES.c.task_id,
-            NOTICES.c.kind,
-            NOTICES.c.step,
-            MESSAGES.c.sent_at,
-            MESSAGES.c.recipient,
+    rows = records(
+        session.execute(
+            select(
+                NOTICES.c.task_id,
+                NOTICES.c.kind,
+                NOTICES.c.step,
+                MESSAGES.c.sent_at,
+                MESSAGES.c.recipient,
+            )
+            .join(MESSAGES, NOTICES.c.message_id == MESSAGES.c.id)
+            .where(NOTICES.c.task_id.in_(wanted), MESSAGES.c.status == MessageStatus.SENT)
+            .order_by(MESSAGES.c.sent_at, MESSAGES.c.id, NOTICES.c.id)
         )
-        .join(MESSAGES, NOTICES.c.message_id == MESSAGES.c.id)
-        .where(NOTICES.c.task_id.in_(wanted), MESSAGES.c.status == MessageStatus.SENT)
-        .order_by(MESSAGES.c.sent_at, MESSAGES.c.id, NOTICES.c.id)
     )
     for row in rows:
         found[row.task_id].append(row)

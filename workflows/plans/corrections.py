@@ -18,7 +18,7 @@ from models.agencies import Agency, AgencyAlias
 from models.plans import Plan, PlanEvent
 from models.tasks import Task, TaskPartner
 from models.types import PlanStatus, TaskKindDb, TaskStatus
-from notifications.render import kind_label
+from notifications.wording import kind_label
 from workflows.followup.contacts import set_contact, set_plan_contacts
 from workflows.followup.policy import set_plan_policy
 from workflows.followup.updates import change_deadline, tell_reassigned
