@@ -18,6 +18,7 @@ from web import evidence as files
 from web.auth import CurrentUser
 from web.forms import lenient_date, parse_int, parse_period, period_key
 from web.guard import ANY_USER, Ctx, endpoint
+from web.kept_pages import kept_page
 from web.keyset import Cursor
 from web.queries_tasks import TaskFilter, filter_choices, lines_for, scope_of, task_page
 from web.render import NOTHING_KEPT, Kept, render
@@ -54,26 +55,21 @@ def filter_params(ctx: Ctx) -> dict[str, str]:
 
 @endpoint(ANY_USER)
 async def task_list(ctx: Ctx) -> Response:
-    assert ctx.user is not None
     f, today = read_filter(ctx), ctx.today()
 
-    def load(session: Session) -> dict:
+    def load(session: Session, user: CurrentUser) -> dict:
         kept = ctx.request.app.state.snapshots
-        page = task_page(session, ctx.user, f, today, kept=kept)
+        page = task_page(session, user, f, today, kept=kept)
         stamp = data_stamp(session)
-        return {"page": page, **kept.get(session, stamp, today, filter_choices, scope_of(ctx.user))}
-
-    data = await ctx.db(load)
-    return render(
-        ctx.request,
-        "tasks.html",
-        {
-            **data,
+        return {
+            "page": page,
+            **kept.get(session, stamp, today, filter_choices, scope_of(user)),
             "params": filter_params(ctx),
             "categories": [(c.value, label) for c, label in CATEGORY_LABELS.items()],
             "quarter_key": period_key,
-        },
-    )
+        }
+
+    return await kept_page(ctx, "tasks.html", "_tasks.html", load)
 
 
 def _detail(session: Session, user: CurrentUser, task_id: int, today) -> dict:  # type: ignore[no-untyped-def]

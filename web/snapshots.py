@@ -50,6 +50,11 @@ class Snapshots:
     ) -> T:
         """``fn(session, *args, **kwargs)``, computed once per (arguments, today, stamp)."""
         key = (fn.__module__, fn.__qualname__, args, tuple(sorted(kwargs.items())), today, stamp)
+        return self.keep(key, lambda: fn(session, *args, **kwargs))
+
+    def keep(self, key: tuple, compute: Callable[[], T]) -> T:
+        """``compute()``, once per ``key``; the key names everything the value depends on (the
+        change generation among them)."""
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
@@ -62,7 +67,7 @@ class Snapshots:
                     self.hits += 1
                     return self._items[key]
             try:
-                value = fn(session, *args, **kwargs)
+                value = compute()
             except BaseException:
                 with self._lock:
                     self._computing.pop(key, None)
