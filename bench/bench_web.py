@@ -433,7 +433,9 @@ async def measure(
         sql = replay_ms(url, sql_of_page(url, spec.role, path, spec.after_change))
         mixes = [("read", None)] if spec.after_change else [("read", None), ("10% write", write)]
         for mix, writer in mixes:
-            await drive(lambda c=client, p=path: c.get(p), 5, 1)  # warm-up
+            # warm-up, on as many connections as the run: every worker gets some, and keeps
+            # what it computes once per process (a cold worker's first board counts it all)
+            await drive(lambda c=client, p=path: c.get(p), args.concurrency, args.concurrency)
             run = await drive(
                 lambda c=client, p=path: c.get(p),
                 args.requests // 5 if spec.after_change else args.requests,

@@ -34,6 +34,8 @@ class Connection:
         self._streams: tuple[asyncio.StreamReader, asyncio.StreamWriter] | None = None
 
     async def request(self, head: bytes, body: bytes = b"") -> Response:
+        if self._streams is not None and self._streams[0].at_eof():
+            self.close()  # the server closed it while idle (its keep-alive timeout)
         if self._streams is None:
             self._streams = await asyncio.open_connection(self.host, self.port)
         reader, writer = self._streams

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from sqlmodel import Session, col, or_, select
 from starlette.exceptions import HTTPException
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
@@ -82,12 +82,21 @@ def _detail(session: Session, user: CurrentUser, task_id: int, today) -> dict:  
         .where(TaskPartner.task_id == task_id)
     ).all()
 
-    def neighbours(column, other) -> list:  # type: ignore[no-untyped-def]
-        ids = session.exec(select(other).where(column == task_id)).all()
-        if not ids:
-            return []
-        found = session.exec(select(Task).where(col(Task.id).in_(ids))).all()
-        return lines_for(session, list(found), today)
+    edges = session.exec(
+        select(TaskEdge.task_id, TaskEdge.depends_on_id).where(
+            or_(TaskEdge.task_id == task_id, TaskEdge.depends_on_id == task_id)
+        )
+    ).all()
+    depends_on = {d for t, d in edges if t == task_id}
+    needed_by = {t for t, d in edges if d == task_id}
+    found = (
+        session.exec(
+            select(Task).where(col(Task.id).in_(depends_on | needed_by)).order_by(col(Task.id))
+        ).all()
+        if edges
+        else []
+    )
+    lines = lines_for(session, list(found), today)
 
     return {
         "task": task,
@@ -102,8 +111,8 @@ def _detail(session: Session, user: CurrentUser, task_id: int, today) -> dict:  
         "extensions": session.exec(
             select(Extension).where(Extension.task_id == task_id).order_by(col(Extension.id).desc())
         ).all(),
-        "depends_on": neighbours(TaskEdge.task_id, TaskEdge.depends_on_id),
-        "needed_by": neighbours(TaskEdge.depends_on_id, TaskEdge.task_id),
+        "depends_on": [line for line in lines if line.id in depends_on],
+        "needed_by": [line for line in lines if line.id in needed_by],
         "can_write": can_write(user, task),
         "statuses": [s for s in TaskStatus if s != TaskStatus.DROPPED],
     }

@@ -130,7 +130,11 @@ def task_history(session: Session, task_id: int, limit: int = 200) -> list[Histo
         .limit(limit)
     ).all()
     ids = set().union(*(_agency_ids(e.detail) for e in events))
-    names = dict(session.exec(select(Agency.id, Agency.name).where(col(Agency.id).in_(ids))).all())
+    names = (
+        dict(session.exec(select(Agency.id, Agency.name).where(col(Agency.id).in_(ids))).all())
+        if ids
+        else {}
+    )
     lines = [
         HistoryLine(e.at, e.actor, event_label(e.kind), describe(e.detail, names, e.kind))
         for e in events
@@ -142,7 +146,7 @@ def task_history(session: Session, task_id: int, limit: int = 200) -> list[Histo
         .order_by(col(Notice.created_at).desc(), col(Notice.id).desc())
         .limit(limit)
     ).all()
-    task = session.get(Task, task_id)
+    task = session.get(Task, task_id) if mails else None
     plan_id = task.plan_id if task else None
     whom = addressee_labels(
         session, (Addressed(n.recipient, n.agency_id, plan_id, n.role) for n, _ in mails)
