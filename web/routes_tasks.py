@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, or_, select
 from starlette.exceptions import HTTPException
 from starlette.responses import FileResponse, Response
@@ -20,9 +21,9 @@ from web.forms import lenient_date, parse_int, parse_period, period_key
 from web.guard import ANY_USER, Ctx, endpoint
 from web.kept_pages import kept_page
 from web.keyset import Cursor
-from web.queries_tasks import TaskFilter, filter_choices, lines_for, scope_of, task_page
+from web.queries_tasks import TaskFilter, filter_choices, lines_for, task_page
 from web.render import NOTHING_KEPT, Kept, render
-from web.scope import can_write, visible_task
+from web.scope import can_write, scope_of, visible_task
 from web.snapshots import data_stamp
 from workflows.followup.history_view import task_history
 from workflows.followup.status_view import view
@@ -72,21 +73,29 @@ async def task_list(ctx: Ctx) -> Response:
     return await kept_page(ctx, "tasks.html", "_tasks.html", load)
 
 
+# What a task's page reads of it, built once (a page is asked for often).
+_TASK_ID = bindparam("task_id")
+_PARTNERS = (
+    select(Agency.name)
+    .join(TaskPartner, col(TaskPartner.agency_id) == Agency.id)
+    .where(TaskPartner.task_id == _TASK_ID)
+)
+_EDGES = select(TaskEdge.task_id, TaskEdge.depends_on_id).where(
+    or_(TaskEdge.task_id == _TASK_ID, TaskEdge.depends_on_id == _TASK_ID)
+)
+_EVIDENCE = select(Evidence).where(Evidence.task_id == _TASK_ID).order_by(col(Evidence.id))
+_EXTENSIONS = (
+    select(Extension).where(Extension.task_id == _TASK_ID).order_by(col(Extension.id).desc())
+)
+
+
 def _detail(session: Session, user: CurrentUser, task_id: int, today) -> dict:  # type: ignore[no-untyped-def]
     task = visible_task(session, user, task_id)
     plan = session.get(Plan, task.plan_id)
     lead = session.get(Agency, task.lead_id) if task.lead_id else None
-    partners = session.exec(
-        select(Agency.name)
-        .join(TaskPartner, col(TaskPartner.agency_id) == Agency.id)
-        .where(TaskPartner.task_id == task_id)
-    ).all()
-
-    edges = session.exec(
-        select(TaskEdge.task_id, TaskEdge.depends_on_id).where(
-            or_(TaskEdge.task_id == task_id, TaskEdge.depends_on_id == task_id)
-        )
-    ).all()
+    of_task = {"task_id": task_id}
+    partners = session.exec(_PARTNERS, params=of_task).all()
+    edges = session.exec(_EDGES, params=of_task).all()
     depends_on = {d for t, d in edges if t == task_id}
     needed_by = {t for t, d in edges if d == task_id}
     found = (
@@ -105,12 +114,8 @@ def _detail(session: Session, user: CurrentUser, task_id: int, today) -> dict:  
         "partners": sorted(partners),
         "shown": view(task, today),
         "history": task_history(session, task_id),
-        "evidence": session.exec(
-            select(Evidence).where(Evidence.task_id == task_id).order_by(col(Evidence.id))
-        ).all(),
-        "extensions": session.exec(
-            select(Extension).where(Extension.task_id == task_id).order_by(col(Extension.id).desc())
-        ).all(),
+        "evidence": session.exec(_EVIDENCE, params=of_task).all(),
+        "extensions": session.exec(_EXTENSIONS, params=of_task).all(),
         "depends_on": [line for line in lines if line.id in depends_on],
         "needed_by": [line for line in lines if line.id in needed_by],
         "can_write": can_write(user, task),
