@@ -196,8 +196,7 @@ def serve(url: str, port: int, workers: int, log: Path) -> subprocess.Popen:
     code = (
         "import uvicorn; uvicorn.run('web.embedded:web_only', factory=True, host='127.0.0.1', "
         f"port={port}, workers={workers}, log_level='warning', access_log=False, "
-        + os.environ.get("BENCH_UVICORN_EXTRA", "")
-        + "timeout_worker_healthcheck=60)"
+        "timeout_worker_healthcheck=60)"
     )
     with log.open("ab") as sink:  # the child keeps its own handle; a pipe could fill and block
         return subprocess.Popen(

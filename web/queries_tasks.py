@@ -209,7 +209,7 @@ def all_tasks(
 def filter_choices(session: Session, user: CurrentUser) -> dict:
     """Plans and bodies for the filter drop-downs (an agency user gets none: its scope is set)."""
     if user.is_agency:
-        return {"plans": [], "agencies": []}
+        return {"plans": (), "agencies": ()}
     query = select(Plan.id, Plan.number, Plan.title).order_by(col(Plan.id))
     if not user.is_coordinator:  # leadership sees published plans only, drafts not even named
         query = query.where(Plan.status == PlanStatus.PUBLISHED)
@@ -221,4 +221,4 @@ def filter_choices(session: Session, user: CurrentUser) -> dict:
         .where(col(Agency.merged_into_id).is_(None))
         .order_by(Agency.name, col(Agency.id))
     ).all()
-    return {"plans": list(plans), "agencies": list(agencies)}
+    return {"plans": tuple(map(tuple, plans)), "agencies": tuple(map(tuple, agencies))}

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
+from markupsafe import Markup
 from sqlalchemy import bindparam
 from sqlmodel import Session, col, or_, select
 from starlette.exceptions import HTTPException
@@ -22,7 +25,7 @@ from web.guard import ANY_USER, Ctx, endpoint
 from web.kept_pages import kept_page
 from web.keyset import Cursor
 from web.queries_tasks import TaskFilter, filter_choices, lines_for, task_page
-from web.render import NOTHING_KEPT, Kept, render
+from web.render import NOTHING_KEPT, Kept, fragment, render
 from web.scope import can_write, scope_of, visible_task
 from web.snapshots import data_stamp
 from workflows.followup.history_view import task_history
@@ -54,9 +57,19 @@ def filter_params(ctx: Ctx) -> dict[str, str]:
     return {k: v for k in keys if (v := ctx.request.query_params.get(k))}
 
 
+@lru_cache(maxsize=64)
+def filter_options(
+    plans: tuple[tuple, ...], agencies: tuple[tuple, ...], plan: str | None, agency: str | None
+) -> Markup:
+    """The plan and body drop-downs (10^2–10^3 options): the same HTML from one change to the
+    next while no plan or body changes, kept by what they show."""
+    context = {"plans": plans, "agencies": agencies, "plan": plan, "agency": agency}
+    return fragment("_filter_choices.html", context)
+
+
 @endpoint(ANY_USER)
 async def task_list(ctx: Ctx) -> Response:
-    f, today = read_filter(ctx), ctx.today()
+    f, today, params = read_filter(ctx), ctx.today(), filter_params(ctx)
 
     def load(session: Session, user: CurrentUser) -> dict:
         kept = ctx.request.app.state.snapshots
@@ -64,8 +77,12 @@ async def task_list(ctx: Ctx) -> Response:
         stamp = data_stamp(session)
         return {
             "page": page,
-            **kept.get(session, stamp, today, filter_choices, scope_of(user)),
-            "params": filter_params(ctx),
+            "choices": filter_options(
+                **kept.get(session, stamp, today, filter_choices, scope_of(user)),
+                plan=params.get("plan"),
+                agency=params.get("agency"),
+            ),
+            "params": params,
             "categories": [(c.value, label) for c, label in CATEGORY_LABELS.items()],
             "quarter_key": period_key,
         }
