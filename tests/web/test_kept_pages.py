@@ -60,3 +60,16 @@ def test_a_kept_task_list_shows_a_change_at_once(client_for, world: World):
     page = f"/tasks/{world.task_a}"
     coordinator.post(f"{page}/status", data={"csrf": csrf_of(coordinator, page), "status": "done"})
     assert f'href="/tasks/{world.task_a}"' not in coordinator.get("/tasks?status=overdue").text
+
+
+def test_the_task_list_filters_keep_the_chosen_plan_and_body_selected(
+    client_for, world: World, objects
+):
+    coordinator = client_for("coordinator")
+    chosen = coordinator.get(f"/tasks?plan={world.plan_id}&agency={objects.agency_a}").text
+    assert re.search(rf'<option value="{world.plan_id}" selected>', chosen)
+    assert re.search(rf'<option value="{objects.agency_a}" selected>', chosen)
+    assert len(re.findall(r"<option value=\"\d+\" selected>", chosen)) == 2
+    plain = coordinator.get("/tasks").text  # the same drop-downs, nothing chosen
+    assert not re.search(r'<option value="\d+" selected>', plain)
+    assert f'<option value="{world.plan_id}" >' in plain
