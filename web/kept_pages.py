@@ -4,10 +4,11 @@ The board and the task list read only what the change generation (``web.snapshot
 tasks, partners, plans, bodies. Their content is therefore the same, until the next change, for
 every user with the same role, body and scope (``CurrentUser.seen_as``) asking for the same
 address on the same day: it is rendered once per (content template, that user's view, path,
-query, today, generation) and kept beside the aggregates. Each request still checks its session
-and renders the page's frame (``base.html``: the header naming the account, its CSRF token, the
-one-shot message) around the kept content. The content is a fragment (``render.fragment``): it
-reads no request, no session, no token; the account it is rendered for is the shared view.
+query, today, generation) and kept in ``app.state.pages``, an LRU of its own beside the
+aggregates'. Each request still checks its session and renders the page's frame
+(``base.html``: the header naming the account, its CSRF token, the one-shot message) around the
+kept content. The content is a fragment (``render.fragment``): it reads no request, no session,
+no token; the account it is rendered for is the shared view.
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ async def kept_page(
     once per change generation (and per everything else the content depends on)."""
     assert ctx.user is not None
     seen_as, request = ctx.user.seen_as, ctx.request
-    kept: Snapshots = request.app.state.snapshots
+    kept: Snapshots = request.app.state.pages
     key = ("page", content, seen_as, request.url.path, request.url.query, ctx.today())
 
     def html(session: Session) -> Markup:
