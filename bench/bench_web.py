@@ -8,10 +8,13 @@
 Seeds N tasks with bulk inserts (500-task plans, 400 bodies, a third with a partner, deadlines
 over 2023–2025, mixed statuses) into a fresh SQLite file (``--cache-dir`` keeps it for the next
 run) or PostgreSQL database, serves the app as ``kehoach serve`` does (``--workers`` uvicorn
-processes, default one per core, no scheduler), logs in, and drives each page with
-``--concurrency`` async httpx clients in a closed loop, first reading only, then with one request
-in ten a status update (``POST /tasks/N/status`` on a random task). Printed per page:
-requests/s, p50/p95/p99 of the GETs, and beside it the raw limit measured in the same run:
+processes, default one per core, no scheduler), logs in (httpx), and drives each page with
+``--concurrency`` clients in a closed loop on kept connections (``bench.loadgen``: a lean
+HTTP/1.1 client, since httpx costs about as much CPU per request as the server's static file and
+shares its cores), first reading only, then with one request in ten a status update
+(``POST /tasks/N/status`` on a random task). Printed per page: requests/s, p50/p95/p99 of the
+GETs, the CPU time one request cost the server's processes and the load generator (what a busy
+shared machine changes least), and beside it the raw limits measured in the same run:
 
 - *static*: a trivial route (a small static file) on the same server with the same clients:
   what the server, loopback and the load generator allow at all; the ratio is page/static;
@@ -54,6 +57,8 @@ if str(ROOT) not in sys.path:
 
 import httpx  # noqa: E402
 from sqlalchemy import create_engine, event, insert, text  # noqa: E402
+
+from bench import loadgen  # noqa: E402
 
 NOW_TEXT = "2024-05-15T09:00:00"
 PASSWORD = "mật-khẩu-đo-hiệu-năng-2024"
@@ -219,16 +224,16 @@ def _children(pid: int) -> list[int]:
         return []
 
 
-async def login(base: str, email: str) -> httpx.AsyncClient:
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
-    client = httpx.AsyncClient(base_url=base, timeout=120, limits=limits)
+async def login(base: str, email: str) -> tuple[httpx.AsyncClient, loadgen.Client]:
+    """A logged-in browser: httpx for reading pages (links, tokens), the lean client for load."""
+    client = httpx.AsyncClient(base_url=base, timeout=120)
     page = await client.get("/login")
     token = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
     response = await client.post(
         "/login", data={"email": email, "password": PASSWORD, "csrf": token}
     )
     assert response.status_code in (200, 303), response.status_code
-    return client
+    return client, loadgen.Client(base, cookies=dict(client.cookies))
 
 
 Action = Callable[[], Awaitable[None]]
@@ -240,6 +245,8 @@ class Run:
     writes: list[float]
     elapsed: float
     failures: list[str]
+    server_cpu: float = 0.0  # seconds of CPU, all server processes
+    client_cpu: float = 0.0  # seconds of CPU, this process (the load generator)
 
     @property
     def rate(self) -> float:
@@ -251,17 +258,31 @@ def percentile(values: list[float], share: float) -> float:
     return ordered[max(0, math.ceil(len(ordered) * share) - 1)] * 1000
 
 
+def cpu_seconds(pid: int) -> float:
+    """User and system CPU time of ``pid`` and its children (the server's workers)."""
+    total = 0
+    for p in [pid, *_children(pid)]:
+        try:
+            fields = Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+        except FileNotFoundError:
+            continue
+        total += int(fields[11]) + int(fields[12])  # utime, stime
+    return total / os.sysconf("SC_CLK_TCK")
+
+
 async def drive(
-    read: Callable[[], Awaitable[httpx.Response]],
+    read: Callable[[], Awaitable[loadgen.Response]],
     requests: int,
     concurrency: int,
-    write: Callable[[], Awaitable[httpx.Response]] | None = None,
+    write: Callable[[], Awaitable[loadgen.Response]] | None = None,
     before: Action | None = None,
     rng: random.Random | None = None,
+    server: int | None = None,
 ) -> Run:
     """``requests`` requests by ``concurrency`` clients in a closed loop: a share
     ``WRITE_SHARE`` of them ``write()`` when given, the others ``read()``; ``before()``, if
-    given, runs (untimed) before each read."""
+    given, runs (untimed) before each read. ``server``: the pid whose CPU time (with its
+    children's) is counted."""
     run = Run([], [], 0.0, [])
     queue = iter(range(requests))
     rng = rng or random.Random(0)
@@ -274,7 +295,7 @@ async def drive(
             started = time.perf_counter()
             try:
                 response = await (write() if writing and write else read())
-            except httpx.HTTPError as error:
+            except loadgen.ERRORS as error:
                 run.failures.append(type(error).__name__)
                 continue
             if response.status_code in (200, 303):
@@ -282,9 +303,12 @@ async def drive(
             else:
                 run.failures.append(f"HTTP {response.status_code}")
 
-    began = time.perf_counter()
+    server_began = cpu_seconds(server) if server else 0.0
+    client_began, began = time.process_time(), time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(concurrency)))
     run.elapsed = time.perf_counter() - began
+    run.client_cpu = time.process_time() - client_began
+    run.server_cpu = cpu_seconds(server) - server_began if server else 0.0
     return run
 
 
@@ -294,10 +318,15 @@ def line(label: str, run: Run, static_rate: float, sql_ms: float | None) -> str:
         return f"  {label:34s} no successful request{problems}"
     sql = f"  SQL {sql_ms:6.1f} ms ({1000 / sql_ms:6.0f}/s)" if sql_ms else ""
     writes = f"  writes p50 {statistics.median(run.writes) * 1000:6.0f}" if run.writes else ""
+    done = len(run.reads) + len(run.writes)
+    cpu = (
+        f"  CPU/req server {run.server_cpu / done * 1000:5.2f} client "
+        f"{run.client_cpu / done * 1000:5.2f} ms"
+    )
     return (
         f"  {label:34s} {run.rate:6.1f} req/s ({run.rate / static_rate:5.1%} of static)  "
         f"p50 {percentile(run.reads, 0.5):6.0f}  p95 {percentile(run.reads, 0.95):6.0f}  "
-        f"p99 {percentile(run.reads, 0.99):6.0f} ms{writes}{sql}{problems}"
+        f"p99 {percentile(run.reads, 0.99):6.0f} ms{writes}{cpu}{sql}{problems}"
     )
 
 
@@ -366,44 +395,46 @@ async def deep_path(client: httpx.AsyncClient, path: str) -> str:
 
 
 async def measure(
-    base: str, url: str, args: argparse.Namespace, tasks: int
+    base: str, url: str, args: argparse.Namespace, tasks: int, server: int
 ) -> list[tuple[str, Run, float | None]]:
-    clients = {
+    logins = {
         "coordinator": await login(base, "dieuphoi@bench.example"),
         "leader": await login(base, "lanhdao@bench.example"),
         "agency": await login(base, "coquan@bench.example"),
     }
-    coordinator = clients["coordinator"]
-    page = await coordinator.get("/tasks/1")
+    browser, coordinator = logins["coordinator"]
+    page = await browser.get("/tasks/1")
     csrf = re.search(r'name="csrf" value="([^"]+)"', page.text).group(1)  # type: ignore[union-attr]
     rng = random.Random(args.seed)
 
-    async def write() -> httpx.Response:
+    async def write() -> loadgen.Response:
         """A status update on a random task (one task event, a new change generation)."""
         data = {"csrf": csrf, "status": "in_progress", "progress": str(rng.randrange(100))}
-        return await coordinator.post(f"/tasks/{rng.randrange(1, tasks + 1)}/status", data=data)
+        return await coordinator.post(f"/tasks/{rng.randrange(1, tasks + 1)}/status", data)
 
     async def change() -> None:
         await write()  # a failed change shows as the next GET's latency, not as a stop
 
-    anonymous = httpx.AsyncClient(
-        base_url=base, limits=httpx.Limits(max_connections=200, max_keepalive_connections=200)
-    )
+    anonymous = loadgen.Client(base)
     await drive(lambda: anonymous.get(STATIC), 50, args.concurrency)  # warm-up
-    static = await drive(lambda: anonymous.get(STATIC), args.requests * 2, args.concurrency)
+    static = await drive(
+        lambda: anonymous.get(STATIC), args.requests * 2, args.concurrency, server=server
+    )
     results: list[tuple[str, Run, float | None]] = [(f"static {STATIC}", static, None)]
     print(line(results[0][0], static, static.rate, None), flush=True)
     for spec in PAGES:
         if args.only and args.only not in spec.label:
             continue
-        client = clients[spec.role]
+        reader, client = logins[spec.role]
         path = spec.path.format(task=tasks // 2)
         if "&deep=" in path:
-            path = await deep_path(client, path)
+            path = await deep_path(reader, path)
         sql = replay_ms(url, sql_of_page(url, spec.role, path, spec.after_change))
         mixes = [("read", None)] if spec.after_change else [("read", None), ("10% write", write)]
         for mix, writer in mixes:
-            await drive(lambda c=client, p=path: c.get(p), 5, 1)  # warm-up
+            # warm-up, on as many connections as the run: every worker gets some, and keeps
+            # what it computes once per process (a cold worker's first board counts it all)
+            await drive(lambda c=client, p=path: c.get(p), args.concurrency, args.concurrency)
             run = await drive(
                 lambda c=client, p=path: c.get(p),
                 args.requests // 5 if spec.after_change else args.requests,
@@ -411,12 +442,15 @@ async def measure(
                 write=writer,
                 before=change if spec.after_change else None,
                 rng=rng,
+                server=server,
             )
             label = f"{spec.label} [{mix}]"
             results.append((label, run, sql))
             print(line(label, run, static.rate, sql), flush=True)
-    for client in [*clients.values(), anonymous]:
-        await client.aclose()
+    for reader, client in logins.values():
+        await reader.aclose()
+        client.close()
+    anonymous.close()
     return results
 
 
@@ -484,7 +518,7 @@ def run_one(kind: str, n: int, args: argparse.Namespace) -> None:
         try:
             wait_until_up(f"http://127.0.0.1:{port}", process, log)
             print(f"{kind}, {n:,} tasks, load average {os.getloadavg()[0]:.1f}:", flush=True)
-            asyncio.run(measure(f"http://127.0.0.1:{port}", url, args, n))
+            loadgen.run(measure(f"http://127.0.0.1:{port}", url, args, n, process.pid))
             peaks = peak_memory(process.pid)
         finally:
             process.terminate()

@@ -41,6 +41,8 @@ STATIC = Path(__file__).parent / "static"
 # the ETag StaticFiles sends (and answer 304 Not Modified to while unchanged).
 STATIC_CACHE = "public, max-age=3600"
 log = logging.getLogger("kehoach.web")
+# Whole pages kept (web.kept_pages), apart from the aggregates: the board at 10^6 is 0.6 MB.
+PAGES_KEPT = 64
 
 ERROR_TITLES = {
     400: "Yêu cầu không hợp lệ",
@@ -118,6 +120,7 @@ def create_app(database_url: str | None = None) -> Starlette:
     app.state.engine = database(database_url)
     app.state.reader = reader_for(app.state.engine)
     app.state.snapshots = Snapshots()
+    app.state.pages = Snapshots(size=PAGES_KEPT)
     app.state.tallies = Tallies()
     app.state.settings = settings
     app.state.registry = registry()

@@ -8,10 +8,10 @@ disabling an account delete every session of that account (:func:`end_user_sessi
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
-from sqlalchemy import ColumnElement
+from sqlalchemy import ColumnElement, bindparam
 from sqlmodel import Session, col, delete, func, select
 
 from models.agencies import Agency
@@ -75,30 +75,49 @@ class CurrentUser:
         """How history names this user."""
         return f"{self.email} ({self.agency_name})" if self.agency_name else self.email
 
+    @property
+    def seen_as(self) -> CurrentUser:
+        """What a page shared by many users may show of this one: its role, body and scope,
+        not the account, its session or its CSRF token (``web.kept_pages``)."""
+        return replace(self, id=0, email="", csrf_token="", session_hash="")
+
+
+# Who holds a session: one statement, built once (every request of a logged-in user runs it).
+_HOLDER = (
+    select(
+        WebSession.expires_at,
+        WebSession.csrf_token,
+        WebSession.token_hash,
+        User.id,
+        User.email,
+        User.role,
+        User.agency_id,
+        User.active,
+        Agency.name,
+    )
+    .join(User, col(User.id) == WebSession.user_id)
+    .join(Agency, col(Agency.id) == User.agency_id, isouter=True)
+    .where(WebSession.token_hash == bindparam("token_hash"))
+)
+
 
 def load_user(session: Session, token: str | None, now: datetime) -> CurrentUser | None:
     if not token or len(token) > 200:
         return None
-    row = session.exec(
-        select(WebSession, User)
-        .join(User, col(User.id) == WebSession.user_id)
-        .where(WebSession.token_hash == digest(token))
-    ).first()
+    row = session.connection().execute(_HOLDER, {"token_hash": digest(token)}).first()
     if row is None:
         return None
-    web_session, user = row
-    if web_session.expires_at <= now or not user.active:
+    expires_at, csrf, token_hash, user_id, email, role, agency_id, active, agency_name = row
+    if expires_at <= now or not active:
         return None
-    agency = session.get(Agency, user.agency_id) if user.agency_id else None
-    assert user.id is not None
     return CurrentUser(
-        id=user.id,
-        email=user.email,
-        role=user.role,
-        agency_id=user.agency_id,
-        agency_name=agency.name if agency else None,
-        csrf_token=web_session.csrf_token,
-        session_hash=web_session.token_hash,
+        id=user_id,
+        email=email,
+        role=role,
+        agency_id=agency_id,
+        agency_name=agency_name if agency_id else None,
+        csrf_token=csrf,
+        session_hash=token_hash,
     )
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import ColumnElement, and_, func, or_
+from sqlalchemy import ColumnElement, and_, bindparam, func, or_
 from sqlmodel import Session, col, select
 
 from models.agencies import Agency
@@ -14,7 +14,7 @@ from models.tasks import Task, TaskPartner
 from models.types import PlanStatus, TaskStatus
 from web.auth import CurrentUser
 from web.keyset import Cursor, window
-from web.scope import managed_plan_ids, task_scope
+from web.scope import managed_plan_ids, scope_of, task_scope
 from web.snapshots import Snapshots, data_stamp
 from workflows.followup.status_view import view
 from workflows.rules.status import Category
@@ -109,11 +109,6 @@ def filter_clauses(user: CurrentUser, f: TaskFilter, today: date) -> list[Column
     return clauses
 
 
-def scope_of(user: CurrentUser) -> CurrentUser:
-    """What of ``user`` decides the tasks it sees (one kept count serves every such user)."""
-    return replace(user, id=0, email="", agency_name=None, csrf_token="", session_hash="")
-
-
 def count_tasks(session: Session, user: CurrentUser, f: TaskFilter, today: date) -> int:
     clauses = filter_clauses(user, f, today)
     return int(session.exec(select(func.count()).select_from(Task).where(*clauses)).one())
@@ -142,27 +137,32 @@ def task_page(
     return TaskPage(lines, total, page, pages, before=shown.before, after=shown.after)
 
 
+# What lines_for reads, built once: every list and board page runs them.
+_PARTNER_NAMES = (
+    select(TaskPartner.task_id, Agency.name)
+    .join(Agency, col(Agency.id) == TaskPartner.agency_id)
+    .where(col(TaskPartner.task_id).in_(bindparam("ids", expanding=True)))
+)
+_BODY_NAMES = select(Agency.id, Agency.name).where(
+    col(Agency.id).in_(bindparam("ids", expanding=True))
+)
+_PLAN_NUMBERS = select(Plan.id, Plan.number).where(
+    col(Plan.id).in_(bindparam("ids", expanding=True))
+)
+
+
 def lines_for(session: Session, tasks: list[Task], today: date) -> list[TaskLine]:
     """Display lines for a handful of tasks: names and partners in two small queries."""
     if not tasks:
         return []
     ids = [t.id for t in tasks]
-    partner_rows = session.exec(
-        select(TaskPartner.task_id, Agency.name)
-        .join(Agency, col(Agency.id) == TaskPartner.agency_id)
-        .where(col(TaskPartner.task_id).in_(ids))
-    ).all()
     partners: dict[int, list[str]] = {}
-    for task_id, name in partner_rows:
+    for task_id, name in session.exec(_PARTNER_NAMES, params={"ids": ids}).all():
         partners.setdefault(task_id, []).append(name)
-    agency_ids = {t.lead_id for t in tasks if t.lead_id is not None}
-    names = dict(
-        session.exec(select(Agency.id, Agency.name).where(col(Agency.id).in_(agency_ids))).all()
-    )
-    plan_ids = {t.plan_id for t in tasks}
-    numbers = dict(
-        session.exec(select(Plan.id, Plan.number).where(col(Plan.id).in_(plan_ids))).all()
-    )
+    agency_ids = sorted({t.lead_id for t in tasks if t.lead_id is not None})
+    names = dict(session.exec(_BODY_NAMES, params={"ids": agency_ids}).all())
+    plan_ids = sorted({t.plan_id for t in tasks})
+    numbers = dict(session.exec(_PLAN_NUMBERS, params={"ids": plan_ids}).all())
     lines = []
     for t in tasks:
         assert t.id is not None
@@ -209,7 +209,7 @@ def all_tasks(
 def filter_choices(session: Session, user: CurrentUser) -> dict:
     """Plans and bodies for the filter drop-downs (an agency user gets none: its scope is set)."""
     if user.is_agency:
-        return {"plans": [], "agencies": []}
+        return {"plans": (), "agencies": ()}
     query = select(Plan.id, Plan.number, Plan.title).order_by(col(Plan.id))
     if not user.is_coordinator:  # leadership sees published plans only, drafts not even named
         query = query.where(Plan.status == PlanStatus.PUBLISHED)
@@ -221,4 +221,4 @@ def filter_choices(session: Session, user: CurrentUser) -> dict:
         .where(col(Agency.merged_into_id).is_(None))
         .order_by(Agency.name, col(Agency.id))
     ).all()
-    return {"plans": list(plans), "agencies": list(agencies)}
+    return {"plans": tuple(map(tuple, plans)), "agencies": tuple(map(tuple, agencies))}

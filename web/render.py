@@ -67,6 +67,7 @@ def environment() -> Environment:
         undefined=StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
+        auto_reload=False,  # templates ship with the release: no stat of their files per page
     )
     env.filters.update(
         dmy=_dmy,

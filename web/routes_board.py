@@ -12,9 +12,11 @@ from starlette.routing import Route
 
 from models.delivery import MilestoneSnapshot
 from models.tasks import Task
+from web.auth import CurrentUser
 from web.board_charts import outcome_bars, overdue_bars, rate_line
 from web.forms import parse_int, parse_period, period_choices, period_key
 from web.guard import BOARD, Ctx, endpoint
+from web.kept_pages import kept_page
 from web.keyset import Cursor, window
 from web.queries_board import (
     BUCKETS,
@@ -105,7 +107,7 @@ async def board(ctx: Ctx) -> Response:
     bucket, number = parse_int(q.get("late"), None, 0, 3), parse_int(q.get("page"), 1, 1) or 1
     after, before = Cursor.parse(q.get("after")), Cursor.parse(q.get("before"))
 
-    def load(session: Session) -> dict:
+    def load(session: Session, _user: CurrentUser) -> dict:
         kept, stamp = snapshots(ctx), data_stamp(session)
         by_body, body_version = tallies(ctx).rows(session, Overdue(today, only=plan_id), stamp)
         by_plan, plan_version = tallies(ctx).rows(session, Overdue(today, True, agency_id), stamp)
@@ -144,11 +146,11 @@ async def board(ctx: Ctx) -> Response:
             "lines": lines_for(session, tasks, today),
             "total": total,
             "page": page,
+            "today": today,
+            "params": {k: v for k in ("agency", "plan", "late") if (v := q.get(k))},
         }
 
-    data = await ctx.db(load)
-    params = {k: v for k in ("agency", "plan", "late") if (v := q.get(k))}
-    return render(ctx.request, "board.html", {**data, "today": today, "params": params})
+    return await kept_page(ctx, "board.html", "_board.html", load)
 
 
 @endpoint(BOARD)

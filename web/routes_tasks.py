@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
-from sqlmodel import Session, col, select
+from functools import lru_cache
+
+from markupsafe import Markup
+from sqlalchemy import bindparam
+from sqlmodel import Session, col, or_, select
 from starlette.exceptions import HTTPException
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
@@ -18,10 +22,11 @@ from web import evidence as files
 from web.auth import CurrentUser
 from web.forms import lenient_date, parse_int, parse_period, period_key
 from web.guard import ANY_USER, Ctx, endpoint
+from web.kept_pages import kept_page
 from web.keyset import Cursor
-from web.queries_tasks import TaskFilter, filter_choices, lines_for, scope_of, task_page
-from web.render import NOTHING_KEPT, Kept, render
-from web.scope import can_write, visible_task
+from web.queries_tasks import TaskFilter, filter_choices, lines_for, task_page
+from web.render import NOTHING_KEPT, Kept, fragment, render
+from web.scope import can_write, scope_of, visible_task
 from web.snapshots import data_stamp
 from workflows.followup.history_view import task_history
 from workflows.followup.status_view import view
@@ -52,46 +57,72 @@ def filter_params(ctx: Ctx) -> dict[str, str]:
     return {k: v for k in keys if (v := ctx.request.query_params.get(k))}
 
 
+@lru_cache(maxsize=64)
+def filter_options(
+    plans: tuple[tuple, ...], agencies: tuple[tuple, ...], plan: str | None, agency: str | None
+) -> Markup:
+    """The plan and body drop-downs (10^2–10^3 options): the same HTML from one change to the
+    next while no plan or body changes, kept by what they show."""
+    context = {"plans": plans, "agencies": agencies, "plan": plan, "agency": agency}
+    return fragment("_filter_choices.html", context)
+
+
 @endpoint(ANY_USER)
 async def task_list(ctx: Ctx) -> Response:
-    assert ctx.user is not None
-    f, today = read_filter(ctx), ctx.today()
+    f, today, params = read_filter(ctx), ctx.today(), filter_params(ctx)
 
-    def load(session: Session) -> dict:
+    def load(session: Session, user: CurrentUser) -> dict:
         kept = ctx.request.app.state.snapshots
-        page = task_page(session, ctx.user, f, today, kept=kept)
+        page = task_page(session, user, f, today, kept=kept)
         stamp = data_stamp(session)
-        return {"page": page, **kept.get(session, stamp, today, filter_choices, scope_of(ctx.user))}
-
-    data = await ctx.db(load)
-    return render(
-        ctx.request,
-        "tasks.html",
-        {
-            **data,
-            "params": filter_params(ctx),
+        return {
+            "page": page,
+            "choices": filter_options(
+                **kept.get(session, stamp, today, filter_choices, scope_of(user)),
+                plan=params.get("plan"),
+                agency=params.get("agency"),
+            ),
+            "params": params,
             "categories": [(c.value, label) for c, label in CATEGORY_LABELS.items()],
             "quarter_key": period_key,
-        },
-    )
+        }
+
+    return await kept_page(ctx, "tasks.html", "_tasks.html", load)
+
+
+# What a task's page reads of it, built once (a page is asked for often).
+_TASK_ID = bindparam("task_id")
+_PARTNERS = (
+    select(Agency.name)
+    .join(TaskPartner, col(TaskPartner.agency_id) == Agency.id)
+    .where(TaskPartner.task_id == _TASK_ID)
+)
+_EDGES = select(TaskEdge.task_id, TaskEdge.depends_on_id).where(
+    or_(TaskEdge.task_id == _TASK_ID, TaskEdge.depends_on_id == _TASK_ID)
+)
+_EVIDENCE = select(Evidence).where(Evidence.task_id == _TASK_ID).order_by(col(Evidence.id))
+_EXTENSIONS = (
+    select(Extension).where(Extension.task_id == _TASK_ID).order_by(col(Extension.id).desc())
+)
 
 
 def _detail(session: Session, user: CurrentUser, task_id: int, today) -> dict:  # type: ignore[no-untyped-def]
     task = visible_task(session, user, task_id)
     plan = session.get(Plan, task.plan_id)
     lead = session.get(Agency, task.lead_id) if task.lead_id else None
-    partners = session.exec(
-        select(Agency.name)
-        .join(TaskPartner, col(TaskPartner.agency_id) == Agency.id)
-        .where(TaskPartner.task_id == task_id)
-    ).all()
-
-    def neighbours(column, other) -> list:  # type: ignore[no-untyped-def]
-        ids = session.exec(select(other).where(column == task_id)).all()
-        if not ids:
-            return []
-        found = session.exec(select(Task).where(col(Task.id).in_(ids))).all()
-        return lines_for(session, list(found), today)
+    of_task = {"task_id": task_id}
+    partners = session.exec(_PARTNERS, params=of_task).all()
+    edges = session.exec(_EDGES, params=of_task).all()
+    depends_on = {d for t, d in edges if t == task_id}
+    needed_by = {t for t, d in edges if d == task_id}
+    found = (
+        session.exec(
+            select(Task).where(col(Task.id).in_(depends_on | needed_by)).order_by(col(Task.id))
+        ).all()
+        if edges
+        else []
+    )
+    lines = lines_for(session, list(found), today)
 
     return {
         "task": task,
@@ -100,14 +131,10 @@ def _detail(session: Session, user: CurrentUser, task_id: int, today) -> dict:  
         "partners": sorted(partners),
         "shown": view(task, today),
         "history": task_history(session, task_id),
-        "evidence": session.exec(
-            select(Evidence).where(Evidence.task_id == task_id).order_by(col(Evidence.id))
-        ).all(),
-        "extensions": session.exec(
-            select(Extension).where(Extension.task_id == task_id).order_by(col(Extension.id).desc())
-        ).all(),
-        "depends_on": neighbours(TaskEdge.task_id, TaskEdge.depends_on_id),
-        "needed_by": neighbours(TaskEdge.depends_on_id, TaskEdge.task_id),
+        "evidence": session.exec(_EVIDENCE, params=of_task).all(),
+        "extensions": session.exec(_EXTENSIONS, params=of_task).all(),
+        "depends_on": [line for line in lines if line.id in depends_on],
+        "needed_by": [line for line in lines if line.id in needed_by],
         "can_write": can_write(user, task),
         "statuses": [s for s in TaskStatus if s != TaskStatus.DROPPED],
     }

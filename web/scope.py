@@ -15,8 +15,10 @@ no other (as lead, partner or coordinator); a body in no plan at all is the stan
 from __future__ import annotations
 
 from collections.abc import Iterable
+from dataclasses import replace
+from functools import lru_cache
 
-from sqlalchemy import ColumnElement, and_, or_, union
+from sqlalchemy import ColumnElement, and_, bindparam, or_, union
 from sqlmodel import Session, col, select
 from sqlmodel.sql.expression import SelectOfScalar
 from starlette.exceptions import HTTPException
@@ -50,13 +52,23 @@ def task_scope(user: CurrentUser) -> ColumnElement[bool] | None:
     return and_(published, or_(col(Task.lead_id) == agency_id, col(Task.id).in_(partner_of)))
 
 
+def scope_of(user: CurrentUser) -> CurrentUser:
+    """What of ``user`` decides the tasks it sees (one kept count serves every such user)."""
+    return replace(user.seen_as, agency_name=None)
+
+
+@lru_cache(maxsize=256)
+def _visible_query(scope: CurrentUser) -> SelectOfScalar[Task]:
+    """:func:`visible_task`'s statement for the users who see what ``scope`` sees, built once
+    (every task page runs it)."""
+    query = select(Task).where(Task.id == bindparam("task_id"))
+    clause = task_scope(scope)
+    return query if clause is None else query.where(clause)
+
+
 def visible_task(session: Session, user: CurrentUser, task_id: int) -> Task:
     """The task if ``user`` may see it; 404 otherwise (never 403: existence must not leak)."""
-    query = select(Task).where(Task.id == task_id)
-    clause = task_scope(user)
-    if clause is not None:
-        query = query.where(clause)
-    task = session.exec(query).first()
+    task = session.exec(_visible_query(scope_of(user)), params={"task_id": task_id}).first()
     if task is None:
         raise HTTPException(404, NOT_FOUND)
     return task

@@ -6,6 +6,7 @@ arguments and the database's *change generation* (``models.generation``): trigge
 the same transaction as every write to tasks, partners, plans and bodies, by the web, the CLI or
 another process. Reading it costs one tiny query; any change gives a new generation, so a fresh
 count. The generation is read before what it keys: a result can only be newer than its key.
+Whole pages whose content reads only those tables are kept the same way (``web.kept_pages``).
 """
 
 from __future__ import annotations
@@ -50,6 +51,11 @@ class Snapshots:
     ) -> T:
         """``fn(session, *args, **kwargs)``, computed once per (arguments, today, stamp)."""
         key = (fn.__module__, fn.__qualname__, args, tuple(sorted(kwargs.items())), today, stamp)
+        return self.keep(key, lambda: fn(session, *args, **kwargs))
+
+    def keep(self, key: tuple, compute: Callable[[], T]) -> T:
+        """``compute()``, once per ``key``; the key names everything the value depends on (the
+        change generation among them)."""
         with self._lock:
             if key in self._items:
                 self._items.move_to_end(key)
@@ -62,7 +68,7 @@ class Snapshots:
                     self.hits += 1
                     return self._items[key]
             try:
-                value = fn(session, *args, **kwargs)
+                value = compute()
             except BaseException:
                 with self._lock:
                     self._computing.pop(key, None)

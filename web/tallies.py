@@ -60,6 +60,11 @@ def _one_snapshot(session: Session) -> Iterator[Session]:
         conn.rollback()
 
 
+# Read by every tally a request moves: built once.
+_SQLITE_HEAD = select(func.max(TaskDelta.seq))
+_PRUNED_UPTO = select(TaskDeltaPruned.upto).where(TaskDeltaPruned.slot == 0)
+
+
 def _head(session: Session) -> tuple[int | str, int]:
     """The log position this snapshot reflects, and how far the log was pruned."""
     if _postgres(session):
@@ -68,8 +73,8 @@ def _head(session: Session) -> tuple[int | str, int]:
         )
         position, upto = row.one()
         return position, int(upto)
-    seq = session.exec(select(func.max(TaskDelta.seq))).one()
-    upto = session.exec(select(TaskDeltaPruned.upto).where(TaskDeltaPruned.slot == 0)).one()
+    seq = session.exec(_SQLITE_HEAD).one()
+    upto = session.exec(_PRUNED_UPTO).one()
     return int(seq or 0), int(upto)
 
 

@@ -244,3 +244,15 @@ def test_a_coordinator_uploads_reviews_corrects_and_publishes_a_real_plan(client
     with Session(engine_for(world.url)) as session:
         again = session.get(Plan, plan.id)
         assert again is not None and again.status == PlanStatus.PUBLISHED
+
+
+def test_a_task_page_links_the_step_before_it_and_the_step_it_comes_before(
+    client_for, world: World
+):
+    coordinator = client_for("coordinator")
+    later = coordinator.get(f"/tasks/{world.task_a_later}").text
+    assert f'Cần xong trước: <a href="/tasks/{world.task_a}">#{world.task_a}</a>' in later
+    assert "Là bước trước của:" not in later
+    first = coordinator.get(f"/tasks/{world.task_a}").text
+    assert f'Là bước trước của: <a href="/tasks/{world.task_a_later}">' in first
+    assert "Cần xong trước:" not in first

@@ -60,10 +60,16 @@ def addressee_labels(session: Session, rows: Iterable[Addressed]) -> list[str]:
     rows = list(rows)
     agency_ids = {r.agency_id for r in rows if r.agency_id is not None}
     plan_ids = {r.plan_id for r in rows if r.plan_id is not None}
-    agencies = {
-        a.id: a for a in session.exec(select(Agency).where(col(Agency.id).in_(agency_ids))).all()
-    }
-    plans = {p.id: p for p in session.exec(select(Plan).where(col(Plan.id).in_(plan_ids))).all()}
+    agencies = (
+        {a.id: a for a in session.exec(select(Agency).where(col(Agency.id).in_(agency_ids))).all()}
+        if agency_ids
+        else {}
+    )
+    plans = (
+        {p.id: p for p in session.exec(select(Plan).where(col(Plan.id).in_(plan_ids))).all()}
+        if plan_ids
+        else {}
+    )
     return [
         addressee_label(r.recipient, agencies.get(r.agency_id), plans.get(r.plan_id), r.role)
         for r in rows

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
+from sqlalchemy import bindparam
 from sqlmodel import Session, col, select
 
 from models.agencies import Agency
@@ -122,28 +123,38 @@ def _agency_ids(detail: Any) -> set[int]:
     return found
 
 
+# A task's events and mail, newest first: built once (every task page reads them).
+_EVENTS = (
+    select(TaskEvent)
+    .where(TaskEvent.task_id == bindparam("task_id"))
+    .order_by(col(TaskEvent.at).desc(), col(TaskEvent.id).desc())
+    .limit(bindparam("limit"))
+)
+_MAILS = (
+    select(Notice, OutboxMessage)
+    .join(OutboxMessage, col(OutboxMessage.id) == Notice.message_id, isouter=True)
+    .where(Notice.task_id == bindparam("task_id"))
+    .order_by(col(Notice.created_at).desc(), col(Notice.id).desc())
+    .limit(bindparam("limit"))
+)
+
+
 def task_history(session: Session, task_id: int, limit: int = 200) -> list[HistoryLine]:
     """The task's events and mail, newest first."""
-    events = session.exec(
-        select(TaskEvent)
-        .where(TaskEvent.task_id == task_id)
-        .order_by(col(TaskEvent.at).desc(), col(TaskEvent.id).desc())
-        .limit(limit)
-    ).all()
+    of_task = {"task_id": task_id, "limit": limit}
+    events = session.exec(_EVENTS, params=of_task).all()
     ids = set().union(*(_agency_ids(e.detail) for e in events))
-    names = dict(session.exec(select(Agency.id, Agency.name).where(col(Agency.id).in_(ids))).all())
+    names = (
+        dict(session.exec(select(Agency.id, Agency.name).where(col(Agency.id).in_(ids))).all())
+        if ids
+        else {}
+    )
     lines = [
         HistoryLine(e.at, e.actor, event_label(e.kind), describe(e.detail, names, e.kind))
         for e in events
     ]
-    mails = session.exec(
-        select(Notice, OutboxMessage)
-        .join(OutboxMessage, col(OutboxMessage.id) == Notice.message_id, isouter=True)
-        .where(Notice.task_id == task_id)
-        .order_by(col(Notice.created_at).desc(), col(Notice.id).desc())
-        .limit(limit)
-    ).all()
-    task = session.get(Task, task_id)
+    mails = session.exec(_MAILS, params=of_task).all()
+    task = session.get(Task, task_id) if mails else None
     plan_id = task.plan_id if task else None
     whom = addressee_labels(
         session, (Addressed(n.recipient, n.agency_id, plan_id, n.role) for n, _ in mails)

@@ -1,0 +1,75 @@
+"""The board and the task list are rendered once per change for everyone who sees the same
+tasks; each page still names its own account and carries its own session's token."""
+
+from __future__ import annotations
+
+import re
+
+from tests.web.world import A_NAME, PASSWORD, World, csrf_of
+from web.admin import create_user
+
+
+def content(html: str) -> str:
+    """What is kept: everything inside <main> but the one-shot message."""
+    return html[html.index("<main>") : html.index("</main>")]
+
+
+def who(html: str) -> str:
+    match = re.search(r'<span class="who">([^<]*)</span>', html)
+    assert match
+    return match.group(1)
+
+
+def test_two_leaders_share_one_kept_board_each_with_their_own_name_and_token(
+    app, client_for, world: World
+):
+    create_user(world.url, "phochutich@example.gov.vn", "leader", None, PASSWORD)
+    first, second = client_for("leader"), client_for(None)
+    token = csrf_of(second)
+    second.post(
+        "/login",
+        data={"email": "phochutich@example.gov.vn", "password": PASSWORD, "csrf": token},
+    )
+    one = first.get("/board").text
+    misses = app.state.pages.misses
+    other = second.get("/board").text
+    assert app.state.pages.misses == misses  # the second leader's board was the kept one
+    assert content(one) == content(other)
+    assert who(one).startswith("lanhdao@example.gov.vn")
+    assert who(other).startswith("phochutich@example.gov.vn")
+    assert csrf_of(first, "/board") != csrf_of(second, "/board")
+    # each page's token is its own session's: logging out with it works only there
+    first.post("/logout", data={"csrf": csrf_of(second, "/board")})
+    assert first.get("/board", follow_redirects=False).status_code == 200
+    first.post("/logout", data={"csrf": csrf_of(first, "/board")})
+    assert first.get("/board", follow_redirects=False).status_code == 302
+
+
+def test_bodies_do_not_share_a_kept_task_list(client_for, world: World):
+    alpha, beta = client_for("agency_a"), client_for("agency_b")
+    for_alpha = alpha.get("/tasks").text
+    for_beta = beta.get("/tasks").text
+    assert f'href="/tasks/{world.task_a}"' in for_alpha
+    assert f'href="/tasks/{world.task_a}"' not in for_beta  # A's own task, not B's to see
+    assert f"Nhiệm vụ của {A_NAME}" in for_alpha and f"Nhiệm vụ của {A_NAME}" not in for_beta
+
+
+def test_a_kept_task_list_shows_a_change_at_once(client_for, world: World):
+    coordinator = client_for("coordinator")
+    assert f'href="/tasks/{world.task_a}"' in coordinator.get("/tasks?status=overdue").text
+    page = f"/tasks/{world.task_a}"
+    coordinator.post(f"{page}/status", data={"csrf": csrf_of(coordinator, page), "status": "done"})
+    assert f'href="/tasks/{world.task_a}"' not in coordinator.get("/tasks?status=overdue").text
+
+
+def test_the_task_list_filters_keep_the_chosen_plan_and_body_selected(
+    client_for, world: World, objects
+):
+    coordinator = client_for("coordinator")
+    chosen = coordinator.get(f"/tasks?plan={world.plan_id}&agency={objects.agency_a}").text
+    assert re.search(rf'<option value="{world.plan_id}" selected>', chosen)
+    assert re.search(rf'<option value="{objects.agency_a}" selected>', chosen)
+    assert len(re.findall(r"<option value=\"\d+\" selected>", chosen)) == 2
+    plain = coordinator.get("/tasks").text  # the same drop-downs, nothing chosen
+    assert not re.search(r'<option value="\d+" selected>', plain)
+    assert f'<option value="{world.plan_id}" >' in plain
