@@ -8,6 +8,7 @@ is decided from the database, and every write is keyed (see ``models.delivery``)
 from __future__ import annotations
 
 import gc
+import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -216,17 +217,33 @@ def _long_lived_objects_frozen() -> Iterator[None]:
     holds (modules, mappers, compiled templates) again: those are set aside (``gc.freeze``)
     while the sweep runs, and handed back to the collector after. The youngest generation is
     collected every ``SWEEP_GC_THRESHOLD`` allocations instead of every 700, so the rows and
-    contexts that live through a batch are not walked again and again."""
-    threshold = gc.get_threshold()
-    gc.freeze()
-    gc.set_threshold(SWEEP_GC_THRESHOLD, *threshold[1:])
+    contexts that live through a batch are not walked again and again. The setting is the
+    process's: sweeps overlapping in threads (the embedded scheduler's pool) share it, and the
+    last one out puts the collector back as it found it."""
+    with _gc_state.lock:
+        if _gc_state.sweeps == 0:
+            _gc_state.saved = gc.get_threshold()
+            gc.freeze()
+            gc.set_threshold(SWEEP_GC_THRESHOLD, *_gc_state.saved[1:])
+        _gc_state.sweeps += 1
     try:
         yield
     finally:
-        gc.set_threshold(*threshold)
-        gc.unfreeze()
+        with _gc_state.lock:
+            _gc_state.sweeps -= 1
+            if _gc_state.sweeps == 0:
+                gc.set_threshold(*_gc_state.saved)
+                gc.unfreeze()
 
 
+class _GcState:
+    def __init__(self) -> None:
+        self.lock = threading.Lock()
+        self.sweeps = 0
+        self.saved: tuple[int, ...] = gc.get_threshold()
+
+
+_gc_state = _GcState()
 SWEEP_GC_THRESHOLD = 50_000
 
 
