@@ -24,6 +24,7 @@ from tests.web.world import (
     World,
     csrf_of,
     published_plan,
+    store,
     stored,
     task_events,
 )
@@ -119,12 +120,7 @@ def test_an_error_message_looks_unlike_a_success_message(client_for, world: Worl
     assert FLASH_ERROR_COOKIE not in empty.cookies
     calm = client.get(empty.headers["location"]).text
     assert '<p class="flash" role="status">Không có gì thay đổi.</p>' in calm
-    with Session(engine_for(world.url)) as session:
-        task = session.get(Task, world.draft_task)
-        assert task is not None
-        task.lead_id = None
-        session.add(task)
-        session.commit()
+    store(world, Task, world.draft_task, lead_id=None)
     refused = send(client, f"{review}/publish", review)
     assert refused.cookies.get(FLASH_ERROR_COOKIE) == "1"
     alarmed = client.get(refused.headers["location"]).text
@@ -362,12 +358,7 @@ def test_a_new_body_entered_from_the_review_page_leads_the_task_and_later_import
 ):
     client = client_for("coordinator")
     review = f"/plans/{world.draft_id}"
-    with Session(engine_for(world.url)) as session:
-        task = session.get(Task, world.draft_task)
-        assert task is not None
-        task.lead_id = None
-        session.add(task)
-        session.commit()
+    store(world, Task, world.draft_task, lead_id=None)
     form = client.get(review).text
     assert f'id="add-agency-{world.draft_task}"' in form
     response = send(

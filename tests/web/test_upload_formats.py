@@ -23,7 +23,7 @@ from tests.docgen import (
     render_pdf,
     strip_to_unicode,
 )
-from tests.web.world import World, csrf_of, login
+from tests.web.world import World, csrf_of, login, store
 from workflows.intake.ocr import tesseract_languages
 from workflows.plans.ocr_doubts import OCR_DOUBT_NOTE
 
@@ -306,12 +306,7 @@ def test_an_ocr_doubt_is_the_coordinators_to_check_and_not_shown_to_the_bodys_ac
     client_for, world: World
 ):
     note = f"{OCR_DOUBT_NOTE}: «31/03/2024» (trang 1)"
-    with Session(engine_for(world.url)) as session:
-        task = session.get(Task, world.task_a)
-        assert task is not None
-        task.ocr_doubt = note
-        session.add(task)
-        session.commit()
+    store(world, Task, world.task_a, ocr_doubt=note)
     assert note in client_for("coordinator").get(f"/tasks/{world.task_a}").text
     page = client_for("agency_a").get(f"/tasks/{world.task_a}")
     assert page.status_code == 200 and OCR_DOUBT_NOTE not in page.text

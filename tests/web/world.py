@@ -155,6 +155,17 @@ def stored(world: World, model, key):  # type: ignore[no-untyped-def]
         return found
 
 
+def store(world: World, model, key, **fields) -> None:  # type: ignore[no-untyped-def]
+    """Set ``fields`` on the row ``key`` of ``model`` behind the app's back (own session)."""
+    with Session(engine_for(world.url)) as session:
+        found = session.get(model, key)
+        assert found is not None
+        for name, value in fields.items():
+            setattr(found, name, value)
+        session.add(found)
+        session.commit()
+
+
 def task_events(world: World, task_id: int) -> list[TaskEvent]:
     """The task's history, oldest first."""
     with Session(engine_for(world.url)) as session:
