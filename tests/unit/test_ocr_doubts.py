@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from workflows.intake.readers_pdf import placed_doubts
 from workflows.intake.reading import OcrDoubt
 from workflows.parsing.result import ExtractedTask
@@ -67,3 +69,34 @@ def test_doubtful_words_are_placed_on_the_lines_of_their_own_page():
     ]
     placed = placed_doubts(pages, {2: ["15/6/2025", "15/6/2025", "mẫu"]})
     assert placed == [OcrDoubt(2, "15/6/2025", (4,)), OcrDoubt(2, "mẫu", (5,))]
+
+
+def _dated(ext_id: str, section: str, line: int, text: str, due: date) -> ExtractedTask:
+    return ExtractedTask(id=ext_id, section=section, line=line, text=text, due=due)
+
+
+def test_a_doubtful_date_in_a_sections_heading_flags_the_tasks_it_dates_and_no_others():
+    first = _dated("T1", "II.1", 5, "Rà soát hộ nghèo.", date(2025, 3, 31))
+    # "2. Trước ngày 30/6/2025" (line 8) heads II.2: both its tasks take that deadline
+    survey = _dated("T2", "II.2", 9, "Khảo sát nhu cầu học nghề.", date(2025, 6, 30))
+    training = _dated("T3", "II.2", 10, "Mở lớp dạy nghề.", date(2025, 6, 30))
+    other = _dated("T4", "II.3", 13, "Tổng kết.", date(2025, 6, 30))
+    doubt = OcrDoubt(page=1, word="30/6/2025", lines=(8,))
+    note = f"{OCR_DOUBT_NOTE}: «30/6/2025» (trang 1)"
+    assert task_doubts([first, survey, training, other], [doubt]) == {"T2": note, "T3": note}
+
+
+def test_a_doubtful_date_on_a_field_line_flags_the_duty_it_dates():
+    duty = _dated("T1", "III", 20, "Xây dựng cơ sở dữ liệu hộ nghèo.", date(2025, 9, 30))
+    field_line = OcrDoubt(page=2, word="30/9/2025.", lines=(22,))  # "Thời gian: 30/9/2025."
+    assert task_doubts([duty], [field_line]) == {"T1": f"{OCR_DOUBT_NOTE}: «30/9/2025.» (trang 2)"}
+
+
+def test_a_doubtful_date_that_is_not_the_tasks_deadline_or_another_duty_holds_flags_nothing():
+    earlier = _dated("T1", "II", 5, "Báo cáo trước ngày 30/6/2025.", date(2025, 6, 30))
+    later = _dated("T2", "II", 7, "Tổng hợp kết quả.", date(2025, 6, 30))
+    held = OcrDoubt(page=1, word="30/6/2025.", lines=(5,))  # T1's own date, not T2's heading
+    other_date = OcrDoubt(page=1, word="15/7/2025", lines=(8,))  # T2's line, not its deadline
+    assert task_doubts([earlier, later], [held, other_date]) == {
+        "T1": f"{OCR_DOUBT_NOTE}: «30/6/2025.» (trang 1)"
+    }
