@@ -4,7 +4,8 @@ A page is rendered to a grey image at 300 dpi (pypdfium2) and read by ``tesserac
 mode: words with their boxes and a confidence. The words come back with boxes in PDF points,
 so that the page is laid out by the same rules as a text layer
 (:func:`workflows.intake.pdf_layout.word_lines`). Dates and numbers read with low confidence
-are listed so that a reviewer checks them against the paper.
+are listed so that a reviewer checks them against the paper. A heading's number read with a
+comma for its full stop ("V, TỔ CHỨC THỰC HIỆN", "1, Sở Tài chính") gets its full stop back.
 """
 
 from __future__ import annotations
@@ -27,6 +28,8 @@ _TIMEOUT_S = 300
 # Below this confidence (0-100) a word holding digits is flagged for review.
 _SURE = 90
 _NUMERIC = re.compile(r"\d")
+# A line's first word that is a heading number OCR read with a comma: "V," "IV," "1,".
+_NUMBER_COMMA = re.compile(r"\W*(?:[IVX]{1,4}|\d{1,2}),")
 
 
 @dataclass
@@ -110,10 +113,16 @@ def parse_tsv(tsv: str) -> OcrPage:
     words: list[dict[str, Any]] = []
     doubtful: list[str] = []
     confidences: list[float] = []
-    for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE):
-        text = (row.get("text") or "").strip()
-        if row.get("level") != "5" or not text:
-            continue
+    rows = [
+        row
+        for row in csv.DictReader(io.StringIO(tsv), delimiter="\t", quoting=csv.QUOTE_NONE)
+        if row.get("level") == "5" and (row.get("text") or "").strip()
+    ]
+    for i, row in enumerate(rows):
+        text = row["text"].strip()
+        following = rows[i + 1] if i + 1 < len(rows) else None
+        if following is not None and _heading_number(row, following):
+            text = text[:-1] + "."
         left, top = int(row["left"]) * scale, int(row["top"]) * scale
         words.append(
             {
@@ -130,3 +139,18 @@ def parse_tsv(tsv: str) -> OcrPage:
             doubtful.append(text)
     mean = sum(confidences) / len(confidences) if confidences else 0.0
     return OcrPage(words, doubtful, mean)
+
+
+def _heading_number(word: dict[str, str], following: dict[str, str]) -> bool:
+    """Whether ``word`` opens its line with a heading number read with a comma, a capitalised
+    word after it on the same line ("V," "TỔ"; a list "1, 2 và 3" goes on in figures)."""
+
+    def line_of(row: dict[str, str]) -> tuple[str, str, str]:
+        return row.get("block_num", ""), row.get("par_num", ""), row.get("line_num", "")
+
+    return (
+        word.get("word_num") == "1"
+        and _NUMBER_COMMA.fullmatch(word["text"].strip()) is not None
+        and line_of(word) == line_of(following)
+        and following["text"].strip()[:1].isupper()
+    )

@@ -97,6 +97,11 @@ def _is_caps(text: str) -> bool:
     return len(text) >= 3 and text == text.upper() and sum(c.isalpha() for c in text[:12]) >= 3
 
 
+def _caps_tail(text: str) -> bool:
+    """A few capitalised words with no label of their own: the end of a heading's title."""
+    return _is_caps(text) and len(text.split()) <= 5 and not _TERMINAL.search(text)
+
+
 def _starts_lower(text: str) -> bool:
     return text[:1].islower()
 
@@ -141,6 +146,8 @@ def continues(prev: str, nxt: str, gap: int, style: Layout, after: str | None = 
         return False
     if gap == 1 and _OPEN_END.search(prev) and len(prev) >= style.width * 0.5:
         return True  # a long line stopping at "của", "và", "," … goes on past a stray blank
+    if gap == 1 and _NUMBERED.match(prev) and _is_caps(prev) and _caps_tail(nxt):
+        return True  # "V. TỔ CHỨC" / "" / "THỰC HIỆN": a heading's wrap spaced as a paragraph
     if style.interleaved or not style.wrapped:
         return style.full(prev) or (not nxt[:1].isalpha() and not _is_caps(prev))
     return False
