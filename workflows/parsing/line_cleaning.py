@@ -50,5 +50,7 @@ def clean_lines(text: str) -> list[str]:
         if _RULE_LINE.match(line) or _WEB_DEBRIS.match(line):
             out.append(" ")  # debris, but not a blank line: a table cell may go on after it
             continue
-        out.append(clean_line(line))
+        cleaned = clean_line(line)
+        # a line of markup alone ("** **", an empty bold table cell) is no blank line either
+        out.append(cleaned if cleaned or not line.strip() else " ")
     return out

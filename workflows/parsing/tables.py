@@ -18,12 +18,15 @@ from workflows.parsing.text import strip_accents
 
 _ROMAN_CELL = re.compile(r"^(?:X{0,3})(?:IX|IV|V?I{1,3}|V|X)\.?$")
 _SECTION_CELL = re.compile(r"^((?:X{0,3})(?:IX|IV|V?I{1,3}|V|X))\.\s+(\S.*)$", re.S)
+# A part's label in a table's first cell: a Roman number or a capital letter ("II", "B.").
+_PART_CELL = re.compile(r"^(?:(?:X{0,3})(?:IX|IV|V?I{1,3}|V|X)|[A-Z])\.?$")
 _TT_CELL = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[a-zđ][.)]?)$")
 _SEPARATOR_CELL = re.compile(r"^:?-{2,}:?$")
 _ONE_LINE_ROW = re.compile(r"^\s*\|(.*\|.*)\|\s*$")
 # More lines than any table cell holds (the longest real cells run ~15 lines): a "cell" this long
 # is the document's text after a table whose end no blank line marked.
 MAX_CELL_LINES = 40
+_HEADER_WORDS = 6  # a column's name is a few words ("Đơn vị chủ trì thực hiện")
 
 
 @dataclass
@@ -123,30 +126,42 @@ def _pipe_block(lines: list[str], start: int) -> tuple[int, list[list[Cell]]]:
     rows: list[list[Cell]] = []
     row: list[Cell] = []
     buffer: list[tuple[str, int]] = []
-    width = 0  # the most cells a row has had
+    width = 0  # the most cells a finished row has had (a part's title row aside)
+    numbered = False  # whether a finished row opened with a number cell ("1", "2.1")
+    blank_cell = False  # a cell with nothing but markup is open
     i = start + 1
     while i < len(lines):
         stripped = lines[i].strip()
         if not lines[i]:
             break
-        if not stripped:  # a rule line inside a cell ("--------" under a letterhead)
+        if not stripped:  # a rule line inside a cell ("--------" under a letterhead), or a
+            blank_cell = blank_cell or not buffer  # cell of markup alone ("** **"): empty
             i += 1
             continue
         if stripped == "|":
+            if blank_cell and not buffer:
+                row.append(Cell("", i))
+                blank_cell = False
+                i += 1
+                continue
+            blank_cell = False
             if buffer:
                 row.append(Cell("\n".join(t for t, _ in buffer), buffer[0][1]))
                 buffer = []
                 after = lines[i + 1].strip() if i + 1 < len(lines) else ""
-                if rows and len(row) >= width and after and after != "|":
+                # The first row opening with a number may hold one cell more than those
+                # before it: a header that left out the number column ("Nội dung | …").
+                full = width + (0 if numbered or not _numbered(row) else 1)
+                if rows and width and len(row) >= full and after and after != "|":
                     # A full last row not followed by a row break: the table ended here even
                     # though no blank line says so (PDF text layers have no blank lines).
                     i += 1
                     break
-                width = max(width, len(row))
             else:
                 if row:
                     rows.append(row)
-                    width = max(width, len(row))
+                    width = _row_width(width, row)
+                    numbered = numbered or _numbered(row)
                 row = []
         else:
             if len(buffer) >= MAX_CELL_LINES and (row or rows):
@@ -164,6 +179,13 @@ def _pipe_block(lines: list[str], start: int) -> tuple[int, list[list[Cell]]]:
     if row:
         rows.append(row)
     return i, rows
+
+
+def _row_width(width: int, row: list[Cell]) -> int:
+    """The most cells a row of the table has had, ``row`` included unless it is a part's title
+    row ("B | PHÁT TRIỂN …", "II | …": merged across the columns, so it says nothing of them)."""
+    title = len(row) <= 2 and _PART_CELL.match(row[0].text.strip()) is not None
+    return width if title else max(width, len(row))
 
 
 def _one_line_rows(lines: list[str], start: int) -> tuple[int, list[list[Cell]]]:
@@ -277,14 +299,40 @@ def _build(raw_rows: list[list[Cell]]) -> Table | None:
             break
     else:
         return None
+    body = raw_rows[h + 1 :]
     columns = [r or "" for r in roles]
+    if "tt" not in columns and _numbered_rows_wider(body, len(columns)):
+        columns = ["tt", *columns]  # the STT column's header cell was merged away or left out
     table = Table(header[0].line, columns)
     content_index = columns.index("content")
-    for cells in raw_rows[h + 1 :]:
+    for cells in body:
+        if _repeats_header(cells):
+            continue  # the header repeated over a later part of the table
         row = _row(cells, columns, content_index)
         if row is not None:
             table.rows.append(row)
     return table
+
+
+def _repeats_header(cells: list[Cell]) -> bool:
+    """Whether a row is a duty table's header again: column names only ("Nội dung | Đơn vị
+    thực hiện | …"), a few words each, not a duty whose cells happen to say "chủ trì"."""
+    texts = [c.text for c in cells if c.text]
+    names = all(len(t.split()) <= _HEADER_WORDS and column_role(t) for t in texts)
+    return names and not _numbered(cells) and _is_duty_header(texts) is not None
+
+
+def _numbered(row: list[Cell]) -> bool:
+    """Whether ``row`` opens with a number cell ("1", "2.1", "a)")."""
+    return bool(row) and _TT_CELL.match(row[0].text.strip()) is not None
+
+
+def _numbered_rows_wider(rows: list[list[Cell]], width: int) -> bool:
+    """Whether the rows opening with a number ("1", "2.1") have one cell more than the header:
+    the header left out the number column."""
+    numbered = [r for r in rows if _numbered(r)]
+    wider = [r for r in numbered if len(r) == width + 1]
+    return bool(numbered) and len(wider) * 2 > len(numbered)
 
 
 def _row(cells: list[Cell], columns: list[str], content_index: int) -> TableRow | None:
