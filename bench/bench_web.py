@@ -352,7 +352,7 @@ def sql_of_page(url: str, role: str, path: str, after_change: bool) -> list[tupl
         if after_change:
             with app.state.engine.begin() as conn:
                 conn.execute(text("UPDATE task SET progress = progress WHERE id = 1"))
-        for engine in {app.state.engine, app.state.reader}:
+        for engine in {app.state.engine, app.state.reader, app.state.glance}:
             event.listen(
                 engine,
                 "before_cursor_execute",
