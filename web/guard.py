@@ -25,11 +25,13 @@ from models.db import session_scope
 from web.auth import CurrentUser, load_user
 from web.render import FLASH_COOKIE, FLASH_ERROR_COOKIE
 from web.security import new_token, same
+from web.snapshots import data_generation
 from workflows.rules.timefmt import local_date
 from workflows.runners import clock
 
 SESSION_COOKIE = "kh_session"
 ANON_CSRF_COOKIE = "kh_csrf"
+WROTE_COOKIE = "kh_wrote"  # the change generation after this browser's last POST
 T = TypeVar("T")
 
 # What ``CurrentUser.access`` may be: a coordinator with a body is a "plan_coordinator" (its plans
@@ -159,6 +161,11 @@ def endpoint(
             response = await handler(Ctx(request, user, form, found))
             if fresh_anon:
                 set_cookie(request, response, ANON_CSRF_COOKIE, fresh_anon, max_age=None)
+            if request.method == "POST":  # its own change: on its next kept page at once
+                wrote = await run_in_threadpool(
+                    _in_session, request.app.state.glance, data_generation, (), {}
+                )
+                set_cookie(request, response, WROTE_COOKIE, str(wrote), max_age=None)
             return response
 
         return run

@@ -28,6 +28,12 @@ def data_stamp(session: Session) -> tuple:
     return tuple(session.connection().execute(STAMP_SQL).one())
 
 
+def data_generation(session: Session) -> int:
+    """The change generation as one number: it only grows (what a browser's ``kh_wrote``
+    cookie holds, ``web.kept_pages``)."""
+    return int(data_stamp(session)[0] or 0)
+
+
 class Snapshots:
     """A small LRU of aggregate results, thread-safe (handlers run in a thread pool). Right
     after a change every waiting request misses at once: one computes, the others wait for it
