@@ -100,6 +100,15 @@ _OPEN_STATUSES = [s for s in TaskStatus if s != TaskStatus.DROPPED]
 
 
 @dataclass(frozen=True)
+class PlanNamed:
+    """The task's plan as its page names it (and the header, ``base.html``)."""
+
+    id: int
+    number: str | None
+    title: str | None
+
+
+@dataclass(frozen=True)
 class Links:
     partners: list[str]
     depends_on: list[int]
@@ -125,6 +134,7 @@ def task_page_data(session: Session, user: CurrentUser, task_id: int, today: dat
     connection = session.connection()
     return {
         "task": task,
+        "plan": PlanNamed(task.plan_id, task.plan_number, task.plan_title),
         "shown": view(task, today),
         "partners": links.partners,
         "depends_on": links.depends_on,

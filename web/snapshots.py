@@ -6,7 +6,8 @@ arguments and the database's *change generation* (``models.generation``): trigge
 the same transaction as every write to tasks, partners, plans and bodies, by the web, the CLI or
 another process. Reading it costs one tiny query; any change gives a new generation, so a fresh
 count. The generation is read before what it keys: a result can only be newer than its key.
-Whole pages whose content reads only those tables are kept the same way (``web.kept_pages``).
+Whole pages whose content reads only those tables are kept too (``web.kept_pages``), served a
+moment after a change to all but the browser that made it.
 """
 
 from __future__ import annotations
