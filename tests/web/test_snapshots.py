@@ -6,7 +6,6 @@ from __future__ import annotations
 import re
 from datetime import date
 
-import pytest
 from sqlmodel import Session
 
 from models.db import engine_for
@@ -28,34 +27,13 @@ def scorecard_cells(client, period: str) -> str:  # type: ignore[no-untyped-def]
     return html[html.index('<table id="scorecards">') :]
 
 
-class Clock:
-    """The kept pages' clock, moved by hand."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-
-    def __call__(self) -> float:
-        return self.seconds
-
-
-@pytest.fixture
-def clock(app) -> Clock:  # type: ignore[no-untyped-def]
-    app.state.pages.clock = made = Clock()
-    return made
-
-
-def a_moment_later(app, clock: Clock) -> None:  # type: ignore[no-untyped-def]
-    """As long after the last page as a kept page is served whatever changed."""
-    clock.seconds += app.state.pages.fresh_for
-
-
 def done(client, task_id: int) -> None:  # type: ignore[no-untyped-def]
     page = f"/tasks/{task_id}"
     client.post(f"{page}/status", data={"csrf": csrf_of(client, page), "status": "done"})
 
 
 def test_a_repeated_board_is_kept_and_another_users_update_is_on_it_a_moment_later(
-    app, clock: Clock, client_for, world: World
+    app, a_moment_later, client_for, world: World
 ):
     leader, agency = client_for("leader"), client_for("agency_a")
     assert overdue_total(leader) == 2
@@ -64,30 +42,30 @@ def test_a_repeated_board_is_kept_and_another_users_update_is_on_it_a_moment_lat
     assert app.state.pages.misses == misses and app.state.pages.hits > 0
     done(agency, world.task_a)
     assert overdue_total(leader) == 2  # the board kept a moment ago
-    a_moment_later(app, clock)
+    a_moment_later()
     assert overdue_total(leader) == 1
 
 
 def test_a_coordinators_own_change_is_on_the_board_at_once(
-    app, clock: Clock, client_for, world: World
+    a_moment_later, client_for, world: World
 ):
     coordinator, leader = client_for("coordinator"), client_for("leader")
     assert overdue_total(coordinator) == 2 and overdue_total(leader) == 2
     done(coordinator, world.task_a)
     assert overdue_total(coordinator) == 1  # no moment later: its own change
     assert overdue_total(leader) == 2
-    a_moment_later(app, clock)
+    a_moment_later()
     assert overdue_total(leader) == 1
 
 
 def test_after_a_status_change_the_board_moves_by_the_change_instead_of_recounting(
-    app, clock: Clock, client_for, world: World
+    app, a_moment_later, client_for, world: World
 ):
     leader, agency = client_for("leader"), client_for("agency_a")
     assert overdue_total(leader) == 2
     recounted = app.state.tallies.outcomes["recounted"]
     done(agency, world.task_a)
-    a_moment_later(app, clock)
+    a_moment_later()
     assert overdue_total(leader) == 1
     assert app.state.tallies.outcomes["recounted"] == recounted
     assert app.state.tallies.outcomes["moved"] >= 2  # the board by body and by plan
@@ -100,7 +78,7 @@ def test_after_a_status_change_the_board_moves_by_the_change_instead_of_recounti
 
 
 def test_changes_made_outside_the_web_app_are_on_the_board_a_moment_later(
-    app, clock: Clock, client_for, world: World
+    a_moment_later, client_for, world: World
 ):
     """The CLI or the scheduler in another process: a status, a deadline, a publication."""
     leader = client_for("leader")
@@ -109,13 +87,13 @@ def test_changes_made_outside_the_web_app_are_on_the_board_a_moment_later(
     with Session(engine_for(world.url)) as session:
         update_status(session, world.task_b_with_a, TaskStatus.DONE, "cli", NOW)
         session.commit()
-    a_moment_later(app, clock)
+    a_moment_later()
     assert overdue_total(leader) == 1
     assert scorecard_cells(leader, "2024") != before
     with Session(engine_for(world.url)) as session:
         corrections.set_due(session, world.task_b, date(2024, 5, 1), NOW)  # now overdue
         session.commit()
-    a_moment_later(app, clock)
+    a_moment_later()
     assert overdue_total(leader) == 2
     with Session(engine_for(world.url)) as session:
         corrections.reassign(
@@ -123,10 +101,10 @@ def test_changes_made_outside_the_web_app_are_on_the_board_a_moment_later(
         )
         corrections.set_due(session, world.draft_task, date(2024, 2, 1), NOW)
         session.commit()
-    a_moment_later(app, clock)
+    a_moment_later()
     assert overdue_total(leader) == 2  # a draft does not count...
     with Session(engine_for(world.url)) as session:
         corrections.publish(session, world.draft_id, NOW)
         session.commit()
-    a_moment_later(app, clock)
+    a_moment_later()
     assert overdue_total(leader) == 3  # ...until it is published
