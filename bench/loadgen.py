@@ -4,7 +4,8 @@ httpx spends about as much CPU on one request as the server spends answering a s
 the load generator shares the machine's cores with the server: measured with it, every page
 looks capped near the same rate. This client writes one request and reads one response
 (``Content-Length`` or chunked, the whole body) per call on a kept connection; it sends the
-cookies it is given and keeps none, follows no redirect. Run under uvloop when installed.
+cookies it is given (and those a caller keeps from a response), follows no redirect. Run under
+uvloop when installed.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ class ProtocolError(Exception):
 class Response:
     status_code: int
     body: bytes
+    cookies: dict[str, str] = field(default_factory=dict)  # name=value of each Set-Cookie
 
 
 class Connection:
@@ -41,14 +43,15 @@ class Connection:
         reader, writer = self._streams
         try:
             writer.write(head + body)
-            status, length, chunked, close = _parse_head(await reader.readuntil(b"\r\n\r\n"))
+            head_read = await reader.readuntil(b"\r\n\r\n")
+            status, length, chunked, close, cookies = _parse_head(head_read)
             content = await (_read_chunked(reader) if chunked else reader.readexactly(length))
         except BaseException:
             self.close()
             raise
         if close:
             self.close()
-        return Response(status, content)
+        return Response(status, content, cookies)
 
     def close(self) -> None:
         if self._streams is not None:
@@ -56,23 +59,28 @@ class Connection:
             self._streams = None
 
 
-def _parse_head(raw: bytes) -> tuple[int, int, bool, bool]:
-    """Status, Content-Length, whether chunked, whether the server closes the connection."""
+def _parse_head(raw: bytes) -> tuple[int, int, bool, bool, dict[str, str]]:
+    """Status, Content-Length, whether chunked, whether the server closes the connection, the
+    cookies it sets."""
     lines = raw.decode("latin-1").split("\r\n")
     parts = lines[0].split(" ", 2)
     if len(parts) < 2 or not parts[0].startswith("HTTP/1.") or not parts[1].isdigit():
         raise ProtocolError(lines[0][:80])
-    length, chunked, close = 0, False, False
+    length, chunked, close, cookies = 0, False, False, {}
     for header in lines[1:]:
-        name, _, value = header.partition(":")
-        name, value = name.strip().lower(), value.strip().lower()
-        if name == "content-length":
+        name, _, raw_value = header.partition(":")
+        name, value = name.strip().lower(), raw_value.strip().lower()
+        if name == "set-cookie":
+            cookie, _, _ = raw_value.strip().partition(";")
+            key, _, cookie_value = cookie.partition("=")
+            cookies[key] = cookie_value.strip('"')
+        elif name == "content-length":
             length = int(value)
         elif name == "transfer-encoding":
             chunked = "chunked" in value
         elif name == "connection":
             close = value == "close"
-    return int(parts[1]), length, chunked, close
+    return int(parts[1]), length, chunked, close, cookies
 
 
 async def _read_chunked(reader: asyncio.StreamReader) -> bytes:
@@ -99,8 +107,14 @@ class Client:
     def __post_init__(self) -> None:
         parts = urlsplit(self.base)
         self._host, self._port = parts.hostname or "127.0.0.1", parts.port or 80
+        self._netloc = parts.netloc
+        self.keep({})
+
+    def keep(self, cookies: dict[str, str]) -> None:
+        """Send ``cookies`` (from a response) with the next requests too."""
+        self.cookies.update(cookies)
         cookie = "; ".join(f"{k}={v}" for k, v in self.cookies.items())
-        self._common = f"Host: {parts.netloc}\r\nUser-Agent: kehoach-bench\r\n" + (
+        self._common = f"Host: {self._netloc}\r\nUser-Agent: kehoach-bench\r\n" + (
             f"Cookie: {cookie}\r\n" if cookie else ""
         )
 

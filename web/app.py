@@ -29,8 +29,9 @@ from web import (
     routes_updates,
 )
 from web.branding import OrgName
+from web.kept_pages import KeptPages
 from web.middleware import BodyLimitMiddleware, SecurityHeadersMiddleware
-from web.readers import reader_for
+from web.readers import glance_for, reader_for
 from web.render import render
 from web.snapshots import Snapshots
 from web.tallies import Tallies
@@ -119,8 +120,9 @@ def create_app(database_url: str | None = None) -> Starlette:
     )
     app.state.engine = database(database_url)
     app.state.reader = reader_for(app.state.engine)
+    app.state.glance = glance_for(app.state.engine)
     app.state.snapshots = Snapshots()
-    app.state.pages = Snapshots(size=PAGES_KEPT)
+    app.state.pages = KeptPages(size=PAGES_KEPT)
     app.state.tallies = Tallies()
     app.state.settings = settings
     app.state.registry = registry()

@@ -25,11 +25,13 @@ from models.db import session_scope
 from web.auth import CurrentUser, load_user
 from web.render import FLASH_COOKIE, FLASH_ERROR_COOKIE
 from web.security import new_token, same
+from web.snapshots import data_generation
 from workflows.rules.timefmt import local_date
 from workflows.runners import clock
 
 SESSION_COOKIE = "kh_session"
 ANON_CSRF_COOKIE = "kh_csrf"
+WROTE_COOKIE = "kh_wrote"  # the change generation after this browser's last POST
 T = TypeVar("T")
 
 # What ``CurrentUser.access`` may be: a coordinator with a body is a "plan_coordinator" (its plans
@@ -54,11 +56,12 @@ UPLOAD = FormLimits(max_files=1, max_fields=20)
 
 @dataclass
 class Ctx:
-    """One request as a handler sees it."""
+    """One request as a handler sees it; ``read``: what the endpoint's ``read`` returned."""
 
     request: Request
     user: CurrentUser | None
     form: FormData | None
+    read: Any = None
 
     @property
     def engine(self) -> Engine:
@@ -97,14 +100,32 @@ def _in_session(engine: Engine, fn: Callable[..., T], args: tuple, kwargs: dict)
         return fn(session, *args, **kwargs)
 
 
-def _load(session: Session, token: str | None) -> CurrentUser | None:
-    return load_user(session, token, clock.now())
+Read = Callable[[Session, Ctx], Any]
+
+
+def _identify(
+    request: Request, allowed: frozenset[str] | None, read: Read | None
+) -> tuple[CurrentUser | None, Any]:
+    """Who holds the session cookie and, when they may have the page, ``read`` of it (or the
+    HTTP error it raised, raised once the request knows its user): one connection, no
+    transaction (``web.readers.glance_for``)."""
+    with session_scope(request.app.state.glance) as session:
+        user = load_user(session, request.cookies.get(SESSION_COOKIE), clock.now())
+        if read is None or user is None or (allowed is not None and user.access not in allowed):
+            return user, None
+        try:
+            return user, read(session, Ctx(request, user, None))
+        except HTTPException as refused:
+            return user, refused
 
 
 def endpoint(
-    roles: Iterable[str] | None, limits: FormLimits = FormLimits()
+    roles: Iterable[str] | None, limits: FormLimits = FormLimits(), read: Read | None = None
 ) -> Callable[[Callable[[Ctx], Awaitable[Response]]], Callable[[Request], Awaitable[Response]]]:
-    """Wrap a handler: ``roles`` None means public; otherwise log-in and one of the roles."""
+    """Wrap a handler: ``roles`` None means public; otherwise log-in and one of the roles.
+    ``read(session, ctx)``, for a page whose statements need no shared snapshot, runs in the
+    same thread-pool hop and connection as the session check, once the user may have the page;
+    the handler finds what it returned in ``ctx.read``."""
     allowed = frozenset(roles) if roles is not None else None
 
     def wrap(handler: Callable[[Ctx], Awaitable[Response]]):  # type: ignore[no-untyped-def]
@@ -112,10 +133,7 @@ def endpoint(
         async def run(request: Request) -> Response:
             if request.method == "POST" and not same_site(request):
                 raise HTTPException(403, "Biểu mẫu được gửi từ một trang khác: đã từ chối.")
-            token = request.cookies.get(SESSION_COOKIE)
-            user = await run_in_threadpool(
-                _in_session, request.app.state.reader, _load, (token,), {}
-            )
+            user, found = await run_in_threadpool(_identify, request, allowed, read)
             anon_csrf = request.cookies.get(ANON_CSRF_COOKIE)
             fresh_anon = None
             if user is None and not anon_csrf:
@@ -129,6 +147,8 @@ def endpoint(
                     raise HTTPException(403, "Cần đăng nhập.")
                 if user.access not in allowed:
                     raise HTTPException(403, "Tài khoản của bạn không được dùng chức năng này.")
+            if isinstance(found, HTTPException):
+                raise found
             form = None
             if request.method == "POST":
                 form = await request.form(
@@ -138,9 +158,14 @@ def endpoint(
                 )
                 if not same(_str(form.get("csrf")), request.state.csrf):
                     raise HTTPException(403, "Phiên làm việc hết hạn hoặc biểu mẫu không hợp lệ.")
-            response = await handler(Ctx(request, user, form))
+            response = await handler(Ctx(request, user, form, found))
             if fresh_anon:
                 set_cookie(request, response, ANON_CSRF_COOKIE, fresh_anon, max_age=None)
+            if request.method == "POST":  # its own change: on its next kept page at once
+                wrote = await run_in_threadpool(
+                    _in_session, request.app.state.glance, data_generation, (), {}
+                )
+                set_cookie(request, response, WROTE_COOKIE, str(wrote), max_age=None)
             return response
 
         return run

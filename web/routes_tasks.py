@@ -5,17 +5,12 @@ from __future__ import annotations
 from functools import lru_cache
 
 from markupsafe import Markup
-from sqlalchemy import bindparam
-from sqlmodel import Session, col, or_, select
+from sqlmodel import Session
 from starlette.exceptions import HTTPException
 from starlette.responses import FileResponse, Response
 from starlette.routing import Route
 
-from models.agencies import Agency
-from models.followup import Extension
-from models.plans import Plan
-from models.tasks import Task, TaskEdge, TaskPartner
-from models.types import TaskKindDb, TaskStatus
+from models.types import TaskKindDb
 from models.users import Evidence
 from notifications.wording import kind_label
 from web import evidence as files
@@ -24,12 +19,11 @@ from web.forms import lenient_date, parse_int, parse_period, period_key
 from web.guard import ANY_USER, Ctx, endpoint
 from web.kept_pages import kept_page
 from web.keyset import Cursor
-from web.queries_tasks import TaskFilter, filter_choices, lines_for, task_page
+from web.queries_task import task_page_data
+from web.queries_tasks import TaskFilter, filter_choices, task_page
 from web.render import NOTHING_KEPT, Kept, fragment, render
-from web.scope import can_write, scope_of, visible_task
+from web.scope import scope_of, visible_task
 from web.snapshots import data_stamp
-from workflows.followup.history_view import task_history
-from workflows.followup.status_view import view
 from workflows.rules.status import CATEGORY_LABELS
 
 
@@ -90,66 +84,27 @@ async def task_list(ctx: Ctx) -> Response:
     return await kept_page(ctx, "tasks.html", "_tasks.html", load)
 
 
-# What a task's page reads of it, built once (a page is asked for often).
-_TASK_ID = bindparam("task_id")
-_PARTNERS = (
-    select(Agency.name)
-    .join(TaskPartner, col(TaskPartner.agency_id) == Agency.id)
-    .where(TaskPartner.task_id == _TASK_ID)
-)
-_EDGES = select(TaskEdge.task_id, TaskEdge.depends_on_id).where(
-    or_(TaskEdge.task_id == _TASK_ID, TaskEdge.depends_on_id == _TASK_ID)
-)
-_EVIDENCE = select(Evidence).where(Evidence.task_id == _TASK_ID).order_by(col(Evidence.id))
-_EXTENSIONS = (
-    select(Extension).where(Extension.task_id == _TASK_ID).order_by(col(Extension.id).desc())
-)
+KINDS = [(k.value, kind_label(k.value)) for k in TaskKindDb]
 
 
-def _detail(session: Session, user: CurrentUser, task_id: int, today) -> dict:  # type: ignore[no-untyped-def]
-    task = visible_task(session, user, task_id)
-    plan = session.get(Plan, task.plan_id)
-    lead = session.get(Agency, task.lead_id) if task.lead_id else None
-    of_task = {"task_id": task_id}
-    partners = session.exec(_PARTNERS, params=of_task).all()
-    edges = session.exec(_EDGES, params=of_task).all()
-    depends_on = {d for t, d in edges if t == task_id}
-    needed_by = {t for t, d in edges if d == task_id}
-    found = (
-        session.exec(
-            select(Task).where(col(Task.id).in_(depends_on | needed_by)).order_by(col(Task.id))
-        ).all()
-        if edges
-        else []
-    )
-    lines = lines_for(session, list(found), today)
-
-    return {
-        "task": task,
-        "plan": plan,
-        "lead": lead,
-        "partners": sorted(partners),
-        "shown": view(task, today),
-        "history": task_history(session, task_id),
-        "evidence": session.exec(_EVIDENCE, params=of_task).all(),
-        "extensions": session.exec(_EXTENSIONS, params=of_task).all(),
-        "depends_on": [line for line in lines if line.id in depends_on],
-        "needed_by": [line for line in lines if line.id in needed_by],
-        "can_write": can_write(user, task),
-        "statuses": [s for s in TaskStatus if s != TaskStatus.DROPPED],
-    }
-
-
-@endpoint(ANY_USER)
-async def task_detail(ctx: Ctx) -> Response:
-    return await task_detail_page(ctx, ctx.path_int("task_id"))
-
-
-async def task_detail_page(ctx: Ctx, task_id: int, kept: Kept = NOTHING_KEPT) -> Response:
-    """The task's page; after a refused correction, with what was typed and why (400)."""
+def _read_task(session: Session, ctx: Ctx) -> dict:
     assert ctx.user is not None
-    data = await ctx.db(_detail, ctx.user, task_id, ctx.today())
-    data |= {"kept": kept, "kinds": [(k.value, kind_label(k.value)) for k in TaskKindDb]}
+    return task_page_data(session, ctx.user, ctx.path_int("task_id"), ctx.today())
+
+
+@endpoint(ANY_USER, read=_read_task)
+async def task_detail(ctx: Ctx) -> Response:
+    return _shown(ctx, ctx.read)
+
+
+async def task_detail_page(ctx: Ctx, task_id: int, kept: Kept) -> Response:
+    """The task's page after a refused correction, with what was typed and why (400)."""
+    assert ctx.user is not None
+    return _shown(ctx, await ctx.db(task_page_data, ctx.user, task_id, ctx.today()), kept)
+
+
+def _shown(ctx: Ctx, data: dict, kept: Kept = NOTHING_KEPT) -> Response:
+    data |= {"kept": kept, "kinds": KINDS}
     return render(ctx.request, "task.html", data, 400 if kept.form else 200)
 
 

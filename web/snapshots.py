@@ -6,7 +6,8 @@ arguments and the database's *change generation* (``models.generation``): trigge
 the same transaction as every write to tasks, partners, plans and bodies, by the web, the CLI or
 another process. Reading it costs one tiny query; any change gives a new generation, so a fresh
 count. The generation is read before what it keys: a result can only be newer than its key.
-Whole pages whose content reads only those tables are kept the same way (``web.kept_pages``).
+Whole pages whose content reads only those tables are kept too (``web.kept_pages``), served a
+moment after a change to all but the browser that made it.
 """
 
 from __future__ import annotations
@@ -26,6 +27,12 @@ STAMP_SQL = text("SELECT sum(n) FROM change_generation")
 
 def data_stamp(session: Session) -> tuple:
     return tuple(session.connection().execute(STAMP_SQL).one())
+
+
+def data_generation(session: Session) -> int:
+    """The change generation as one number: it only grows (what a browser's ``kh_wrote``
+    cookie holds, ``web.kept_pages``)."""
+    return int(data_stamp(session)[0] or 0)
 
 
 class Snapshots:

@@ -69,6 +69,19 @@ def app(world: World):  # type: ignore[no-untyped-def]
 
 
 @pytest.fixture
+def a_moment_later(app) -> Callable[[], None]:  # type: ignore[no-untyped-def]
+    """Move the app's kept pages, on a clock moved by hand from now on, as far on as a kept
+    page is served whatever changed (``web.kept_pages``)."""
+    seconds = [0.0]
+    app.state.pages.clock = lambda: seconds[0]
+
+    def move() -> None:
+        seconds[0] += app.state.pages.fresh_for
+
+    return move
+
+
+@pytest.fixture
 def client_for(app) -> Iterator[Callable[[str | None], TestClient]]:  # type: ignore[no-untyped-def]
     """``client_for("agency_a")``: a client logged in as that account (None: anonymous)."""
     made: list[TestClient] = []

@@ -4,9 +4,13 @@ tasks; each page still names its own account and carries its own session's token
 from __future__ import annotations
 
 import re
+from threading import Event, Thread
+
+from markupsafe import Markup
 
 from tests.web.world import A_NAME, PASSWORD, World, csrf_of
 from web.admin import create_user
+from web.kept_pages import KeptPages
 
 
 def content(html: str) -> str:
@@ -73,3 +77,33 @@ def test_the_task_list_filters_keep_the_chosen_plan_and_body_selected(
     plain = coordinator.get("/tasks").text  # the same drop-downs, nothing chosen
     assert not re.search(r'<option value="\d+" selected>', plain)
     assert f'<option value="{world.plan_id}" >' in plain
+
+
+def test_while_a_page_is_recomputed_other_readers_get_the_kept_one_however_old():
+    pages, started, release = (
+        KeptPages(size=4, fresh_for=1.0, clock=lambda: 100.0),
+        Event(),
+        Event(),
+    )
+    pages.keep(("board",), 1, 0, 0.0, lambda: Markup("gen 1"))  # read long ago
+
+    def slow() -> Markup:
+        started.set()
+        release.wait()
+        return Markup("gen 3")
+
+    computing = Thread(target=pages.keep, args=(("board",), 3, 0, 100.0, slow))
+    computing.start()
+    started.wait()
+    assert pages.keep(("board",), 3, 0, 100.0, lambda: Markup("a second recompute")) == "gen 1"
+    release.set()
+    computing.join()
+    assert pages.keep(("board",), 3, 0, 100.0, lambda: Markup("not needed")) == "gen 3"
+
+
+def test_a_reader_whose_own_change_is_newer_than_the_kept_page_gets_a_fresh_one():
+    pages = KeptPages(size=4, fresh_for=1.0, clock=lambda: 10.5)
+    pages.keep(("board",), 1, 0, 10.0, lambda: Markup("gen 1"))
+    assert pages.keep(("board",), 2, 0, 10.5, lambda: Markup("gen 2")) == "gen 1"  # another's
+    assert pages.keep(("board",), 2, 2, 10.5, lambda: Markup("gen 2")) == "gen 2"  # its own
+    assert pages.misses == 2
