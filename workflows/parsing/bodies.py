@@ -87,11 +87,14 @@ PREDICATE = re.compile(
 )
 # Where a name ends even without a verb: a time phrase ("Sở X chậm nhất ngày …"), a manner or
 # scope phrase ("… bằng nhiều hình thức", "… trong phạm vi chức năng"), a reference ("… tại điểm
-# d, khoản 1"), or "các" before a word that names no kind of body ("Lãnh đạo Sở các chỉ tiêu …").
+# d, khoản 1"), or "các" before a word that names no kind of body ("Lãnh đạo Sở các chỉ tiêu …")
+# unless a preposition ties it to the name ("… đại học ở các lĩnh vực ngành, nghề").
 _PHRASE_STOP = (
     r"\s(?=(?:chậm nhất|trước ngày|trong phạm vi|theo chức năng|bằng (?:nhiều|các)"
     r"|tại (?:điểm|khoản|mục|tiết|Điều|điều))(?!\w))"
-    rf"|\s(?=các\s+(?!(?:{_COLLECTIVE_NOUNS}|khu|cụm|khối|[{UPPER}]))\w)"
+    # (not after a preposition: "Các cơ sở đào tạo ở các lĩnh vực …" says which ones)
+    rf"|(?<!\sở)(?<!\strong)(?<!\sthuộc)(?<!\scủa)"
+    rf"\s(?=các\s+(?!(?:{_COLLECTIVE_NOUNS}|khu|cụm|khối|[{UPPER}]))\w)"
     # "các cơ quan liên quan phát triển …": a group ends at "liên quan" before a lower-case word
     rf"|(?<=liên quan)\s(?!(?:đến|tới|và|cùng)\s)(?=[^\W\d_])(?![{UPPER}])"
 )
