@@ -49,6 +49,8 @@ _DUTY_VERBS = (
     "|Tiếp tục|Phổ biến|Thu hút|Hình thành|Áp dụng|Hoàn thiện|Chuyển đổi|Định kỳ|Đề ra|Mở"
     "|Giữ vững|Thông báo|Củng cố|Kiện toàn|Nhân rộng|Phát huy"
     "|Giới thiệu|Quảng bá|Xúc tiến|Mời gọi|Tranh thủ"  # promoting, attracting, enlisting support
+    "|Khuyến khích|Thúc đẩy|Tập trung|Chú trọng|Thường xuyên|Tham gia|Đưa|Tăng|Phát hiện"
+    "|Đào tạo|Chuyển giao"
 )
 # After ";" a lower-case verb starts a new duty too ("…; hướng dẫn …"); "thực hiện" is read
 # apart (see _CARRY_OUT).
