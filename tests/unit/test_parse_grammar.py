@@ -800,3 +800,33 @@ def test_a_clause_opening_with_an_action_verb_after_a_semicolon_or_full_stop_is_
 
     joint = first + (" " if first.endswith(".") else "; ") + second + "."
     assert [part.rstrip(";.") for part in split_duties(joint)] == [first.rstrip("."), second]
+
+
+def test_a_periodic_report_after_a_comma_is_a_duty_of_its_own() -> None:
+    from workflows.parsing.duties import split_duties
+
+    text = (
+        "Phối hợp với các sở, ngành liên quan tổ chức thực hiện, kiểm tra, giám sát, "
+        "định kỳ báo cáo kết quả về Ủy ban nhân dân tỉnh."
+    )
+    assert split_duties(text) == [
+        "Phối hợp với các sở, ngành liên quan tổ chức thực hiện, kiểm tra, giám sát",
+        "định kỳ báo cáo kết quả về Ủy ban nhân dân tỉnh.",
+    ]
+
+
+def test_an_adverb_before_a_periodic_report_stays_with_it() -> None:
+    from workflows.parsing.duties import split_duties
+
+    text = "Thường xuyên, định kỳ hằng quý báo cáo về Sở Tài chính."
+    assert split_duties(text) == [text]
+
+
+def test_the_work_before_a_periodic_report_is_an_action_that_does_not_recur() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n"
+        "- Tổ chức thực hiện, kiểm tra, giám sát, định kỳ báo cáo kết quả về Ủy ban nhân dân "
+        "tỉnh.\n"
+    )
+    action, report = plan.tasks
+    assert (action.kind, action.recurrence, report.kind) == ("action", None, "report")

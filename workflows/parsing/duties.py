@@ -64,6 +64,10 @@ _SPLIT = re.compile(
     rf";\s+(?=(?:{_DUTY_VERBS}|{_LOWER_VERBS}|sơ kết|tổng kết)(?!\w))"
     rf"|\.\s+(?=(?:{_DUTY_VERBS}|Sơ kết|Tổng kết|Căn cứ)(?!\w)|{_COMPLETE})"
 )
+# "…, kiểm tra, giám sát, định kỳ báo cáo kết quả về …": the periodic report after a comma is
+# a duty of its own (it recurs; the work before it does not)
+_PERIODIC_REPORT = re.compile(r",\s+(?=định kỳ(?:\s+[^\W\d_]+){0,3}?\s+báo cáo(?!\w))")
+_CLAUSE_WORDS = 4  # "Thường xuyên, định kỳ hằng quý báo cáo": an adverb, not work of its own
 # "…; thực hiện …" after ";" is a new action of the assigned body, except in a duty that urges
 # people: what they are urged to do goes on ("Tuyên truyền, vận động Nhân dân …; thực hiện nếp
 # sống văn minh").
@@ -91,11 +95,12 @@ def split_duties(text: str) -> list[str]:
     """Several duties in one paragraph, split where a new duty verb starts a clause, or where a
     clause after ";" or "." has a subject of its own ("…; các chuyên viên … được phân công …")."""
     parts = [
-        r.strip()
+        t.strip()
         for p in _SPLIT.split(text)
         for c in _split_carrying_out(p)
         for q in _split_subjects(c)
         for r in _split_reviews(q)
+        for t in _split_periodic_report(r)
     ]
     return [p for p in parts if len(p) > 3]
 
@@ -109,6 +114,15 @@ def _split_carrying_out(text: str) -> list[str]:
             parts.append(text[start : m.start()])
             start = m.end()
     return [*parts, text[start:]]
+
+
+def _split_periodic_report(text: str) -> list[str]:
+    """ "Tổ chức thực hiện, kiểm tra, giám sát, định kỳ báo cáo kết quả": the work and its
+    periodic report are two duties, when the work is a clause of its own."""
+    m = _PERIODIC_REPORT.search(text)
+    if m is None or len(text[: m.start()].split()) < _CLAUSE_WORDS:
+        return [text]
+    return [text[: m.start()], text[m.end() :]]
 
 
 def _split_reviews(text: str) -> list[str]:
