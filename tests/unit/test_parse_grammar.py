@@ -822,6 +822,13 @@ def test_an_adverb_before_a_periodic_report_stays_with_it() -> None:
     assert split_duties(text) == [text]
 
 
+def test_compiling_the_results_before_a_periodic_report_is_the_reports_own_work() -> None:
+    from workflows.parsing.duties import split_duties
+
+    text = "Tổng hợp kết quả thực hiện, định kỳ báo cáo Ủy ban nhân dân tỉnh theo quy định."
+    assert split_duties(text) == [text]
+
+
 def test_the_work_before_a_periodic_report_is_an_action_that_does_not_recur() -> None:
     plan = _plan(
         "II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n"
@@ -830,3 +837,18 @@ def test_the_work_before_a_periodic_report_is_an_action_that_does_not_recur() ->
     )
     action, report = plan.tasks
     assert (action.kind, action.recurrence, report.kind) == ("action", None, "report")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trình ban hành chính sách thu hút người có tài năng; đào tạo thạc sỹ, tiến sỹ luật.",
+        "Đẩy mạnh truyền thông về Chương trình; chú trọng truyền thông về mô hình điển hình.",
+    ],
+)
+def test_a_lower_case_training_or_emphasis_after_a_semicolon_goes_on_with_the_duty(
+    text: str,
+) -> None:
+    from workflows.parsing.duties import split_duties
+
+    assert split_duties(text) == [text]
