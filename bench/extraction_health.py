@@ -8,7 +8,8 @@ sets that have no golden yet are held out for a blind measure and skipped), it e
 as `kehoach extract` does and counts:
 - tasks, and the share of them with a lead body (lead%);
 - body names as written (unregistered) that are sentences: a lower-case verb inside, or
-  more than 14 words (20 for a person's post): "sent.";
+  more than 14 words (20 for a person's post, 24 for a group named by a relative clause:
+  "Các cơ quan, đơn vị được giao chủ trì"; names joined by "và" each on its own): "sent.";
 - tasks that are not duties: closing formulas, award quotas, column-number rows, recipients,
   signature blocks, web-page debris: "notduty";
 - the share of tasks with a date or a recurrence (dated%), and of those dated only by inference
@@ -104,17 +105,46 @@ def carried_plans() -> list[Path]:
     return out
 
 
-_PERSON = re.compile(r"^(?:Các\s+)?(?:[Đđ]ồng chí|Phó|Chuyên viên|[Cc]án bộ|Công chức|Trưởng)")
+_PERSON = re.compile(r"^(?:Các\s+)?(?:[Đđ]ồng chí|Phó|(?i:chuyên viên|cán bộ|công chức)|Trưởng)")
+# a group named by a relative clause: "Các cơ quan, đơn vị được giao chủ trì", "Các doanh
+# nghiệp hoạt động trong lĩnh vực …", "Đối tượng thực hiện kiểm kê": collective head nouns,
+# then a clause that says which of them are meant
+_GROUP = re.compile(
+    r"^(?:(?i:các|những)\s+)?(?i:cơ quan|đơn vị|địa phương|tổ chức|doanh nghiệp|đối tượng"
+    r"|chủ đầu tư|thành viên|ngành)(?:,\s*(?:cơ quan|đơn vị|địa phương|tổ chức|doanh nghiệp))*"
+    r"\s+(?:được giao|được phân công|được cử|có liên quan|liên quan|phối hợp|chủ trì"
+    r"|thực hiện|hoạt động|tham gia|thuộc)(?!\w)"
+)
+# a clause of its own inside a group's description: the name has become a sentence
+_MAIN_CLAUSE = re.compile(
+    r"(?<!\w)(?:có trách nhiệm|chịu trách nhiệm|căn cứ|chậm nhất|trước ngày|định kỳ|khẩn trương"
+    r"|chủ động|tham mưu|báo cáo|đề xuất|hướng dẫn|theo dõi)(?!\w)",
+    re.I,
+)
+# "Ủy ban MTTQ Việt Nam tỉnh và các tổ chức chính trị - xã hội": two names, one heading
+_AND_NAMES = re.compile(r"\s+và\s+(?=các\s|[A-ZĐÂĂÊÔƠƯÁÀẢÃẠÉÈẺẼẸÍÌỈĨỊÓÒỎÕỌÚÙỦŨỤÝỲỶỸỴ])")
+
+
+def _words(name: str) -> int:
+    return len([w for w in name.split() if w.isalnum()])
 
 
 def sentence_like(name: str) -> bool:
     """A lower-case verb inside ("Sở X phát động …"; "Sở Xây dựng" is a name), or too long
     for a body: official names reach about a dozen words ("Ngân hàng Nhà nước Việt Nam Chi
-    nhánh Khu vực II"); a person's post with its field of work is a designation, not a duty."""
-    words = len([w for w in name.split() if w.isalnum()])
+    nhánh Khu vực II"); a person's post with its field of work is a designation, not a duty,
+    and so is a group named by a relative clause, within a bound and with no clause of its own.
+    Names joined by "và" ("A và các B") are judged each on its own."""
     if _PERSON.match(name):
-        return words > 20
-    return bool(_VERB.search(re.sub(r"cơ quan\s+(?:quan\s+)?tham mưu", "", name))) or words > 14
+        return _words(name) > 20
+    if _GROUP.match(name):
+        return _words(name) > 24 or bool(_MAIN_CLAUSE.search(name))
+    parts = _AND_NAMES.split(name)
+    if len(parts) > 1:
+        return any(sentence_like(part) for part in parts)
+    return (
+        bool(_VERB.search(re.sub(r"cơ quan\s+(?:quan\s+)?tham mưu", "", name))) or _words(name) > 14
+    )
 
 
 def health(path: Path, plan) -> Health:  # type: ignore[no-untyped-def]

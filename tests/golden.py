@@ -220,7 +220,8 @@ def field_mismatches(
 def match_duties(
     duties: list[dict[str, Any]], tasks: list[ExtractedTask], names: Names, check_lines: bool
 ) -> tuple[list[DutyResult], list[ExtractedTask]]:
-    """One-to-one matching: best-agreeing task on the right body first, then wrong bodies."""
+    """One-to-one matching: best-agreeing task on the right body first (a required duty
+    before an optional one that agrees as well), then wrong bodies."""
     text_ok = {
         (i, j): phrase_in(e["text_contains"], t.text)
         for i, e in enumerate(duties)
@@ -230,10 +231,11 @@ def match_duties(
     for (i, j), ok in text_ok.items():
         if ok and names.any_same(duties[i]["lead"], tasks[j].lead):
             mismatches = field_mismatches(duties[i], tasks[j], names, check_lines)
-            pairs.append((len(mismatches), i, j, mismatches))
+            optional = bool(duties[i].get("optional"))
+            pairs.append((len(mismatches), optional, i, j, mismatches))
     results: dict[int, DutyResult] = {}
     used: set[int] = set()
-    for _, i, j, mismatches in sorted(pairs, key=lambda p: p[:3]):
+    for _, _, i, j, mismatches in sorted(pairs, key=lambda p: p[:4]):
         if i not in results and j not in used:
             results[i] = DutyResult(i, duties[i], "right", tasks[j], mismatches)
             used.add(j)

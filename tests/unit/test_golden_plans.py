@@ -132,6 +132,13 @@ def test_a_duty_found_on_another_body_is_a_wrong_body() -> None:
     assert result.status == "wrong_body"
 
 
+def test_a_required_duty_takes_a_task_before_an_optional_one_that_agrees_as_well() -> None:
+    optional = {**_DUTY, "optional": True}
+    task = _task("Phòng Lao động – Thương binh và Xã hội", ["Các cơ quan có liên quan"])
+    first, second = match_duties([optional, _DUTY], [task], Names("huyện Tu Mơ Rông"), True)[0]
+    assert (first.status, second.status) == ("missed", "right")
+
+
 def test_a_found_duty_reports_each_field_that_differs() -> None:
     task = _task("Phòng LĐ-TB&XH", ["UBND các xã"], due=None)
     (result,), _ = match_duties([_DUTY], [task], Names("huyện Tu Mơ Rông"), check_lines=True)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
+
 from workflows.parsing.bodies import split_names
 from workflows.parsing.duties import read_duty
 from workflows.parsing.plan import parse_plan
@@ -772,3 +774,81 @@ def test_promoting_and_enlisting_support_after_a_semicolon_are_duties_of_their_o
         "giới thiệu tiềm năng du lịch của tỉnh",
         "tranh thủ sự hỗ trợ của các tổ chức quốc tế.",
     ]
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        ("Tăng cường hợp tác quốc tế", "khuyến khích sự tham gia của doanh nghiệp"),
+        ("Xây dựng hạ tầng số", "thúc đẩy kết nối, chia sẻ dữ liệu"),
+        ("Phối hợp triển khai các hoạt động phòng ngừa", "tập trung thực hiện các quy chế"),
+        ("Chủ trì xây dựng chương trình", "đưa nội dung tuyên truyền đến học sinh"),
+        ("Đẩy mạnh thông tin tuyên truyền", "tăng thời lượng phát sóng"),
+        ("Triển khai các giải pháp ngăn chặn", "phát hiện và phối hợp điều tra các vụ việc"),
+        ("Tham mưu các nhiệm vụ khoa học", "chuyển giao, ứng dụng công nghệ vào sản xuất"),
+        ("Nghiên cứu, tư vấn, phản biện chính sách", "Đào tạo, bồi dưỡng nhân lực"),
+        ("Thực hiện tốt nhiệm vụ quốc phòng.", "Tham gia phòng, chống thiên tai"),
+        ("Tham mưu các dự án phát triển.", "Tập trung kêu gọi các dự án"),
+        ("Triển khai các kế hoạch đấu tranh.", "Chú trọng thực hiện các giải pháp"),
+        ("Tổ chức hướng dẫn điều trị.", "Thường xuyên phối hợp, trao đổi thông tin"),
+    ],
+)
+def test_a_clause_opening_with_an_action_verb_after_a_semicolon_or_full_stop_is_a_new_duty(
+    first: str, second: str
+) -> None:
+    from workflows.parsing.duties import split_duties
+
+    joint = first + (" " if first.endswith(".") else "; ") + second + "."
+    assert [part.rstrip(";.") for part in split_duties(joint)] == [first.rstrip("."), second]
+
+
+def test_a_periodic_report_after_a_comma_is_a_duty_of_its_own() -> None:
+    from workflows.parsing.duties import split_duties
+
+    text = (
+        "Phối hợp với các sở, ngành liên quan tổ chức thực hiện, kiểm tra, giám sát, "
+        "định kỳ báo cáo kết quả về Ủy ban nhân dân tỉnh."
+    )
+    assert split_duties(text) == [
+        "Phối hợp với các sở, ngành liên quan tổ chức thực hiện, kiểm tra, giám sát",
+        "định kỳ báo cáo kết quả về Ủy ban nhân dân tỉnh.",
+    ]
+
+
+def test_an_adverb_before_a_periodic_report_stays_with_it() -> None:
+    from workflows.parsing.duties import split_duties
+
+    text = "Thường xuyên, định kỳ hằng quý báo cáo về Sở Tài chính."
+    assert split_duties(text) == [text]
+
+
+def test_compiling_the_results_before_a_periodic_report_is_the_reports_own_work() -> None:
+    from workflows.parsing.duties import split_duties
+
+    text = "Tổng hợp kết quả thực hiện, định kỳ báo cáo Ủy ban nhân dân tỉnh theo quy định."
+    assert split_duties(text) == [text]
+
+
+def test_the_work_before_a_periodic_report_is_an_action_that_does_not_recur() -> None:
+    plan = _plan(
+        "II. TỔ CHỨC THỰC HIỆN\n\n1. Sở Y tế\n\n"
+        "- Tổ chức thực hiện, kiểm tra, giám sát, định kỳ báo cáo kết quả về Ủy ban nhân dân "
+        "tỉnh.\n"
+    )
+    action, report = plan.tasks
+    assert (action.kind, action.recurrence, report.kind) == ("action", None, "report")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Trình ban hành chính sách thu hút người có tài năng; đào tạo thạc sỹ, tiến sỹ luật.",
+        "Đẩy mạnh truyền thông về Chương trình; chú trọng truyền thông về mô hình điển hình.",
+    ],
+)
+def test_a_lower_case_training_or_emphasis_after_a_semicolon_goes_on_with_the_duty(
+    text: str,
+) -> None:
+    from workflows.parsing.duties import split_duties
+
+    assert split_duties(text) == [text]

@@ -104,6 +104,47 @@ def flow(blocks: list[Line | TableBlock], pitch: float) -> list[str]:
     return list(_flow(blocks, pitch))
 
 
+def page_ends(pages: list[list[Line | TableBlock]], pitch: float) -> list[bool]:
+    """For each page, whether its last line ends a paragraph that the page break hides: the
+    page stops half a line or more short of the document's lowest line (a blank line, or
+    a heading kept with its paragraph, went over), the page's last paragraph is a numbered
+    heading or closes a sentence, and the next page opens like a paragraph (a capital, a
+    number, a dash)."""
+    lasts = [page[-1] if page else None for page in pages]
+    floor = max((b.bottom for b in lasts if isinstance(b, Line)), default=0.0)
+    ends = []
+    for page, following in itertools.zip_longest(pages, pages[1:]):
+        last = page[-1] if page else None
+        first = following[0] if following else None
+        ends.append(
+            isinstance(last, Line)
+            and isinstance(first, Line)
+            and bool(pitch)
+            and floor - last.bottom > pitch / 2
+            and _closes_paragraph(page)
+            and _opens_paragraph(first.text)
+        )
+    return ends
+
+
+_LABEL = re.compile(r"[*_\s]*(?:[IVXLC]+|\d+(?:\.\d+)*|[a-zđ])[.)]\s")
+_SENTENCE_END = re.compile(r"[.:;!?…][\"”’)*_]*$")
+
+
+def _opens_paragraph(text: str) -> bool:
+    start = text.lstrip("*_ ")[:1]
+    return start.isupper() or start.isdigit() or start in "(•+-–"
+
+
+def _closes_paragraph(page: list[Line | TableBlock]) -> bool:
+    """The page's last lines are a numbered heading (up to three lines, from its label) or
+    end a sentence."""
+    lines = page[-3:]
+    if _SENTENCE_END.search(lines[-1].text.rstrip()):  # type: ignore[union-attr]
+        return True
+    return any(isinstance(b, Line) and _LABEL.match(b.text) for b in lines)
+
+
 def group_lines(words: list[dict[str, Any]]) -> list[Line]:
     """Words (pdfplumber dicts with x0, x1, top, bottom, text) grouped into lines, top down;
     within a line, words far apart start a new segment (a column)."""

@@ -28,6 +28,7 @@ from workflows.intake.pdf_layout import (
     flow,
     join_page_tables,
     page_blocks,
+    page_ends,
     word_lines,
     wrap_pitch,
 )
@@ -63,6 +64,9 @@ def read_pdf(data: bytes, filename: str, reading: Reading) -> str:
     join_page_tables(pages)
     pitch = wrap_pitch(pages)
     flowed = [flow(blocks, pitch) for blocks in pages]
+    for lines, ends in zip(flowed, page_ends(pages, pitch), strict=True):
+        if ends and lines and lines[-1]:
+            lines.append("")  # the paragraph break fell on the page break
     text = "\n".join(line for lines in flowed for line in lines).replace("\x00", "")
     reading.doubtful.extend(placed_doubts(flowed, doubtful))
     if by_ocr and not text.strip():

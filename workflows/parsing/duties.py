@@ -49,11 +49,15 @@ _DUTY_VERBS = (
     "|Tiếp tục|Phổ biến|Thu hút|Hình thành|Áp dụng|Hoàn thiện|Chuyển đổi|Định kỳ|Đề ra|Mở"
     "|Giữ vững|Thông báo|Củng cố|Kiện toàn|Nhân rộng|Phát huy"
     "|Giới thiệu|Quảng bá|Xúc tiến|Mời gọi|Tranh thủ"  # promoting, attracting, enlisting support
+    "|Khuyến khích|Thúc đẩy|Tập trung|Chú trọng|Thường xuyên|Tham gia|Đưa|Tăng|Phát hiện"
+    "|Đào tạo|Chuyển giao"
 )
 # After ";" a lower-case verb starts a new duty too ("…; hướng dẫn …"); "thực hiện" is read
-# apart (see _CARRY_OUT).
+# apart (see _CARRY_OUT). In lower case some go on with what came before: "…; đào tạo thạc sỹ"
+# (one more object of the policy), "…; chú trọng …", "…; thường xuyên …" (how it is done).
+_CAPITALISED_ONLY = ("Thực hiện", "Cấp", "Đào tạo", "Chú trọng", "Thường xuyên", "Tham gia")
 _LOWER_VERBS = "|".join(
-    v[:1].lower() + v[1:] for v in _DUTY_VERBS.split("|") if v not in ("Thực hiện", "Cấp")
+    v[:1].lower() + v[1:] for v in _DUTY_VERBS.split("|") if v not in _CAPITALISED_ONLY
 )
 # "Hoàn thành" opens a sentence of its own work ("Hoàn thành, báo cáo kết quả …"), unless a
 # time follows it at once: ". Hoàn thành trước ngày 30/6." is the deadline of the sentence before.
@@ -62,6 +66,12 @@ _SPLIT = re.compile(
     rf";\s+(?=(?:{_DUTY_VERBS}|{_LOWER_VERBS}|sơ kết|tổng kết)(?!\w))"
     rf"|\.\s+(?=(?:{_DUTY_VERBS}|Sơ kết|Tổng kết|Căn cứ)(?!\w)|{_COMPLETE})"
 )
+# "…, kiểm tra, giám sát, định kỳ báo cáo kết quả về …": the periodic report after a comma is
+# a duty of its own (it recurs; the work before it does not)
+_PERIODIC_REPORT = re.compile(r",\s+(?=định kỳ(?:\s+[^\W\d_]+){0,3}?\s+báo cáo(?!\w))")
+_CLAUSE_WORDS = 4  # "Thường xuyên, định kỳ hằng quý báo cáo": an adverb, not work of its own
+# "Tổng hợp kết quả thực hiện, định kỳ báo cáo …": compiling the results is the report's own work
+_REPORT_WORK = re.compile(r"^(?:[Tt]ổng hợp|[Bb]áo cáo)(?!\w)")
 # "…; thực hiện …" after ";" is a new action of the assigned body, except in a duty that urges
 # people: what they are urged to do goes on ("Tuyên truyền, vận động Nhân dân …; thực hiện nếp
 # sống văn minh").
@@ -89,11 +99,12 @@ def split_duties(text: str) -> list[str]:
     """Several duties in one paragraph, split where a new duty verb starts a clause, or where a
     clause after ";" or "." has a subject of its own ("…; các chuyên viên … được phân công …")."""
     parts = [
-        r.strip()
+        t.strip()
         for p in _SPLIT.split(text)
         for c in _split_carrying_out(p)
         for q in _split_subjects(c)
         for r in _split_reviews(q)
+        for t in _split_periodic_report(r)
     ]
     return [p for p in parts if len(p) > 3]
 
@@ -107,6 +118,16 @@ def _split_carrying_out(text: str) -> list[str]:
             parts.append(text[start : m.start()])
             start = m.end()
     return [*parts, text[start:]]
+
+
+def _split_periodic_report(text: str) -> list[str]:
+    """ "Tổ chức thực hiện, kiểm tra, giám sát, định kỳ báo cáo kết quả": the work and its
+    periodic report are two duties, when the work is a clause of its own."""
+    m = _PERIODIC_REPORT.search(text)
+    work = text[: m.start()] if m else ""
+    if m is None or len(work.split()) < _CLAUSE_WORDS or _REPORT_WORK.match(work.lstrip()):
+        return [text]
+    return [text[: m.start()], text[m.end() :]]
 
 
 def _split_reviews(text: str) -> list[str]:
