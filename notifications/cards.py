@@ -11,6 +11,7 @@ fixed markup written here is not.
 from __future__ import annotations
 
 from collections.abc import Iterable
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -72,10 +73,7 @@ def item_card(
             lines.append(f"{_GREY}{_html_sends(entry.previous_sends)}</div>")
     if item.links:
         lines.append('  <div style="margin-top:6px">')
-        lines += [
-            f'    <a href="{escape(link.url)}" style="{_LINK_STYLE}">{escape(link.label)}</a>'
-            for link in item.links
-        ]
+        lines += [f'    <a href="{escape(link.url)}{_link_end(link.label)}' for link in item.links]
         lines.append("  </div>")
     lines.append("</div>\n")
     return Markup("\n".join(lines))
@@ -100,6 +98,12 @@ def item_block(
     lines += [f"   - {link.label}: {link.url}" for link in item.links]
     lines.append("")
     return "\n".join(lines)
+
+
+@lru_cache(maxsize=64)  # thousands of links, a few labels ("Xác nhận đã nhận"…)
+def _link_end(label: str) -> str:
+    """A link's anchor after its URL: the style, the label, the closing tag."""
+    return f'" style="{_LINK_STYLE}">{escape(label)}</a>'
 
 
 _FACTS: dict[tuple, tuple[str, str]] = {}

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 from datetime import UTC, datetime, timedelta
 
@@ -142,6 +144,14 @@ def test_a_token_carries_its_claims_as_compact_sorted_json_like_links_already_se
     raw = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
     claims = {"a": "done", "t": 42, "v": 3, "g": 11, "e": int(EXPIRES.timestamp())}
     assert raw == json.dumps(claims, separators=(",", ":"), sort_keys=True).encode()
+
+
+def test_a_token_is_signed_with_the_standard_hmac_sha256_of_its_claims() -> None:
+    body, signature = token().split(".")
+    key = hmac.new(SECRET.encode(), b"kehoach/action-link/v1", hashlib.sha256).digest()
+    claims = base64.urlsafe_b64decode(body + "=" * (-len(body) % 4))
+    expected = hmac.new(key, claims, hashlib.sha256).digest()
+    assert base64.urlsafe_b64decode(signature + "=" * (-len(signature) % 4)) == expected
 
 
 @pytest.mark.parametrize("action", list(LinkAction))
