@@ -24,6 +24,14 @@ def test_a_heading_number_read_with_a_comma_gets_its_full_stop_back():
     assert [w["text"] for w in page.words][:4] == ["V.", "TỔ", "CHỨC", "1."]
 
 
+def test_a_roman_heading_number_with_a_letter_misread_for_i_is_read_as_the_number():
+    page = parse_tsv(
+        _tsv(["V],", "TỔ", "CHỨC"], ["TV.", "KINH", "PHÍ"], ["T.", "HÙNG"], ["l.", "Mục"])
+    )
+    words = [w["text"] for w in page.words]
+    assert words == ["VI.", "TỔ", "CHỨC", "IV.", "KINH", "PHÍ", "T.", "HÙNG", "l.", "Mục"]
+
+
 def test_figures_listed_with_commas_and_a_comma_inside_a_line_stay_as_read():
     page = parse_tsv(_tsv(["1,", "2", "và", "3"], ["quý", "I,", "II"], ["2,"], ["3,", "Sở"]))
     assert [w["text"] for w in page.words] == [

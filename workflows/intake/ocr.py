@@ -28,8 +28,12 @@ _TIMEOUT_S = 300
 # Below this confidence (0-100) a word holding digits is flagged for review.
 _SURE = 90
 _NUMERIC = re.compile(r"\d")
-# A line's first word that is a heading number OCR read with a comma: "V," "IV," "1,".
-_NUMBER_COMMA = re.compile(r"\W*(?:[IVX]{1,4}|\d{1,2}),")
+# A line's first word that is a heading number OCR read with a comma: "V," "IV," "1,"; or a
+# Roman one with a letter misread ("V]," for "VI.", "TV." for "IV.").
+_NUMBER_COMMA = re.compile(r"(\W*)(\d{1,2}),")
+_ROMAN_READ = re.compile(r"(\W*)([IVX\]|lT1]{1,5})([.,]?)")
+_ROMAN = re.compile(r"(?:X{0,3})(?:IX|IV|V?I{1,3}|V|X)")
+_LOOK_LIKE_I = str.maketrans({"]": "I", "|": "I", "l": "I", "1": "I", "T": "I"})
 
 
 @dataclass
@@ -121,8 +125,9 @@ def parse_tsv(tsv: str) -> OcrPage:
     for i, row in enumerate(rows):
         text = row["text"].strip()
         following = rows[i + 1] if i + 1 < len(rows) else None
-        if following is not None and _heading_number(row, following):
-            text = text[:-1] + "."
+        label = _heading_label(row, following) if following is not None else None
+        if label is not None:
+            text = label
         left, top = int(row["left"]) * scale, int(row["top"]) * scale
         words.append(
             {
@@ -141,16 +146,31 @@ def parse_tsv(tsv: str) -> OcrPage:
     return OcrPage(words, doubtful, mean)
 
 
-def _heading_number(word: dict[str, str], following: dict[str, str]) -> bool:
-    """Whether ``word`` opens its line with a heading number read with a comma, a capitalised
-    word after it on the same line ("V," "TỔ"; a list "1, 2 và 3" goes on in figures)."""
+def _heading_label(word: dict[str, str], following: dict[str, str]) -> str | None:
+    """The heading number ``word`` stands for when it opens its line, misread, before a
+    capitalised word on the same line ("V," "TỔ" → "V."; "V]," "TỔ" → "VI."), else None (a
+    list "1, 2 và 3" goes on in figures; "1, Sở" is "1." only before a capital)."""
 
     def line_of(row: dict[str, str]) -> tuple[str, str, str]:
         return row.get("block_num", ""), row.get("par_num", ""), row.get("line_num", "")
 
-    return (
-        word.get("word_num") == "1"
-        and _NUMBER_COMMA.fullmatch(word["text"].strip()) is not None
-        and line_of(word) == line_of(following)
-        and following["text"].strip()[:1].isupper()
-    )
+    after = following["text"].strip()
+    if (
+        word.get("word_num") != "1"
+        or line_of(word) != line_of(following)
+        or not after[:1].isupper()
+    ):
+        return None
+    text = word["text"].strip()
+    arabic = _NUMBER_COMMA.fullmatch(text)
+    if arabic:
+        return f"{arabic.group(1)}{arabic.group(2)}."
+    roman = _ROMAN_READ.fullmatch(text)
+    if roman is None or not (after.isupper() and len(after) > 1):
+        return None  # a Roman part's title is in capitals ("V], TỔ CHỨC THỰC HIỆN")
+    read = roman.group(2).translate(_LOOK_LIKE_I)
+    if not _ROMAN.fullmatch(read):
+        return None
+    if read != roman.group(2):  # a letter read for "I": only beside a V or an X ("T." alone
+        return f"{roman.group(1)}{read}." if set(read) & {"V", "X"} else None  # is a name's)
+    return f"{roman.group(1)}{read}." if roman.group(3) == "," else None
