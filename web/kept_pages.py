@@ -82,19 +82,17 @@ class KeptPages:
                     return kept.html
             try:
                 html = compute()
-            except BaseException:
+                with self._lock:
+                    self.misses += 1
+                    kept = self._items.get(key)
+                    if kept is None or kept.read_at <= read_at:
+                        self._items[key] = _Kept(html, now, read_at)
+                        self._items.move_to_end(key)
+                    while len(self._items) > self.size:
+                        self._items.popitem(last=False)
+            finally:
                 with self._lock:
                     self._computing.pop(key, None)
-                raise
-            with self._lock:
-                self.misses += 1
-                kept = self._items.get(key)
-                if kept is None or kept.read_at <= read_at:
-                    self._items[key] = _Kept(html, now, read_at)
-                    self._items.move_to_end(key)
-                self._computing.pop(key, None)
-                while len(self._items) > self.size:
-                    self._items.popitem(last=False)
         return html
 
     def _serves(self, kept: _Kept, now: int, wrote: int, in_flight: bool) -> bool:

@@ -76,14 +76,12 @@ class Snapshots:
                     return self._items[key]
             try:
                 value = compute()
-            except BaseException:
+                with self._lock:
+                    self.misses += 1
+                    self._items[key] = value
+                    while len(self._items) > self.size:
+                        self._items.popitem(last=False)
+            finally:
                 with self._lock:
                     self._computing.pop(key, None)
-                raise
-            with self._lock:
-                self.misses += 1
-                self._items[key] = value
-                self._computing.pop(key, None)
-                while len(self._items) > self.size:
-                    self._items.popitem(last=False)
         return value
