@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from workflows.intake.errors import DocumentError, fail
+from workflows.parsing.paragraph_joins import ROMAN
 
 DPI = 300
 LANGUAGE = "vie"
@@ -32,7 +33,7 @@ _NUMERIC = re.compile(r"\d")
 # Roman one with a letter misread ("V]," for "VI.", "TV." for "IV.").
 _NUMBER_COMMA = re.compile(r"(\W*)(\d{1,2}),")
 _ROMAN_READ = re.compile(r"(\W*)([IVX\]|lT1]{1,5})([.,]?)")
-_ROMAN = re.compile(r"(?:X{0,3})(?:IX|IV|V?I{1,3}|V|X)")
+_ROMAN = re.compile(ROMAN)
 _LOOK_LIKE_I = str.maketrans({"]": "I", "|": "I", "l": "I", "1": "I", "T": "I"})
 
 

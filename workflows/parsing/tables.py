@@ -14,12 +14,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from workflows.parsing.paragraph_joins import ROMAN
 from workflows.parsing.text import strip_accents
 
-_ROMAN_CELL = re.compile(r"^(?:X{0,3})(?:IX|IV|V?I{1,3}|V|X)\.?$")
-_SECTION_CELL = re.compile(r"^((?:X{0,3})(?:IX|IV|V?I{1,3}|V|X))\.\s+(\S.*)$", re.S)
+_ROMAN_CELL = re.compile(rf"^{ROMAN}\.?$")
+_SECTION_CELL = re.compile(rf"^({ROMAN})\.\s+(\S.*)$", re.S)
 # A part's label in a table's first cell: a Roman number or a capital letter ("II", "B.").
-_PART_CELL = re.compile(r"^(?:(?:X{0,3})(?:IX|IV|V?I{1,3}|V|X)|[A-Z])\.?$")
+_PART_CELL = re.compile(rf"^(?:{ROMAN}|[A-Z])\.?$")
 _TT_CELL = re.compile(r"^(?:\d{1,3}(?:\.\d{1,3})*\.?|[a-zđ][.)]?)$")
 _SEPARATOR_CELL = re.compile(r"^:?-{2,}:?$")
 _ONE_LINE_ROW = re.compile(r"^\s*\|(.*\|.*)\|\s*$")
