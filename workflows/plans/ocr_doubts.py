@@ -24,6 +24,8 @@ def task_doubts(tasks: list[ExtractedTask], doubts: list[OcrDoubt]) -> dict[str,
     """The note of each task (by its id) that holds doubtful words, or whose deadline is a
     doubtful date of its section written outside every duty's text: "Ngày, số liệu đọc bằng
     OCR, cần kiểm tra: «15/6/2025» (trang 3)"; tasks read for sure are not in it."""
+    if not doubts:  # a document read without OCR, or read for sure: nothing to place
+        return {}
     ordered = sorted(tasks, key=lambda t: t.line)
     starts = sorted({t.line for t in tasks})
     notes: dict[str, str] = {}
