@@ -14,7 +14,7 @@ from datetime import date
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import Select, bindparam, exists, literal, null, or_, select, union_all
+from sqlalchemy import Connection, Select, bindparam, exists, literal, null, or_, select, union_all
 from sqlmodel import Session, col
 from starlette.exceptions import HTTPException
 
@@ -115,9 +115,9 @@ class Links:
     needed_by: list[int]
 
 
-def _links(session: Session, task_id: int) -> Links:
+def _links(connection: Connection, task_id: int) -> Links:
     found: dict[int, list] = {PARTNER: [], DEPENDS_ON: [], NEEDED_BY: []}
-    for kind, other, name in session.connection().execute(_LINKS, {"task_id": task_id}):
+    for kind, other, name in connection.execute(_LINKS, {"task_id": task_id}):
         found[kind].append(name if kind == PARTNER else other)
     return Links(*(sorted(found[kind]) for kind in (PARTNER, DEPENDS_ON, NEEDED_BY)))
 
@@ -126,12 +126,12 @@ def task_page_data(session: Session, user: CurrentUser, task_id: int, today: dat
     """What ``task.html`` shows of the task; 404 when ``user`` may not see it (never 403:
     existence must not leak)."""
     of_task = {"task_id": task_id}
-    found = records(session.connection().execute(_task_query(scope_of(user)), of_task))
+    connection = session.connection()
+    found = records(connection.execute(_task_query(scope_of(user)), of_task))
     if not found:
         raise HTTPException(404, NOT_FOUND)
     task = found[0]
-    links = _links(session, task_id) if task.has_links else Links([], [], [])
-    connection = session.connection()
+    links = _links(connection, task_id) if task.has_links else Links([], [], [])
     return {
         "task": task,
         "plan": PlanNamed(task.plan_id, task.plan_number, task.plan_title),
