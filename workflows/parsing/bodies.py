@@ -52,7 +52,7 @@ _COLLECTIVE_NOUNS = (
     r"|chuyên viên|Chuyên viên|Đồng chí|Cán bộ|Công chức|cơ sở"
     r"|công chức|cán bộ|ngành|Ban|Trung tâm|UBND|Ủy ban|Uỷ ban|chi bộ|tập thể|đảng viên"
     r"|chủ đầu tư|nhà đầu tư|hợp tác xã|Hội|hiệp hội|Hiệp hội|chi nhánh|ngân hàng|tổ chức tín dụng"
-    r"|bộ|Bộ"
+    r"|bộ|Bộ|viện|Viện"
 )
 ORG_START = re.compile(
     rf"^(?:{_ORG_WORDS}|(?:[Cc]ác|[Nn]hững|[Mm]ỗi)\s+(?:{_COLLECTIVE_NOUNS})(?!\w)"
@@ -60,7 +60,7 @@ ORG_START = re.compile(
 )
 
 # Lower-case predicates that end a name: what the body DOES. "tổ chức" after "các" or before
-# "thành viên|chính trị|…" is a noun and stays in the name.
+# "thành viên|chính trị|…|(có) liên quan" is a noun and stays in the name.
 _VERBS = (
     "chủ trì|chủ động|phối hợp|tham mưu|xây dựng|báo cáo|thực hiện|triển khai|có trách nhiệm"
     "|chịu trách nhiệm|căn cứ|theo dõi|hướng dẫn|tăng cường|kiện toàn|định kỳ|tổng hợp|rà soát"
@@ -74,15 +74,17 @@ _VERBS = (
     "|tích cực|kịp thời|trực tiếp|thành lập|chuẩn bị|đăng ký|duy trì|nhân rộng|lồng ghép|vận hành"
     "|khai thác|chia sẻ|đào tạo|bồi dưỡng|tập huấn|thu thập|số hóa|chuẩn hóa|mở|tiếp nhận|giải đáp"
     "|phản ánh|kiến nghị|hoàn thiện|điều chỉnh|sửa đổi|bổ sung|góp ý|khen thưởng|biểu dương"
-    "|ứng dụng|nghiêm túc|đẩy nhanh|tiên phong|dẫn dắt|kiểm soát|phát động|giúp"
+    "|ứng dụng|nghiêm túc|đẩy nhanh|tiên phong|dẫn dắt|kiểm soát|phát động|giúp|chuyển giao"
     "|(?<!bầu )(?<!ứng )(?<!Bầu )cử"
-    "|tổ chức(?! (?:thành viên|chính trị|đoàn thể|xã hội|cá nhân|hội|đảng|cơ sở|tín dụng|quốc tế))"
+    "|tổ chức(?! (?:thành viên|chính trị|đoàn thể|xã hội|cá nhân|hội|đảng|cơ sở|tín dụng|quốc tế"
+    r"|liên quan|có liên quan))"
 )
-# A verb right after "cơ sở" or "lĩnh vực", or after "ban" and before a capital, names the body
-# ("các cơ sở đào tạo", "doanh nghiệp trong lĩnh vực xây dựng", "Phó Trưởng ban xây dựng Đảng");
+# A verb right after "cơ sở", "viện" or "lĩnh vực", or after "ban" and before a capital, names the
+# body ("các cơ sở đào tạo", "các viện nghiên cứu", "doanh nghiệp trong lĩnh vực xây dựng", "Phó
+# Trưởng ban xây dựng Đảng");
 # after "việc" it is a noun ("có liên quan tới việc thực hiện Kế hoạch"): no predicate starts.
 PREDICATE = re.compile(
-    rf"(?<![\w])(?<!các )(?<!Các )(?<!Ban )(?<!cơ sở )(?<!Cuộc )(?<!lĩnh vực )(?<!việc )"
+    rf"(?<![\w])(?<!các )(?<!Các )(?<!Ban )(?<!cơ sở )(?<!Cuộc )(?<!lĩnh vực )(?<!việc )(?<!viện )"
     rf"(?!(?<=ban )\w+(?: \w+)? [{UPPER}])(?:{_VERBS})(?![\w])"
 )
 # Where a name ends even without a verb: a time phrase ("Sở X chậm nhất ngày …"), a manner or
@@ -91,9 +93,11 @@ PREDICATE = re.compile(
 # unless a preposition ties it to the name ("… đại học ở các lĩnh vực ngành, nghề").
 _PHRASE_STOP = (
     r"\s(?=(?:chậm nhất|trước ngày|trong phạm vi|theo chức năng|bằng (?:nhiều|các)"
-    r"|tại (?:điểm|khoản|mục|tiết|Điều|điều))(?!\w))"
-    # (not after a preposition: "Các cơ sở đào tạo ở các lĩnh vực …" says which ones)
-    rf"|(?<!\sở)(?<!\strong)(?<!\sthuộc)(?<!\scủa)"
+    r"|tại\s+(?:điểm|khoản|mục|tiết|Điều|điều))(?!\w))"
+    # (not after a preposition: "Các cơ sở đào tạo ở các lĩnh vực …" says which ones, nor after
+    # what a group manages: "Các cơ quan quản lý các lĩnh vực trọng điểm")
+    rf"|(?<!\sở)(?<!\strong)(?<!\sthuộc)(?<!\scủa)(?<!cơ quan quản lý)(?<!đơn vị quản lý)"
+    rf"(?<!cơ quan phụ trách)(?<!đơn vị phụ trách)"
     rf"\s(?=các\s+(?!(?:{_COLLECTIVE_NOUNS}|khu|cụm|khối|[{UPPER}]))\w)"
     # "các cơ quan liên quan phát triển …": a group ends at "liên quan" before a lower-case word
     rf"|(?<=liên quan)\s(?!(?:đến|tới|và|cùng)\s)(?=[^\W\d_])(?![{UPPER}])"
@@ -130,7 +134,7 @@ _CONCERNING = re.compile(r"(?<=liên quan)\s+(?:tới|đến)\s+việc\s.*$", re
 _SPLIT_BEFORE_ORG = re.compile(r"\s*(?:,|;|\n|\s(?:và|cùng)\s)\s*")
 # Function words a name cannot end on: what follows them is still the name.
 _OPEN_END = re.compile(r"(?<!\S)(?:do|của|thuộc|với|cho|tại|trực thuộc)$")
-_BARE_GROUP = re.compile(r"(?:địa phương|đơn vị|cơ quan|doanh nghiệp)(?!\w)")
+BARE_GROUP = re.compile(r"(?:địa phương|đơn vị|cơ quan|doanh nghiệp)(?!\w)")
 _GENERIC = re.compile(
     r"liên quan|^(?:(?:các|những)\s+)?(?:cơ quan|đơn vị|sở|ban|ngành|địa phương)(?!\w)", re.I
 )
@@ -247,7 +251,7 @@ def _splits_before(separator: str, rest: str, before: str = "") -> bool:
         # "Sở Y tế, địa phương": a bare group after a named body is a body of its own
         return bool(
             "," in separator
-            and _BARE_GROUP.match(rest)
+            and BARE_GROUP.match(rest)
             and ORG_START.match(before.strip())
             and not is_collective(before)
         )

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 
 from workflows.parsing.bodies import (
+    BARE_GROUP,
     ORG_START,
     PREDICATE,
     is_collective,
@@ -31,13 +32,21 @@ _COOPERATE = re.compile(r"^[Pp]hối hợp(?:\s+chặt chẽ)?(?:\s+với)?\s+(.
 _INNER_COOPERATE = re.compile(
     r"(?<!\w)(?:phối hợp(?:\s+chặt chẽ)?(?:\s+với)?|tham gia với|cùng với|cùng)\s+"
 )
+_GROUPS = ("các ", "ban, ngành", "ban ngành")
 _LEAD_WORDS = re.compile(r"^(?:Giao|Đề nghị|Yêu cầu|Giao cho|Khuyến khích|Kêu gọi)\s+", re.I)
+# "…; khuyến khích các doanh nghiệp thành viên tham gia …" in lower case, inside the clauses of a
+# body in force: urging them is that body's own work; only at a sentence's start ("Khuyến khích
+# Hội X …") does the issuer hand the work to the urged body.
+_URGED = re.compile(r"^(?:khuyến khích|kêu gọi|vận động)(?!\w)")
 _DIRECT = re.compile(r"^Chỉ đạo(?:\s+đạo)?\s+(.*)$", re.S)
 _LEADING_CLAUSE = re.compile(
     r"^(?:Căn cứ|Trên cơ sở|Trong quá trình[^,]*|Đồng thời|Ngoài ra|Bên cạnh đó"
     r"|Định kỳ|Hằng|Hàng|Mỗi|Trước ngày|Chậm nhất|Sau khi|Khi|Trong thời gian)[^,]*,\s*",
     re.S,
 )
+# "Định kỳ 06 tháng các cơ quan … báo cáo", "Hằng năm Sở X …": the subject follows the time
+_TIME_OPENER = re.compile(r"^(?:Định kỳ|Hằng|Hàng|Mỗi|Trước ngày|Chậm nhất)(?!\w)")
+_TIME_WORDS = 6  # how far into the sentence its subject may start
 _DUTY_VERBS = (
     "Chủ trì|Phối hợp|Tham mưu|Tổ chức|Xây dựng|Hướng dẫn|Triển khai|Thực hiện|Báo cáo|Tổng hợp"
     "|Theo dõi|Kiểm tra|Giám sát|Chỉ đạo|Đôn đốc|Tuyên truyền|Vận động|Cung cấp|Bố trí|Phân bổ"
@@ -173,7 +182,8 @@ def _partners_after(text: str) -> list[str]:
     names: list[str] = []
     for m in _INNER_COOPERATE.finditer(text):
         phrase = phrase_until_predicate(text[m.end() :])
-        if ORG_START.match(phrase) or phrase.startswith(("các ", "ban, ngành", "ban ngành")):
+        # "phối hợp với doanh nghiệp xây dựng …": a bare group is a partner too
+        if ORG_START.match(phrase) or BARE_GROUP.match(phrase) or phrase.startswith(_GROUPS):
             names += split_names(phrase)
     return _unique(names)
 
@@ -190,7 +200,11 @@ def _unique(names: list[str]) -> list[str]:
 
 
 def _strip_leading_clause(text: str) -> str:
-    """ "Căn cứ Kế hoạch này, các Sở … xây dựng …" -> "các Sở … xây dựng …"."""
+    """ "Căn cứ Kế hoạch này, các Sở … xây dựng …" -> "các Sở … xây dựng …"; "Hằng quý các
+    đơn vị … báo cáo …" -> "các đơn vị … báo cáo …" (a time adverbial needs no comma)."""
+    subject = _subject_after_time(text)
+    if subject is not None:
+        return subject
     if not _LEADING_CLAUSE.match(text):
         return text
     opening = re.split(r"[;:]", text, maxsplit=1)[0][:200]
@@ -203,8 +217,25 @@ def _strip_leading_clause(text: str) -> str:
     return text[commas[0].end() :] if commas else text
 
 
+def _subject_after_time(text: str) -> str | None:
+    """The clause from its subject on, when a time adverbial opens it without a comma."""
+    if not _TIME_OPENER.match(text):
+        return None
+    opening = re.split(r"[,;:]", text, maxsplit=1)[0]
+    for gap in list(re.finditer(r"\s+", opening))[:_TIME_WORDS]:
+        if PREDICATE.search(text, 2, gap.start()):
+            return None  # "Định kỳ báo cáo UBND tỉnh …": the work came first, no subject
+        rest = text[gap.end() :]
+        if ORG_START.match(rest) and _has_subject(rest):
+            return rest
+    return None
+
+
 def read_duty(text: str, heading: list[str], default_lead: list[str] | None = None) -> Reading:
     """Lead and partners of one duty under a body heading (``heading`` may be empty)."""
+    in_force = heading or default_lead
+    if in_force and _URGED.match(text.strip()):
+        return Reading(list(in_force), _partners_after(text))
     body = _strip_leading_clause(text.strip())
     body = body[:1].upper() + body[1:]
     if _LEAD_WORDS.match(body):
