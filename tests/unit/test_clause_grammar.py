@@ -3,7 +3,7 @@ named by what it manages, "tổ chức" as a noun, bare groups and institutes as
 
 from __future__ import annotations
 
-from workflows.parsing.bodies import leading_body, split_names
+from workflows.parsing.bodies import leading_body, split_names, starts_with_body
 from workflows.parsing.duties import read_duty, split_duties
 
 HEADING = ["Liên minh Hợp tác xã tỉnh"]
@@ -67,3 +67,10 @@ def test_a_bare_group_or_institutes_after_phoi_hop_voi_are_partners() -> None:
     institutes = read_duty("Phối hợp với các viện nghiên cứu chuyển giao giống mới", HEADING)
     assert firms.partners == ["Doanh nghiệp"]
     assert institutes.partners == ["Các viện nghiên cứu"]
+
+
+def test_sectors_named_after_cac_nganh_are_no_body_but_groups_of_nganh_are() -> None:
+    sectors = ["các ngành du lịch, vận tải, thương mại", "Các ngành, lĩnh vực khác"]
+    groups = ["các ngành liên quan", "các ngành, các cấp", "các ngành chức năng"]
+    assert [starts_with_body(s + " thực hiện") for s in sectors] == [False, False]
+    assert [starts_with_body(g + " thực hiện") for g in groups] == [True, True, True]

@@ -47,12 +47,18 @@ _WEAK_ORG = (
 )
 _ORG_WORDS = rf"(?:{_STRONG_ORG})(?!\w)|(?:{_WEAK_ORG})(?=\s+(?:[{UPPER}]|và\s+[{UPPER}]))"
 _COLLECTIVE_NOUNS = (
-    r"cơ quan|đơn vị|sở|Sở|ban|ngành|phòng|Phòng|địa phương|xã|phường|tổ chức|đoàn thể"
+    r"cơ quan|đơn vị|sở|Sở|ban|phòng|Phòng|địa phương|xã|phường|tổ chức|đoàn thể"
     r"|thành viên|hội|Hội|trường|doanh nghiệp|thôn|huyện|tỉnh|cấp|lực lượng|đồng chí|Phó"
     r"|chuyên viên|Chuyên viên|Đồng chí|Cán bộ|Công chức|cơ sở"
-    r"|công chức|cán bộ|ngành|Ban|Trung tâm|UBND|Ủy ban|Uỷ ban|chi bộ|tập thể|đảng viên"
+    r"|công chức|cán bộ|Ban|Trung tâm|UBND|Ủy ban|Uỷ ban|chi bộ|tập thể|đảng viên"
     r"|chủ đầu tư|nhà đầu tư|hợp tác xã|Hội|hiệp hội|Hiệp hội|chi nhánh|ngân hàng|tổ chức tín dụng"
     r"|bộ|Bộ|viện|Viện"
+    # "các ngành liên quan", "các ngành, các cấp" are bodies; "các ngành tài chính, ngân hàng",
+    # "các ngành, lĩnh vực" are sectors: "ngành" before a lower-case word that does not say
+    # which bodies
+    r"|ngành(?!,?\s+lĩnh vực)(?!\s+(?!(?:liên quan|có liên quan|chức năng|thành viên|và|cấp"
+    r"|tỉnh|huyện|xã|thành phố|Trung ương|trung ương|đoàn thể|thuộc|trực thuộc|của|quản lý)(?!\w))"
+    rf"[^\W\d_{UPPER}])"
 )
 ORG_START = re.compile(
     rf"^(?:{_ORG_WORDS}|(?:[Cc]ác|[Nn]hững|[Mm]ỗi)\s+(?:{_COLLECTIVE_NOUNS})(?!\w)"
