@@ -74,3 +74,14 @@ def test_sectors_named_after_cac_nganh_are_no_body_but_groups_of_nganh_are() -> 
     groups = ["các ngành liên quan", "các ngành, các cấp", "các ngành chức năng"]
     assert [starts_with_body(s + " thực hiện") for s in sectors] == [False, False]
     assert [starts_with_body(g + " thực hiện") for g in groups] == [True, True, True]
+
+
+def test_clauses_opening_with_publishing_using_or_an_adverb_of_zeal_are_duties_of_their_own() -> (
+    None
+):
+    clauses = split_duties(
+        "Xây dựng bộ chỉ số chuyển đổi số cấp xã; công bố kết quả đánh giá hằng năm. "
+        "Sử dụng kết quả đánh giá để xếp loại thi đua; tích cực tham gia các diễn đàn; "
+        "tiên phong thí điểm mô hình chính quyền số"
+    )
+    assert [c.split()[0] for c in clauses] == ["Xây", "công", "Sử", "tích", "tiên"]

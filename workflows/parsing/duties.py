@@ -59,7 +59,7 @@ _DUTY_VERBS = (
     "|Giữ vững|Thông báo|Củng cố|Kiện toàn|Nhân rộng|Phát huy"
     "|Giới thiệu|Quảng bá|Xúc tiến|Mời gọi|Tranh thủ"  # promoting, attracting, enlisting support
     "|Khuyến khích|Thúc đẩy|Tập trung|Chú trọng|Thường xuyên|Tham gia|Đưa|Tăng|Phát hiện"
-    "|Đào tạo|Chuyển giao"
+    "|Đào tạo|Chuyển giao|Công bố|Sử dụng|Tích cực|Tiên phong"
 )
 # After ";" a lower-case verb starts a new duty too ("…; hướng dẫn …"); "thực hiện" is read
 # apart (see _CARRY_OUT). In lower case some go on with what came before: "…; đào tạo thạc sỹ"
