@@ -3,8 +3,11 @@ named by what it manages, "tổ chức" as a noun, bare groups and institutes as
 
 from __future__ import annotations
 
+from datetime import date
+
 from workflows.parsing.bodies import leading_body, split_names, starts_with_body
 from workflows.parsing.duties import read_duty, split_duties
+from workflows.parsing.timephrases import find_deadline
 
 HEADING = ["Liên minh Hợp tác xã tỉnh"]
 
@@ -85,3 +88,20 @@ def test_clauses_opening_with_publishing_using_or_an_adverb_of_zeal_are_duties_o
         "tiên phong thí điểm mô hình chính quyền số"
     )
     assert [c.split()[0] for c in clauses] == ["Xây", "công", "Sử", "tích", "tiên"]
+
+
+def test_two_reports_joined_by_va_each_with_its_own_year_are_two_duties() -> None:
+    clauses = split_duties(
+        "Sơ kết giữa kỳ việc thực hiện Đề án (năm 2027) và tổng kết Đề án (năm 2030), báo cáo "
+        "Ủy ban nhân dân tỉnh"
+    )
+    assert [c.split("(")[1][:8] for c in clauses] == ["năm 2027", "năm 2030"]
+
+
+def test_a_report_and_a_proposal_joined_by_va_stay_one_duty() -> None:
+    assert len(split_duties("Tổng hợp và báo cáo kết quả thực hiện năm 2026 về Sở Nội vụ")) == 1
+
+
+def test_a_time_in_brackets_after_a_report_is_its_deadline() -> None:
+    assert find_deadline("Báo cáo sơ kết giữa kỳ (năm 2028)", 2026).due == date(2028, 12, 31)
+    assert find_deadline("Tổ chức hội nghị tổng kết (quý IV/2027)", 2026).due == date(2027, 12, 31)

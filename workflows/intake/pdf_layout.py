@@ -39,6 +39,10 @@ class Segment:
     x0: float
     x1: float
     text: str
+    first_x1: float = 0.0  # where the segment's first word ends
+
+    def __post_init__(self) -> None:
+        self.first_x1 = self.first_x1 or self.x1
 
 
 @dataclass
@@ -168,7 +172,8 @@ def _segments(words: list[Segment], height: float) -> list[Segment]:
     out: list[Segment] = []
     for word in words:
         if out and word.x0 - out[-1].x1 < gap:
-            out[-1] = Segment(out[-1].x0, word.x1, f"{out[-1].text} {word.text}")
+            last = out[-1]
+            out[-1] = Segment(last.x0, word.x1, f"{last.text} {word.text}", last.first_x1)
         else:
             out.append(Segment(word.x0, word.x1, word.text))
     return out
@@ -370,12 +375,13 @@ def _cell_text(cell: tuple[float, ...], words: list[dict[str, Any]]) -> Cell:
     broke the line (a body per line, a new item)."""
     inside = [w for w in words if _inside(w, (cell[0], cell[1], cell[2], cell[3]))]
     paragraphs: list[str] = []
-    room = cell[2] - cell[0] - 2 * _CELL_PADDING  # the width a line of the cell can take
+    # the width a line of the cell can take: the padding seen on the left is taken on the right
+    padding = min((float(w["x0"]) - cell[0] for w in inside), default=_CELL_PADDING)
+    room = cell[2] - cell[0] - 2 * max(min(padding, 2 * _CELL_PADDING), 0.0)
     used = 0.0
     for line in group_lines(inside):
         first = line.segments[0]
-        word = first.text.split(" ")[0]
-        width = (first.x1 - first.x0) * len(word) / max(len(first.text), 1)
+        width = first.first_x1 - first.x0  # the next line's first word, as printed
         if paragraphs and used + _SPACE + width > room:  # whatever the alignment
             paragraphs[-1] += " " + line.text
         else:

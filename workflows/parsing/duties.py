@@ -87,6 +87,8 @@ _REPORT_WORK = re.compile(r"^(?:[Tt]ổng hợp|[Bb]áo cáo)(?!\w)")
 _CARRY_OUT = re.compile(r";\s+(?=thực hiện(?!\w))")
 _URGING = re.compile(r"(?<!\w)(?:[Tt]uyên truyền|[Vv]ận động|[Kk]huyến khích|[Kk]êu gọi)(?!\w)")
 _REVIEW = r"(?<!\w)(?:[Ss]ơ kết|[Tt]ổng kết)(?!\w)"
+_AND_REPORT = re.compile(r"\s+và\s+(?=(?:báo cáo|sơ kết|tổng kết)(?!\w))")
+_OWN_TIME = re.compile(r"(?<!\w)(?:[Nn]ăm\s+\d{4}|\d{1,2}/\d{4}|[Qq]uý\s+[IV]+)(?!\w)")
 _REVIEW_COMMA = re.compile(rf",\s+(?=[^,;.]*?{_REVIEW})")
 _REVIEW_BEFORE = re.compile(rf"{_REVIEW}\s+[^\W_][^,;]*$")  # a review and the time it is held
 # "…, các cơ quan phối hợp có trách nhiệm …": a comma before a second subject's responsibility
@@ -113,7 +115,8 @@ def split_duties(text: str) -> list[str]:
         for c in _split_carrying_out(p)
         for q in _split_subjects(c)
         for r in _split_reviews(q)
-        for t in _split_periodic_report(r)
+        for u in _split_periodic_report(r)
+        for t in _split_dated_reports(u)
     ]
     return [p for p in parts if len(p) > 3]
 
@@ -135,6 +138,15 @@ def _split_periodic_report(text: str) -> list[str]:
     m = _PERIODIC_REPORT.search(text)
     work = text[: m.start()] if m else ""
     if m is None or len(work.split()) < _CLAUSE_WORDS or _REPORT_WORK.match(work.lstrip()):
+        return [text]
+    return [text[: m.start()], text[m.end() :]]
+
+
+def _split_dated_reports(text: str) -> list[str]:
+    """ "Báo cáo giữa kỳ (năm 2030) và báo cáo tổng kết (năm 2035)": two reports joined by "và",
+    each with a time of its own, are two duties; "báo cáo và đề xuất …" stays one."""
+    m = _AND_REPORT.search(text)
+    if m is None or not (_OWN_TIME.search(text, 0, m.start()) and _OWN_TIME.search(text, m.end())):
         return [text]
     return [text[: m.start()], text[m.end() :]]
 

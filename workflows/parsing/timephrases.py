@@ -27,6 +27,8 @@ _MARKER = re.compile(
     r"|xong(?:\s+trước|\s+trong)?|đến\s+(?:cuối|hết)|cuối)\s+(?:ngày|tháng|quý|năm)\b"
     r"|trong\s+(?:ngày|tháng|quý)\b"
     r"|(?:đến|tới)\s+(?:ngày\s+)?(?=\d{1,2}\s*/\s*\d{1,2})"
+    # "Báo cáo giữa kỳ (năm 2030)": a time in brackets is when the thing before it is due
+    r"|\(\s*(?=(?:ngày|tháng|quý)\s+[\divx])|\(\s*năm\s+(?=\d)"
 )
 _OPEN_END = re.compile(r"đến khi|trở đi|trở về sau|những năm tiếp theo|khi có|sau ngày|sau khi")
 
