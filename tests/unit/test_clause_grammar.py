@@ -105,3 +105,15 @@ def test_a_report_and_a_proposal_joined_by_va_stay_one_duty() -> None:
 def test_a_time_in_brackets_after_a_report_is_its_deadline() -> None:
     assert find_deadline("Báo cáo sơ kết giữa kỳ (năm 2028)", 2026).due == date(2028, 12, 31)
     assert find_deadline("Tổ chức hội nghị tổng kết (quý IV/2027)", 2026).due == date(2027, 12, 31)
+
+
+def test_tham_gia_after_a_semicolon_is_a_new_duty_unless_people_are_being_urged() -> None:
+    own = split_duties(
+        "Hiệp hội Du lịch tỉnh xây dựng bộ quy tắc ứng xử; tham gia cùng Sở Văn hóa, Thể thao "
+        "và Du lịch xây dựng sản phẩm du lịch"
+    )
+    urged = split_duties("Vận động hội viên giữ gìn vệ sinh; tham gia các phong trào thi đua")
+    assert [len(own), len(urged)] == [2, 1]
+    assert read_duty(own[1], ["Hiệp hội Du lịch tỉnh"]).partners == [
+        "Sở Văn hóa, Thể thao và Du lịch"
+    ]

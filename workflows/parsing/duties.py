@@ -81,10 +81,10 @@ _PERIODIC_REPORT = re.compile(r",\s+(?=định kỳ(?:\s+[^\W\d_]+){0,3}?\s+báo
 _CLAUSE_WORDS = 4  # "Thường xuyên, định kỳ hằng quý báo cáo": an adverb, not work of its own
 # "Tổng hợp kết quả thực hiện, định kỳ báo cáo …": compiling the results is the report's own work
 _REPORT_WORK = re.compile(r"^(?:[Tt]ổng hợp|[Bb]áo cáo)(?!\w)")
-# "…; thực hiện …" after ";" is a new action of the assigned body, except in a duty that urges
-# people: what they are urged to do goes on ("Tuyên truyền, vận động Nhân dân …; thực hiện nếp
-# sống văn minh").
-_CARRY_OUT = re.compile(r";\s+(?=thực hiện(?!\w))")
+# "…; thực hiện …" / "…; tham gia …" after ";" is a new action of the assigned body, except in a
+# duty that urges people: what they are urged to do goes on ("Tuyên truyền, vận động Nhân dân
+# …; thực hiện nếp sống văn minh", "… vận động hội viên …; tham gia các phong trào").
+_CARRY_OUT = re.compile(r";\s+(?=(?:thực hiện|tham gia)(?!\w))")
 _URGING = re.compile(r"(?<!\w)(?:[Tt]uyên truyền|[Vv]ận động|[Kk]huyến khích|[Kk]êu gọi)(?!\w)")
 _REVIEW = r"(?<!\w)(?:[Ss]ơ kết|[Tt]ổng kết)(?!\w)"
 _AND_REPORT = re.compile(r"\s+và\s+(?=(?:báo cáo|sơ kết|tổng kết)(?!\w))")
