@@ -66,8 +66,9 @@ async def task_list(ctx: Ctx) -> Response:
     f, today, params = read_filter(ctx), ctx.today(), filter_params(ctx)
 
     def load(session: Session, user: CurrentUser) -> dict:
-        kept = ctx.request.app.state.snapshots
-        page = task_page(session, user, f, today, kept=kept)
+        state = ctx.request.app.state
+        kept = state.snapshots
+        page = task_page(session, user, f, today, kept=kept, tallies=state.list_counts)
         stamp = data_stamp(session)
         return {
             "page": page,

@@ -32,7 +32,7 @@ from sqlalchemy import ColumnElement, Engine, func, or_, text
 from sqlmodel import Session, col, select
 
 from models.deltas import TaskDelta, TaskDeltaPruned
-from web.queries_board import Counts, Facts, Key, View, published_plans
+from web.queries_board import Counts, Facts, Key, View
 from web.snapshots import data_stamp
 
 MAX_DELTAS = 20_000
@@ -140,7 +140,7 @@ def _newer(position: int | str, kept: int | str | None) -> bool:
 class Tally:
     view: View
     position: int | str | None = None
-    published: frozenset[int] = frozenset()
+    plans: frozenset[int] | None = frozenset()  # the view's (``View.plans``) at the recount
     counts: Counts = field(default_factory=dict)
     oldest: dict[Key, date] = field(default_factory=dict)
     names: dict[Key, str] = field(default_factory=dict)
@@ -170,7 +170,7 @@ class Tally:
         return outcome, len(deltas)
 
     def _recount(self, session: Session) -> None:
-        self.published = published_plans(session)
+        self.plans = self.view.plans(session)
         self.counts, self.oldest = self.view.recount(session)
         self.names = self.view.names(session, self.counts)
         self._show()
@@ -184,7 +184,7 @@ class Tally:
         hit_oldest: set[Key] = set()
         added: dict[Key, date] = {}
         for facts, times in net.items():
-            if times == 0 or facts.plan_id not in self.published:
+            if times == 0 or (self.plans is not None and facts.plan_id not in self.plans):
                 continue
             found = self.view.contribution(facts)
             if found is None:
