@@ -107,3 +107,34 @@ def test_a_reader_whose_own_change_is_newer_than_the_kept_page_gets_a_fresh_one(
     assert pages.keep(("board",), 2, 0, 10.5, lambda: Markup("gen 2")) == "gen 1"  # another's
     assert pages.keep(("board",), 2, 2, 10.5, lambda: Markup("gen 2")) == "gen 2"  # its own
     assert pages.misses == 2
+
+
+def test_a_task_lists_lines_are_rendered_once_per_line_as_shown():
+    from dataclasses import replace
+    from datetime import date
+
+    from web.queries_tasks import TaskLine
+    from web.routes_tasks import task_row
+
+    line = TaskLine(
+        id=90001,
+        plan_id=1,
+        plan_number="1/KH-UBND",
+        text="Rà soát <hồ sơ>",
+        lead="Sở Nội vụ",
+        partners=("Sở Tài chính",),
+        due=date(2024, 6, 30),
+        recurrence=None,
+        status="in_progress",
+        category="in_progress",
+        label="đang thực hiện – trong hạn",
+        progress=40,
+        result_note=None,
+    )
+    first = task_row(line)
+    hits = task_row.cache_info().hits
+    assert task_row(replace(line)) is first  # an equal line: the HTML kept
+    assert task_row.cache_info().hits == hits + 1
+    moved = task_row(replace(line, progress=60))
+    assert "40%" in first and "60%" in moved and "60%" not in first
+    assert "Rà soát &lt;hồ sơ&gt;" in first and 'href="/tasks/90001"' in first
