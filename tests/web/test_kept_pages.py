@@ -8,9 +8,18 @@ from threading import Event, Thread
 
 from markupsafe import Markup
 
-from tests.web.world import A_NAME, PASSWORD, World, csrf_of
+from tests.web.world import (
+    A_NAME,
+    KEPT_TOTALS,
+    PASSWORD,
+    World,
+    csrf_of,
+    totals_follow_a_change,
+)
 from web.admin import create_user
 from web.kept_pages import KeptPages
+from workflows.rules.timefmt import local_date
+from workflows.runners import clock
 
 
 def content(html: str) -> str:
@@ -138,3 +147,13 @@ def test_a_task_lists_lines_are_rendered_once_per_line_as_shown():
     moved = task_row(replace(line, progress=60))
     assert "40%" in first and "60%" in moved and "60%" not in first
     assert "Rà soát &lt;hồ sơ&gt;" in first and 'href="/tasks/90001"' in first
+
+
+def today():  # type: ignore[no-untyped-def]
+    return local_date(clock.now())
+
+
+def test_the_task_lists_totals_are_moved_by_a_change_and_equal_a_count(app, client_for, world):  # type: ignore[no-untyped-def]
+    coordinator = client_for("coordinator")
+    totals_follow_a_change(coordinator, world.url, world.task_a, today())
+    assert app.state.list_counts.outcomes["moved"] >= len(KEPT_TOTALS)  # not recounted
