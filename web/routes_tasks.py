@@ -20,7 +20,7 @@ from web.guard import ANY_USER, Ctx, endpoint
 from web.kept_pages import kept_page
 from web.keyset import Cursor
 from web.queries_task import task_page_data
-from web.queries_tasks import TaskFilter, TaskLine, filter_choices, task_page
+from web.queries_tasks import TaskFilter, TaskLine, filter_choices, listed, task_page
 from web.render import NOTHING_KEPT, Kept, environment, fragment, render
 from web.scope import scope_of, visible_task
 from web.snapshots import data_stamp
@@ -74,13 +74,17 @@ async def task_list(ctx: Ctx) -> Response:
 
     def load(session: Session, user: CurrentUser) -> dict:
         state = ctx.request.app.state
-        kept = state.snapshots
-        page = task_page(session, user, f, today, kept=kept, tallies=state.list_counts)
+        kept, counts = state.snapshots, state.list_counts
+        page = task_page(session, user, f, today, kept=kept, tallies=counts)
         stamp = data_stamp(session)
+        view = listed(user, f, today)
+        basis = None if view is None else counts.basis(view, stamp)
+        # read again after a plan or a body changed, not after every change of a task
+        read_as_of = stamp if basis is None else ("plans and bodies", basis)
         return {
             "page": page,
             "choices": filter_options(
-                **kept.get(session, stamp, today, filter_choices, scope_of(user)),
+                **kept.get(session, read_as_of, today, filter_choices, scope_of(user)),
                 plan=params.get("plan"),
                 agency=params.get("agency"),
             ),

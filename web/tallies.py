@@ -146,6 +146,7 @@ class Tally:
     names: dict[Key, str] = field(default_factory=dict)
     shown: list = field(default_factory=list)
     version: int = 0
+    basis: int = 0  # a version of its last recount, hence of the plans and bodies read since
     stamp: tuple | None = None  # the change generation of the snapshot it reflects
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -170,6 +171,7 @@ class Tally:
         return outcome, len(deltas)
 
     def _recount(self, session: Session) -> None:
+        self.basis = next(_VERSIONS)
         self.plans = self.view.plans(session)
         self.counts, self.oldest = self.view.recount(session)
         self.names = self.view.names(session, self.counts)
@@ -265,3 +267,12 @@ class Tallies:
                 raise
             self.outcomes[outcome] += 1
             return tally.shown, tally.version
+
+    def basis(self, view: View, stamp: tuple) -> int | None:
+        """A key for what reads only plans and bodies (the task list's drop-downs), as a session
+        at change generation ``stamp`` sees them, once the view's tally was brought to it: the
+        version of its last recount (a plan or a body written since would have recounted it),
+        or None unless the tally reflects that very snapshot (the caller keys by ``stamp``)."""
+        tally = self._tally(view)
+        with tally.lock:
+            return tally.basis if tally.stamp == stamp else None

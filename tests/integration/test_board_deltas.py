@@ -26,6 +26,7 @@ from web.queries_board import (
 from web.queries_tasks import Listed, TaskFilter
 from web.readers import reader_for
 from web.scope import scope_of
+from web.snapshots import data_stamp
 from web.tallies import Tallies
 from workflows.rules.quarters import Quarter, year_period
 
@@ -327,3 +328,33 @@ def test_a_request_whose_snapshot_is_older_than_the_tally_is_served_the_newer_fi
     writer.run(("UPDATE task SET status = 'done' WHERE id = 1", {}))
     assert tally_rows(tallies, pages, view) == recounted(engine, view)
     assert tallies.outcomes["recounted"] == 1
+
+
+def test_a_list_total_gives_a_key_for_plans_and_bodies_only_at_the_snapshot_it_reflects(engine):
+    seed(engine)
+    writer = Writer(engine, random.Random(7))
+    writer.run(writer.insert(5))
+    tallies, view, pages = (
+        Tallies(),
+        Listed(scope("coordinator"), TaskFilter(), TODAY),
+        reader_for(engine),
+    )
+
+    def basis(session: Session) -> int | None:
+        stamp = data_stamp(session)
+        tallies.rows(session, view, stamp)
+        return tallies.basis(view, stamp)
+
+    with Session(pages) as session:
+        first = basis(session)
+    assert first is not None
+    writer.run(("UPDATE task SET progress = 7 WHERE id = 1", {}))
+    with Session(pages) as session:
+        assert basis(session) == first  # a task changed: the same plans and bodies
+    with Session(pages) as older:
+        older.exec(select(Plan.id)).all()  # its snapshot is taken here
+        writer.run(("UPDATE plan SET title = 'Kế hoạch đổi tên' WHERE id = 1", {}))
+        with Session(pages) as newer:
+            renamed = basis(newer)
+        assert renamed is not None and renamed != first
+        assert basis(older) is None  # older than the tally: the caller keys by its own stamp

@@ -7,7 +7,9 @@ import re
 from threading import Event, Thread
 
 from markupsafe import Markup
+from sqlalchemy import text
 
+from models.db import engine_for
 from tests.web.world import (
     A_NAME,
     KEPT_TOTALS,
@@ -157,3 +159,22 @@ def test_the_task_lists_totals_are_moved_by_a_change_and_equal_a_count(app, clie
     coordinator = client_for("coordinator")
     totals_follow_a_change(coordinator, world.url, world.task_a, today())
     assert app.state.list_counts.outcomes["moved"] >= len(KEPT_TOTALS)  # not recounted
+
+
+def test_the_lists_drop_downs_are_read_again_after_a_plan_changes_not_after_a_task_does(
+    app, client_for, world: World
+):
+    coordinator = client_for("coordinator")
+    app.state.pages.fresh_for = 0  # another writer's change shows on the next page
+    coordinator.get("/tasks")
+    read = app.state.snapshots.misses
+    with engine_for(world.url).begin() as conn:
+        conn.execute(text("UPDATE task SET progress = 55 WHERE id = :id"), {"id": world.task_a})
+    assert "55%" in coordinator.get("/tasks").text
+    assert app.state.snapshots.misses == read  # the same plans and bodies: not read again
+    with engine_for(world.url).begin() as conn:
+        conn.execute(
+            text("UPDATE plan SET title = 'Kế hoạch đổi tên' WHERE id = :id"), {"id": world.plan_id}
+        )
+    assert "Kế hoạch đổi tên</option>" in coordinator.get("/tasks").text
+    assert app.state.snapshots.misses == read + 1
