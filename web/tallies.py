@@ -1,7 +1,9 @@
-"""The board's figures, kept per view and moved by each change instead of recounted.
+"""The board's figures and the task list's totals, kept per view and moved by each change
+instead of recounted.
 
 A *tally* holds one view's counts per key (``web.queries_board``: the board by body or by plan,
-the scorecards, quarterly progress) and the position in the change log (``models.deltas``) they
+the scorecards, quarterly progress; ``web.queries_tasks.Listed``: how many tasks a filter of the
+list matches) and the position in the change log (``models.deltas``) they
 reflect. On a request it reads the log rows after that position (an index range, a handful of
 rows), nets them per task facts, and adds each one's ``contribution`` times its sign: the same
 pure classification the view's SQL counts with. It recounts only when it has no counts yet, on
