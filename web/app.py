@@ -44,6 +44,9 @@ STATIC_CACHE = "public, max-age=3600"
 log = logging.getLogger("kehoach.web")
 # Whole pages kept (web.kept_pages), apart from the aggregates: the board at 10^6 is 0.6 MB.
 PAGES_KEPT = 64
+# Task-list totals kept and moved per change (web.queries_tasks.Listed): one per filter, scope
+# and day, a few numbers each; apart from the board's figures, which a list filter never evicts.
+LISTS_COUNTED = 256
 
 ERROR_TITLES = {
     400: "Yêu cầu không hợp lệ",
@@ -124,6 +127,7 @@ def create_app(database_url: str | None = None) -> Starlette:
     app.state.snapshots = Snapshots()
     app.state.pages = KeptPages(size=PAGES_KEPT)
     app.state.tallies = Tallies()
+    app.state.list_counts = Tallies(size=LISTS_COUNTED)  # the task list's totals
     app.state.settings = settings
     app.state.registry = registry()
     app.state.org_name = OrgName(app.state.engine, settings.org_name)

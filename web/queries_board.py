@@ -136,6 +136,11 @@ class View(Protocol):
 
     keeps_oldest: bool
 
+    def plans(self, session: Session) -> frozenset[int] | None:
+        """The plans whose tasks it counts (None: every plan's), read again on each recount: a
+        plan changed is a reset row of the change log (``models.deltas``)."""
+        ...
+
     def contribution(self, f: Facts) -> tuple[Key, tuple[int, ...]] | None: ...
 
     def recount(self, session: Session) -> tuple[Counts, dict[Key, date]]: ...
@@ -145,6 +150,13 @@ class View(Protocol):
     def names(self, session: Session, keys: Iterable[Key]) -> dict[Key, str]: ...
 
     def rows(self, counts: Counts, oldest: dict[Key, date], names: dict[Key, str]) -> list: ...
+
+
+class Published:
+    """Leadership's figures count the tasks of published plans only."""
+
+    def plans(self, session: Session) -> frozenset[int] | None:
+        return published_plans(session)
 
 
 def count_now(session: Session, view: View) -> list:
@@ -188,7 +200,7 @@ class BoardRow:
 
 
 @dataclass(frozen=True)
-class Overdue:
+class Overdue(Published):
     """The board's overdue tasks by lead body (``by_plan`` False, ``only`` a plan) or by plan
     (``only`` a lead body): per key the total, the lateness buckets and the oldest deadline."""
 
@@ -304,7 +316,7 @@ class Scorecard:
 
 
 @dataclass(frozen=True)
-class Scores:
+class Scores(Published):
     """Per lead body, the tasks due in ``period``: on time, late, still open past the deadline."""
 
     period: Period
@@ -346,7 +358,7 @@ def quarters_up_to(last: Quarter, count: int = 8) -> tuple[Quarter, ...]:
 
 
 @dataclass(frozen=True)
-class QuarterRates:
+class QuarterRates(Published):
     """Every body's tasks due in each of ``quarters`` as one scorecard per quarter (the line of
     on-time rates), kept per change like the board's other figures (``web.tallies``): the key
     is the quarter's index."""
@@ -408,7 +420,7 @@ class QuarterProgress:
 
 
 @dataclass(frozen=True)
-class Progress:
+class Progress(Published):
     """For each published plan and each quarter of ``year``: due, done and overdue counts."""
 
     year: int

@@ -39,17 +39,24 @@ def managed_plan_ids(user: CurrentUser) -> SelectOfScalar[int | None] | None:
     return select(Plan.id).where(Plan.coordinator_id == user.agency_id)
 
 
+def scope_plans(user: CurrentUser) -> SelectOfScalar[int | None] | None:
+    """The ids of the plans whose tasks ``user`` may see (None: every plan); an agency user
+    sees only those of their tasks its body leads or cooperates on (:func:`task_scope`)."""
+    if user.is_coordinator:
+        return managed_plan_ids(user)
+    return select(Plan.id).where(Plan.status == PlanStatus.PUBLISHED)
+
+
 def task_scope(user: CurrentUser) -> ColumnElement[bool] | None:
     """A WHERE clause limiting tasks to what ``user`` may see (None: no limit)."""
-    if user.is_coordinator:
-        managed = managed_plan_ids(user)
-        return None if managed is None else col(Task.plan_id).in_(managed)
-    published = col(Task.plan_id).in_(select(Plan.id).where(Plan.status == PlanStatus.PUBLISHED))
-    if user.is_leader:
-        return published
+    plans = scope_plans(user)
+    in_plans = None if plans is None else col(Task.plan_id).in_(plans)
+    if user.is_coordinator or user.is_leader:
+        return in_plans
+    assert in_plans is not None
     agency_id = user.agency_id if user.agency_id is not None else -1
     partner_of = select(TaskPartner.task_id).where(TaskPartner.agency_id == agency_id)
-    return and_(published, or_(col(Task.lead_id) == agency_id, col(Task.id).in_(partner_of)))
+    return and_(in_plans, or_(col(Task.lead_id) == agency_id, col(Task.id).in_(partner_of)))
 
 
 def scope_of(user: CurrentUser) -> CurrentUser:

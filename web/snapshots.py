@@ -1,13 +1,15 @@
 """Counts and aggregates, kept while the data they read is unchanged.
 
 The overdue board, the scorecards and the task list's totals count over every task (10^5–10^6
-in a province). Between two changes the answer is the same, so it is kept, keyed by its
-arguments and the database's *change generation* (``models.generation``): triggers bump it in
-the same transaction as every write to tasks, partners, plans and bodies, by the web, the CLI or
-another process. Reading it costs one tiny query; any change gives a new generation, so a fresh
-count. The generation is read before what it keys: a result can only be newer than its key.
-Whole pages whose content reads only those tables are kept too (``web.kept_pages``), served a
-moment after a change to all but the browser that made it.
+in a province); most of them are moved by each change instead (``web.tallies``), the others (a
+body's tasks, which partners decide) are counted again. Between two changes the answer is the
+same, so it is kept, keyed by its arguments and the database's *change generation*
+(``models.generation``): triggers bump it in the same transaction as every write to tasks,
+partners, plans and bodies, by the web, the CLI or another process. Reading it costs one tiny
+query; any change gives a new generation, so a fresh count. The generation is read before what
+it keys: a result can only be newer than its key. Whole pages whose content reads only those
+tables are kept too (``web.kept_pages``), served a moment after a change to all but the browser
+that made it.
 """
 
 from __future__ import annotations

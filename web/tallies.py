@@ -1,7 +1,9 @@
-"""The board's figures, kept per view and moved by each change instead of recounted.
+"""The board's figures and the task list's totals, kept per view and moved by each change
+instead of recounted.
 
 A *tally* holds one view's counts per key (``web.queries_board``: the board by body or by plan,
-the scorecards, quarterly progress) and the position in the change log (``models.deltas``) they
+the scorecards, quarterly progress; ``web.queries_tasks.Listed``: how many tasks a filter of the
+list matches) and the position in the change log (``models.deltas``) they
 reflect. On a request it reads the log rows after that position (an index range, a handful of
 rows), nets them per task facts, and adds each one's ``contribution`` times its sign: the same
 pure classification the view's SQL counts with. It recounts only when it has no counts yet, on
@@ -32,7 +34,7 @@ from sqlalchemy import ColumnElement, Engine, func, or_, text
 from sqlmodel import Session, col, select
 
 from models.deltas import TaskDelta, TaskDeltaPruned
-from web.queries_board import Counts, Facts, Key, View, published_plans
+from web.queries_board import Counts, Facts, Key, View
 from web.snapshots import data_stamp
 
 MAX_DELTAS = 20_000
@@ -140,12 +142,13 @@ def _newer(position: int | str, kept: int | str | None) -> bool:
 class Tally:
     view: View
     position: int | str | None = None
-    published: frozenset[int] = frozenset()
+    plans: frozenset[int] | None = frozenset()  # the view's (``View.plans``) at the recount
     counts: Counts = field(default_factory=dict)
     oldest: dict[Key, date] = field(default_factory=dict)
     names: dict[Key, str] = field(default_factory=dict)
     shown: list = field(default_factory=list)
     version: int = 0
+    basis: int = 0  # a version of its last recount, hence of the plans and bodies read since
     stamp: tuple | None = None  # the change generation of the snapshot it reflects
     lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -170,7 +173,8 @@ class Tally:
         return outcome, len(deltas)
 
     def _recount(self, session: Session) -> None:
-        self.published = published_plans(session)
+        self.basis = next(_VERSIONS)
+        self.plans = self.view.plans(session)
         self.counts, self.oldest = self.view.recount(session)
         self.names = self.view.names(session, self.counts)
         self._show()
@@ -184,7 +188,7 @@ class Tally:
         hit_oldest: set[Key] = set()
         added: dict[Key, date] = {}
         for facts, times in net.items():
-            if times == 0 or facts.plan_id not in self.published:
+            if times == 0 or (self.plans is not None and facts.plan_id not in self.plans):
                 continue
             found = self.view.contribution(facts)
             if found is None:
@@ -265,3 +269,12 @@ class Tallies:
                 raise
             self.outcomes[outcome] += 1
             return tally.shown, tally.version
+
+    def basis(self, view: View, stamp: tuple) -> int | None:
+        """A key for what reads only plans and bodies (the task list's drop-downs), as a session
+        at change generation ``stamp`` sees them, once the view's tally was brought to it: the
+        version of its last recount (a plan or a body written since would have recounted it),
+        or None unless the tally reflects that very snapshot (the caller keys by ``stamp``)."""
+        tally = self._tally(view)
+        with tally.lock:
+            return tally.basis if tally.stamp == stamp else None

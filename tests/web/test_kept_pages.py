@@ -7,10 +7,21 @@ import re
 from threading import Event, Thread
 
 from markupsafe import Markup
+from sqlalchemy import text
 
-from tests.web.world import A_NAME, PASSWORD, World, csrf_of
+from models.db import engine_for
+from tests.web.world import (
+    A_NAME,
+    KEPT_TOTALS,
+    PASSWORD,
+    World,
+    csrf_of,
+    totals_follow_a_change,
+)
 from web.admin import create_user
 from web.kept_pages import KeptPages
+from workflows.rules.timefmt import local_date
+from workflows.runners import clock
 
 
 def content(html: str) -> str:
@@ -107,3 +118,63 @@ def test_a_reader_whose_own_change_is_newer_than_the_kept_page_gets_a_fresh_one(
     assert pages.keep(("board",), 2, 0, 10.5, lambda: Markup("gen 2")) == "gen 1"  # another's
     assert pages.keep(("board",), 2, 2, 10.5, lambda: Markup("gen 2")) == "gen 2"  # its own
     assert pages.misses == 2
+
+
+def test_a_task_lists_lines_are_rendered_once_per_line_as_shown():
+    from dataclasses import replace
+    from datetime import date
+
+    from web.queries_tasks import TaskLine
+    from web.routes_tasks import task_row
+
+    line = TaskLine(
+        id=90001,
+        plan_id=1,
+        plan_number="1/KH-UBND",
+        text="Rà soát <hồ sơ>",
+        lead="Sở Nội vụ",
+        partners=("Sở Tài chính",),
+        due=date(2024, 6, 30),
+        recurrence=None,
+        status="in_progress",
+        category="in_progress",
+        label="đang thực hiện – trong hạn",
+        progress=40,
+        result_note=None,
+    )
+    first = task_row(line)
+    hits = task_row.cache_info().hits
+    assert task_row(replace(line)) is first  # an equal line: the HTML kept
+    assert task_row.cache_info().hits == hits + 1
+    moved = task_row(replace(line, progress=60))
+    assert "40%" in first and "60%" in moved and "60%" not in first
+    assert "Rà soát &lt;hồ sơ&gt;" in first and 'href="/tasks/90001"' in first
+
+
+def today():  # type: ignore[no-untyped-def]
+    return local_date(clock.now())
+
+
+def test_the_task_lists_totals_are_moved_by_a_change_and_equal_a_count(app, client_for, world):  # type: ignore[no-untyped-def]
+    coordinator = client_for("coordinator")
+    totals_follow_a_change(coordinator, world.url, world.task_a, today())
+    assert app.state.list_counts.outcomes["moved"] >= len(KEPT_TOTALS)  # not recounted
+
+
+def test_the_lists_drop_downs_are_read_again_after_a_plan_changes_not_after_a_task_does(
+    app, client_for, world: World
+):
+    coordinator = client_for("coordinator")
+    app.state.pages.fresh_for = 0  # another writer's change shows on the next page
+    coordinator.get("/tasks")
+    read = app.state.snapshots.misses
+    with engine_for(world.url).begin() as conn:
+        conn.execute(text("UPDATE task SET progress = 55 WHERE id = :id"), {"id": world.task_a})
+    assert "55%" in coordinator.get("/tasks").text
+    assert app.state.snapshots.misses == read  # the same plans and bodies: not read again
+    with engine_for(world.url).begin() as conn:
+        conn.execute(
+            text("UPDATE plan SET title = 'Kế hoạch đổi tên' WHERE id = :id"), {"id": world.plan_id}
+        )
+    assert "Kế hoạch đổi tên</option>" in coordinator.get("/tasks").text
+    assert app.state.snapshots.misses == read + 1

@@ -1,5 +1,5 @@
 """The pages read through autocommit connections on PostgreSQL as on SQLite: a task page, the
-board and a change seen by its writer at once."""
+board, a change seen by its writer at once and the task list's totals moved by it."""
 
 from __future__ import annotations
 
@@ -10,8 +10,18 @@ from starlette.testclient import TestClient
 
 from config.settings import reset_settings
 from tests.conftest import _reset_postgres
-from tests.web.world import A_NAME, B_NAME, World, build_world, csrf_of, login
+from tests.web.world import (
+    A_NAME,
+    B_NAME,
+    World,
+    build_world,
+    csrf_of,
+    login,
+    totals_follow_a_change,
+)
 from web.app import create_app
+from workflows.rules.timefmt import local_date
+from workflows.runners import clock
 
 
 @pytest.fixture
@@ -43,3 +53,7 @@ def test_on_postgresql_the_writer_sees_its_own_change_on_the_next_page(pg_client
     pg_client.post(f"{page}/status", data={"csrf": csrf_of(pg_client, page), "status": "done"})
     assert link not in pg_client.get("/tasks?status=overdue").text
     assert pg_client.get("/board").status_code == 200
+
+
+def test_on_postgresql_the_task_lists_totals_follow_the_writers_change(pg_client, pg_world):  # type: ignore[no-untyped-def]
+    totals_follow_a_change(pg_client, pg_world.url, pg_world.task_a, local_date(clock.now()))

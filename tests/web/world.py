@@ -178,3 +178,46 @@ def task_events(world: World, task_id: int) -> list[TaskEvent]:
 
 def event_kinds(world: World, task_id: int) -> list[str]:
     return [e.kind for e in task_events(world, task_id)]
+
+
+TOTAL = re.compile(r'<p class="muted">(\d+) nhiệm vụ</p>')
+
+
+def list_total(client, path: str) -> int:  # type: ignore[no-untyped-def]
+    """The total the task list at ``path`` shows."""
+    match = TOTAL.search(client.get(path).text)
+    assert match, f"no total on {path}"
+    return int(match.group(1))
+
+
+def counted(url: str, role: str, path_filter: dict, today: date) -> int:
+    """What a COUNT over the tasks says the list shows ``role`` (an account without a body)."""
+    from web.auth import CurrentUser
+    from web.queries_tasks import TaskFilter, count_tasks
+
+    user = CurrentUser(0, "", role, None, None, "", "")
+    with Session(engine_for(url)) as session:
+        return count_tasks(session, user, TaskFilter(**path_filter), today)
+
+
+# Lists whose totals are kept and moved per change, and the filter each one shows.
+KEPT_TOTALS = {
+    "/tasks": {},
+    "/tasks?status=overdue": {"category": "overdue"},
+    "/tasks?status=done_late": {"category": "done_late"},
+}
+
+
+def totals_follow_a_change(client, url: str, task_id: int, today: date) -> None:  # type: ignore[no-untyped-def]
+    """The coordinator's lists show a COUNT's totals before and right after its own change."""
+    before = {path: list_total(client, path) for path in KEPT_TOTALS}
+    for path, shown in before.items():
+        assert shown == counted(url, "coordinator", KEPT_TOTALS[path], today), path
+    page = f"/tasks/{task_id}"
+    client.post(f"{page}/status", data={"csrf": csrf_of(client, page), "status": "done"})
+    after = {path: list_total(client, path) for path in KEPT_TOTALS}
+    for path, shown in after.items():
+        assert shown == counted(url, "coordinator", KEPT_TOTALS[path], today), path
+    # an overdue task done today is done late
+    assert after["/tasks?status=overdue"] == before["/tasks?status=overdue"] - 1
+    assert after["/tasks?status=done_late"] == before["/tasks?status=done_late"] + 1
