@@ -14,7 +14,26 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Engine, TypeDecorator, create_engine, event, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ColumnElement,
+    Date,
+    DateTime,
+    Engine,
+    String,
+    TypeDecorator,
+    any_,
+    bindparam,
+    cast,
+    create_engine,
+    event,
+    func,
+    literal_column,
+    text,
+)
+from sqlalchemy import select as core_select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Result, make_url
 from sqlmodel import Session, select
 
@@ -99,6 +118,18 @@ def records(result: Result) -> list[Any]:
 @lru_cache(maxsize=64)  # one type per column list the sweep's loads select
 def _record(columns: tuple[str, ...]) -> type:
     return namedtuple("Record", columns)  # type: ignore[misc]
+
+
+def among(session: Session, column: Any, ids: Iterable[int]) -> ColumnElement[bool]:
+    """``column IN ids`` with the ids bound as one parameter whatever their number (a
+    PostgreSQL array, a SQLite JSON list read by ``json_each``): an IN list of thousands of
+    bound parameters costs more to render, bind and adapt than the rows it selects."""
+    listed = ",".join(str(int(i)) for i in sorted(set(ids)))
+    if is_postgres(session.get_bind()):  # type: ignore[arg-type]
+        array = cast(bindparam(None, f"{{{listed}}}", type_=String), ARRAY(BigInteger))
+        return column == any_(array)
+    each = func.json_each(bindparam(None, f"[{listed}]", type_=String))
+    return column.in_(core_select(literal_column("value")).select_from(each))
 
 
 def insert_ignoring_conflicts(session: Session, table: type, rows: list[dict]) -> int:
