@@ -1,6 +1,7 @@
 """Tasks' cards in an email, as HTML (``item_card``, every value escaped; the lists of them are
-``Markup``) and as plain text (``item_block``): the one place either is written. Templates list them a group at a time
-(``entry_cards``, ``item_cards`` and their text twins), each call giving the cards a line apart.
+``Markup``) and as plain text (``item_block``): the one place either is written. Templates list
+them a group at a time (``entry_cards``, ``item_cards`` and their text twins), each call giving
+the cards a line apart.
 
 A sweep writes one card per task it tells about (10^4 and more), so cards are built here with
 string formatting instead of a Jinja macro call each (see bench/bench_sweep.py). The HTML
@@ -98,7 +99,8 @@ def item_block(
 @lru_cache(maxsize=8)  # three colours
 def _card_head(colour: str) -> str:
     """A card's opening, up to its number: the border in ``colour``, the bold task line."""
-    return f'<div style="{_BORDER.format(colour)};margin:0 0 12px">\n  <div style="font-weight:bold">'
+    border = _BORDER.format(colour)
+    return f'<div style="{border};margin:0 0 12px">\n  <div style="font-weight:bold">'
 
 
 @lru_cache(maxsize=4096)  # thousands of entries, a few notices and owners
