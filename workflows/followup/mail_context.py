@@ -25,12 +25,12 @@ from workflows.rules.timefmt import local_date
 
 LINK_LIFETIME = timedelta(days=30)
 SYSTEM_SENDER = "Hệ thống theo dõi thực hiện kế hoạch"
+# The action links of a lead body, and of a partner: the actions and their labels.
 _LINKS = (
-    (LinkAction.ACKNOWLEDGE, "Xác nhận đã nhận"),
-    (LinkAction.DONE, "Báo cáo hoàn thành"),
-    (LinkAction.EXTENSION, "Đề nghị gia hạn"),
+    (LinkAction.ACKNOWLEDGE, LinkAction.DONE, LinkAction.EXTENSION),
+    ("Xác nhận đã nhận", "Báo cáo hoàn thành", "Đề nghị gia hạn"),
 )
-_ACKNOWLEDGE = _LINKS[:1]
+_ACKNOWLEDGE = (_LINKS[0][:1], _LINKS[1][:1])
 # Who leads an issuing body, by the kind of body (first match wins); "Lãnh đạo" otherwise.
 # Compared folded: case and tone-mark placement ("Huyện uỷ", "Huyện ủy") do not matter.
 _LEADERSHIP = (
@@ -192,11 +192,9 @@ def _item(
     urls: tuple[c.ActionLink, ...] = ()
     if links is not None and notice.agency_id and notice.role in ("body", "partner"):
         # a partner body acknowledges; only the lead reports done or asks for more time
-        actions = _LINKS if notice.role == "body" else _ACKNOWLEDGE
-        urls = tuple(
-            c.ActionLink(label, links.url(action, task.id, task.deadline_version, notice.agency_id))
-            for action, label in actions
-        )
+        actions, labels = _LINKS if notice.role == "body" else _ACKNOWLEDGE
+        made = links.urls(actions, task.id, task.deadline_version, notice.agency_id)
+        urls = tuple(map(c.ActionLink, labels, made))
     role = "partner" if notice.role == "partner" else "lead"
     return task_item(task, world.plans[task.plan_id], today, role, calendar, urls)
 
