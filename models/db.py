@@ -14,7 +14,26 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from sqlalchemy import JSON, Date, DateTime, Engine, TypeDecorator, create_engine, event, text
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    ColumnElement,
+    Date,
+    DateTime,
+    Engine,
+    String,
+    TypeDecorator,
+    any_,
+    bindparam,
+    cast,
+    create_engine,
+    event,
+    func,
+    literal_column,
+    text,
+)
+from sqlalchemy import select as core_select
+from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.engine import Result, make_url
 from sqlmodel import Session, select
 
@@ -101,6 +120,23 @@ def _record(columns: tuple[str, ...]) -> type:
     return namedtuple("Record", columns)  # type: ignore[misc]
 
 
+def among(session: Session, column: Any, ids: Iterable[int]) -> ColumnElement[bool]:
+    """``column IN ids`` with the ids bound as one parameter whatever their number (a
+    PostgreSQL array, a SQLite JSON list read by ``json_each``): an IN list of thousands of
+    bound parameters costs more to render, bind and adapt than the rows it selects."""
+    if is_postgres(session.get_bind()):  # type: ignore[arg-type]
+        array = cast(bindparam(None, _id_list(ids, True), type_=String), ARRAY(BigInteger))
+        return column == any_(array)
+    each = func.json_each(bindparam(None, _id_list(ids, False), type_=String))
+    return column.in_(core_select(literal_column("value")).select_from(each))
+
+
+def _id_list(ids: Iterable[int], postgres: bool) -> str:
+    """Integer ids as one parameter: a PostgreSQL array literal or a JSON list."""
+    listed = ",".join(str(int(i)) for i in sorted(set(ids)))
+    return f"{{{listed}}}" if postgres else f"[{listed}]"
+
+
 def insert_ignoring_conflicts(session: Session, table: type, rows: list[dict]) -> int:
     """INSERT … ON CONFLICT DO NOTHING of ``rows`` (all with the same keys) on SQLite and
     PostgreSQL, in one statement (SQLite: one executemany); returns how many were inserted."""
@@ -166,20 +202,22 @@ def _insert_recordset(session: Session, table: str, rows: list[dict]) -> int:
 
 def set_by_id(session: Session, table: type, column: str, pairs: Iterable[tuple[int, int]]) -> None:
     """``UPDATE table SET column = value WHERE id = row`` for each ``(row, value)`` pair of
-    integers, in one statement whatever their number: the pairs travel as one JSON parameter,
-    read back by ``json_to_recordset`` (PostgreSQL) or ``json_each`` (SQLite)."""
-    payload = json.dumps([{"n": row, "v": value} for row, value in pairs])
-    if payload == "[]":
+    integers: one UPDATE per distinct value, its rows bound as one parameter (see ``among``),
+    all in one executemany; made for many rows taking each value (a message's notices)."""
+    rows_of: dict[int, list[int]] = {}
+    for row, value in pairs:
+        rows_of.setdefault(value, []).append(row)
+    if not rows_of:
         return
     name = table.__table__.name  # type: ignore[attr-defined]
-    if is_postgres(session.get_bind()):  # type: ignore[arg-type]
-        source = "json_to_recordset(CAST(:rows AS json)) AS r(n bigint, v bigint)"
-        row, value = "r.n", "r.v"
-    else:
-        source = "json_each(:rows) AS r"
-        row, value = "json_extract(r.value, '$.n')", "json_extract(r.value, '$.v')"
-    statement = f'UPDATE "{name}" SET "{column}" = {value} FROM {source} WHERE "{name}".id = {row}'
-    session.execute(text(statement), {"rows": payload})
+    postgres = is_postgres(session.get_bind())  # type: ignore[arg-type]
+    rows = (
+        "= ANY(CAST(:rows AS bigint[]))" if postgres else "IN (SELECT value FROM json_each(:rows))"
+    )
+    session.execute(
+        text(f'UPDATE "{name}" SET "{column}" = :value WHERE id {rows}'),
+        [{"value": value, "rows": _id_list(ids, postgres)} for value, ids in rows_of.items()],
+    )
 
 
 def _json_value(value: object) -> str:

@@ -1,6 +1,7 @@
-"""Tasks' cards in an email, as HTML (``item_card``, pre-escaped ``Markup``) and as plain text
-(``item_block``): the one place either is written. Templates list them a group at a time
-(``entry_cards``, ``item_cards`` and their text twins), each call giving the cards a line apart.
+"""Tasks' cards in an email, as HTML (``item_card``, every value escaped; the lists of them are
+``Markup``) and as plain text (``item_block``): the one place either is written. Templates list
+them a group at a time (``entry_cards``, ``item_cards`` and their text twins), each call giving
+the cards a line apart.
 
 A sweep writes one card per task it tells about (10^4 and more), so cards are built here with
 string formatting instead of a Jinja macro call each (see bench/bench_sweep.py). The HTML
@@ -57,26 +58,21 @@ def item_blocks(items: Iterable[c.TaskItem], show_plan: bool = True) -> str:
 
 def item_card(
     item: c.TaskItem, number: int, show_plan: bool = True, entry: c.DigestEntry | None = None
-) -> Markup:
-    """Tasks are cards in one column: readable at 390 px as at 1200 px, no table to scroll."""
+) -> str:
+    """Tasks are cards in one column: readable at 390 px as at 1200 px, no table to scroll.
+    The card's HTML, every value in it escaped (the callers mark the cards ``Markup``)."""
     colour = "#b00020" if item.is_overdue else ("#e08a00" if item.days_left == 0 else "#2f6fb3")
-    lines = [
-        f'<div style="{_BORDER.format(colour)};margin:0 0 12px">',
-        f'  <div style="font-weight:bold">{number}. {escape(item.text)}</div>',
-        _facts(item, show_plan)[0],
-    ]
+    html = f"{_card_head(colour)}{number}. {escape(item.text)}</div>\n{_facts(item, show_plan)[0]}"
     if entry:
-        owner = entry.owner_name
-        owner_html = f" — cơ quan chủ trì: <strong>{escape(owner)}</strong>" if owner else ""
-        lines.append(f'  <div style="font-size:13px">{escape(entry.notice)}{owner_html}</div>')
+        html += _html_notice(entry.notice, entry.owner_name)
         if entry.supervised:
-            lines.append(f"{_GREY}{_html_sends(entry.previous_sends)}</div>")
+            html += f"\n{_GREY}{_html_sends(entry.previous_sends)}</div>"
     if item.links:
-        lines.append('  <div style="margin-top:6px">')
-        lines += [f'    <a href="{escape(link.url)}{_link_end(link.label)}' for link in item.links]
-        lines.append("  </div>")
-    lines.append("</div>\n")
-    return Markup("\n".join(lines))
+        anchors = "".join(
+            f'\n    <a href="{escape(link.url)}{_link_end(link.label)}' for link in item.links
+        )
+        html += f'\n  <div style="margin-top:6px">{anchors}\n  </div>'
+    return f"{html}\n</div>\n"
 
 
 def item_block(
@@ -98,6 +94,20 @@ def item_block(
     lines += [f"   - {link.label}: {link.url}" for link in item.links]
     lines.append("")
     return "\n".join(lines)
+
+
+@lru_cache(maxsize=8)  # three colours
+def _card_head(colour: str) -> str:
+    """A card's opening, up to its number: the border in ``colour``, the bold task line."""
+    border = _BORDER.format(colour)
+    return f'<div style="{border};margin:0 0 12px">\n  <div style="font-weight:bold">'
+
+
+@lru_cache(maxsize=4096)  # thousands of entries, a few notices and owners
+def _html_notice(notice: str, owner: str | None) -> str:
+    """An entry's line saying why it is there (and whose task it is, when another body's)."""
+    owner_html = f" — cơ quan chủ trì: <strong>{escape(owner)}</strong>" if owner else ""
+    return f'\n  <div style="font-size:13px">{escape(notice)}{owner_html}</div>'
 
 
 @lru_cache(maxsize=64)  # thousands of links, a few labels ("Xác nhận đã nhận"…)

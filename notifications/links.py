@@ -18,6 +18,7 @@ import binascii
 import hashlib
 import hmac
 import json
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -105,26 +106,32 @@ def make_token(
 ) -> str:
     if expires_at.tzinfo is None:
         raise ValueError("expires_at must be timezone-aware")
-    return _token(
-        _pads(_key(secret)),
-        LinkAction(action).value,
-        int(task_id),
-        int(deadline_version),
-        int(agency_id),
-        int(expires_at.timestamp()),
-    )
+    head = _claims_head(LinkAction(action).value, int(expires_at.timestamp()))
+    tail = _claims_tail(int(agency_id), int(task_id), int(deadline_version))
+    return _signed(_pads(_key(secret)), head + tail)
 
 
 _Pads = tuple[Any, Any]  # hashlib SHA-256 states: the key's inner and outer padded blocks
 
 
-def _token(pads: _Pads, action: str, task_id: int, version: int, agency: int, e: int) -> str:
-    # The claims as ``json.dumps(claims, separators=(",", ":"), sort_keys=True)`` writes them
-    # (the format of every link already sent), built directly: ints and a fixed ASCII word.
-    body = f'{{"a":"{action}","e":{e},"g":{agency},"t":{task_id},"v":{version}}}'.encode()
+# The claims as ``json.dumps(claims, separators=(",", ":"), sort_keys=True)`` writes them (the
+# format of every link already sent), built directly: ints and a fixed ASCII word. The head
+# (action, expiry) is the same for every link of a sweep and action, the tail (body, task,
+# deadline version) for the actions of one task and body.
+def _claims_head(action: str, e: int) -> bytes:
+    return f'{{"a":"{action}","e":{e}'.encode()
+
+
+def _claims_tail(agency: int, task_id: int, version: int) -> bytes:
+    return f',"g":{agency},"t":{task_id},"v":{version}}}'.encode()
+
+
+def _signed(pads: _Pads, body: bytes) -> str:
+    """The token of the claims ``body``: HMAC-SHA256 (RFC 2104), as ``hmac.new(key, body)``
+    gives, from the key's padded blocks hashed once (see ``_pads``)."""
     inner, outer = pads[0].copy(), pads[1].copy()
     inner.update(body)
-    outer.update(inner.digest())  # HMAC-SHA256 (RFC 2104), as ``hmac.new(key, body)`` gives
+    outer.update(inner.digest())
     return f"{_b64(body)}.{_b64(outer.digest())}"
 
 
@@ -147,14 +154,27 @@ class LinkSigner:
         if expires_at.tzinfo is None:
             raise ValueError("expires_at must be timezone-aware")
         self._pads = _pads(_key(secret))
-        self._expires = int(expires_at.timestamp())
-        self._prefix = f"{base_url.rstrip('/')}/l/"
+        expires = int(expires_at.timestamp())
+        prefix = f"{base_url.rstrip('/')}/l/"
+        self._heads = {
+            a: (f"{prefix}{a.value}/", _claims_head(a.value, expires)) for a in LinkAction
+        }
 
     def url(self, action: LinkAction, task_id: int, deadline_version: int, agency_id: int) -> str:
         """``action_url(base_url, action, task_id, make_token(…))`` for this signer's link."""
-        word = action.value
-        token = _token(self._pads, word, task_id, deadline_version, agency_id, self._expires)
-        return f"{self._prefix}{word}/{task_id}/{token}"  # base64url and ".": no quoting
+        return self.urls((action,), task_id, deadline_version, agency_id)[0]
+
+    def urls(
+        self, actions: Sequence[LinkAction], task_id: int, deadline_version: int, agency_id: int
+    ) -> tuple[str, ...]:
+        """``url`` of each of ``actions`` for one task and body (their claims differ only in
+        the action: the rest is written once)."""
+        tail = _claims_tail(agency_id, task_id, deadline_version)
+        pads, heads = self._pads, self._heads
+        return tuple(
+            f"{path}{task_id}/{_signed(pads, head + tail)}"  # base64url and ".": no quoting
+            for path, head in (heads[a] for a in actions)
+        )
 
 
 def action_url(base_url: str, action: LinkAction, task_id: int, token: str) -> str:

@@ -11,12 +11,12 @@ from datetime import date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
-from sqlalchemy import bindparam, update
+from sqlalchemy import update
 from sqlmodel import Session, col, delete
 
 from config.settings import Settings, get_settings
 from models.agencies import Agency
-from models.db import insert_ignoring_conflicts
+from models.db import among, insert_ignoring_conflicts
 from models.delivery import TaskAlarm
 from models.plans import Plan
 from models.tasks import Task
@@ -108,7 +108,7 @@ def after_overdue_alarms(
 ) -> None:
     """Overdue notices fired for these (task, plan): store the policies frozen for them (see
     ``freeze_policy``), schedule each ladder's steps and the next overdue notice after ``now``;
-    two statements for the whole list."""
+    a few statements for the whole list."""
     if not fired:
         return
     settings = get_settings()
@@ -116,25 +116,25 @@ def after_overdue_alarms(
     until = local_date(now + OVERDUE_HORIZON)
     rows: list[dict] = []
     ladders: dict[tuple, list[tuple[str, int, datetime]]] = {}  # same deadline, same ladder
+    # The policies frozen in this batch, with their tasks: a sweep's tasks share the few that
+    # plans set, so one UPDATE per distinct policy, whatever the number of tasks.
+    frozen: dict[str, tuple[dict, list[int]]] = {}
     for task, _plan in fired:
         assert task.due is not None
         policy = task.escalation_policy or policies[task.id]
-        key = (task.due, repr(policy))
+        written = repr(policy)
+        if task.escalation_policy is None:
+            frozen.setdefault(written, (policy, []))[1].append(task.id)
+        key = (task.due, written)
         if key not in ladders:
             ladders[key] = _ladder(task.due, policy, settings, calendar, at, until, now)
         rows += [_row(task, kind, step, send_at, None) for kind, step, send_at in ladders[key]]
-    frozen = [
-        {"task_id": task.id, "policy": policies[task.id]}
-        for task, _plan in fired
-        if task.escalation_policy is None
-    ]
-    if frozen:
-        table = Task.__table__  # type: ignore[attr-defined]
+    table = Task.__table__  # type: ignore[attr-defined]
+    for policy, task_ids in frozen.values():
         session.execute(
             update(table)
-            .where(table.c.id == bindparam("task_id"))
-            .values(escalation_policy=bindparam("policy")),
-            frozen,
+            .where(among(session, table.c.id, task_ids))
+            .values(escalation_policy=policy)
         )
     insert_ignoring_conflicts(session, TaskAlarm, rows)
 

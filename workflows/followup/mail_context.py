@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 from datetime import date, datetime, timedelta
+from functools import lru_cache
 from typing import Any
 
 from config.settings import Settings
@@ -24,12 +25,12 @@ from workflows.rules.timefmt import local_date
 
 LINK_LIFETIME = timedelta(days=30)
 SYSTEM_SENDER = "Hệ thống theo dõi thực hiện kế hoạch"
+# The action links of a lead body, and of a partner: the actions and their labels.
 _LINKS = (
-    (LinkAction.ACKNOWLEDGE, "Xác nhận đã nhận"),
-    (LinkAction.DONE, "Báo cáo hoàn thành"),
-    (LinkAction.EXTENSION, "Đề nghị gia hạn"),
+    (LinkAction.ACKNOWLEDGE, LinkAction.DONE, LinkAction.EXTENSION),
+    ("Xác nhận đã nhận", "Báo cáo hoàn thành", "Đề nghị gia hạn"),
 )
-_ACKNOWLEDGE = _LINKS[:1]
+_ACKNOWLEDGE = (_LINKS[0][:1], _LINKS[1][:1])
 # Who leads an issuing body, by the kind of body (first match wins); "Lãnh đạo" otherwise.
 # Compared folded: case and tone-mark placement ("Huyện uỷ", "Huyện ủy") do not matter.
 _LEADERSHIP = (
@@ -128,8 +129,11 @@ def _entry(
 ) -> c.DigestEntry:
     """A task told to one recipient by one or more notices (its own and, when the address is
     also a supervisor's, an escalation): one entry naming each."""
+    if len(notices) == 1:
+        label = _label(notices[0].kind, notices[0].step)
+    else:
+        label = "; ".join(_label(n.kind, n.step) for n in sorted(notices, key=_notice_order))
     own = [n for n in notices if n.kind != "escalation"]
-    label = "; ".join(notice_label(n.kind, n.step) for n in sorted(notices, key=_notice_order))
     if own:
         return c.DigestEntry(_item(world, links, own[0], today, calendar), label)
     task = world.tasks[notices[0].task_id]
@@ -140,6 +144,11 @@ def _entry(
         owner_name=lead.name if lead else "(chưa có cơ quan chủ trì)",
         previous_sends=previous_sends(world.sends.get(task.id, ())),
     )
+
+
+@lru_cache(maxsize=256)  # thousands of entries, a few kinds of notice
+def _label(kind: str, step: int) -> str:
+    return notice_label(kind, step)
 
 
 def _notice_order(notice: Any) -> tuple[bool, int]:
@@ -183,11 +192,9 @@ def _item(
     urls: tuple[c.ActionLink, ...] = ()
     if links is not None and notice.agency_id and notice.role in ("body", "partner"):
         # a partner body acknowledges; only the lead reports done or asks for more time
-        actions = _LINKS if notice.role == "body" else _ACKNOWLEDGE
-        urls = tuple(
-            c.ActionLink(label, links.url(action, task.id, task.deadline_version, notice.agency_id))
-            for action, label in actions
-        )
+        actions, labels = _LINKS if notice.role == "body" else _ACKNOWLEDGE
+        made = links.urls(actions, task.id, task.deadline_version, notice.agency_id)
+        urls = tuple(map(c.ActionLink, labels, made))
     role = "partner" if notice.role == "partner" else "lead"
     return task_item(task, world.plans[task.plan_id], today, role, calendar, urls)
 
@@ -202,20 +209,43 @@ def task_item(
 ) -> c.TaskItem:
     """How a task appears in any email (digests, weekly lists, escalations); ``task`` and
     ``plan`` are ORM objects or rows with their columns."""
+    days_left, status, deadline_note = _dated(task, today, calendar)
     return c.TaskItem(
         task_id=task.id or 0,
         text=task.text,
         plan_number=plan.number,
         plan_title=plan.title or "",
         deadline=task.due,
-        days_left=(task.due - today).days if task.due else None,
+        days_left=days_left,
         kind=task.kind,
-        status_label=status_label(task, today),
+        status_label=status,
         role=role,
         links=links,
-        deadline_note=deadline_day_off(task.due, calendar) if task.due else None,
+        deadline_note=deadline_note,
         deadline_inferred=task.due_inferred,
     )
+
+
+_DATED: dict[tuple, tuple[int | None, str, str | None]] = {}
+_DATED_KEPT = 4096
+
+
+def _dated(task: Any, today: date, calendar: WorkCalendar) -> tuple[int | None, str, str | None]:
+    """A task's days left, status label and day-off note. Thousands of tasks in a sweep share a
+    few deadlines and statuses, so each is worked out once and kept (all are forgotten past
+    ``_DATED_KEPT``); the key is every field they are worked out from."""
+    due = task.due
+    key = (due, task.status, task.completed_at, task.completed_late, today, calendar)
+    found = _DATED.get(key)
+    if found is None:
+        if len(_DATED) >= _DATED_KEPT:
+            _DATED.clear()
+        found = _DATED[key] = (
+            (due - today).days if due else None,
+            status_label(task, today),
+            deadline_day_off(due, calendar) if due else None,
+        )
+    return found
 
 
 def previous_sends(sent: Iterable[Any]) -> tuple[c.PreviousSend, ...]:

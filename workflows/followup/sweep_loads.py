@@ -20,7 +20,7 @@ from sqlalchemy import Select, select, update
 from sqlmodel import Session, col
 
 from models.agencies import Agency
-from models.db import is_postgres, records
+from models.db import among, is_postgres, records
 from models.delivery import MessageStatus, Notice, OutboxMessage, TaskAlarm
 from models.plans import Plan
 from models.tasks import Task, TaskEvent, TaskPartner
@@ -107,7 +107,7 @@ class FiringWorld:
 
 def load_firing_world(session: Session, alarms: Sequence[Any]) -> FiringWorld:
     """Four queries: the alarms' tasks, their plans, their partners, every body named."""
-    task_ids = sorted({a.task_id for a in alarms})
+    task_ids = {a.task_id for a in alarms}
     tasks = {
         t.id: t
         for t in records(
@@ -120,7 +120,7 @@ def load_firing_world(session: Session, alarms: Sequence[Any]) -> FiringWorld:
                     TASKS.c.due,
                     TASKS.c.lead_id,
                     TASKS.c.escalation_policy,
-                ).where(TASKS.c.id.in_(task_ids))
+                ).where(among(session, TASKS.c.id, task_ids))
             )
         )
     }
@@ -134,14 +134,14 @@ def load_firing_world(session: Session, alarms: Sequence[Any]) -> FiringWorld:
                     PLANS.c.coordinator_id,
                     PLANS.c.leadership_emails,
                     PLANS.c.escalation_days,
-                ).where(PLANS.c.id.in_(sorted({t.plan_id for t in tasks.values()})))
+                ).where(among(session, PLANS.c.id, {t.plan_id for t in tasks.values()}))
             )
         )
     }
     partner_ids: dict[int, list[int]] = defaultdict(list)
     for task_id, agency_id in session.execute(
         select(TaskPartner.task_id, TaskPartner.agency_id)
-        .where(col(TaskPartner.task_id).in_(task_ids))
+        .where(among(session, col(TaskPartner.task_id), task_ids))
         .order_by(col(TaskPartner.task_id), col(TaskPartner.agency_id))
     ):
         partner_ids[task_id].append(agency_id)
@@ -153,10 +153,10 @@ def load_firing_world(session: Session, alarms: Sequence[Any]) -> FiringWorld:
 
 def _agencies(session: Session, ids: Iterable[int]) -> dict[int, Agency]:
     """The bodies, as ORM rows held by the returned dict (so ``session.get`` finds them)."""
-    wanted = sorted(ids)
+    wanted = set(ids)
     if not wanted:
         return {}
-    rows = session.scalars(select(Agency).where(col(Agency.id).in_(wanted))).all()
+    rows = session.scalars(select(Agency).where(among(session, col(Agency.id), wanted))).all()
     return {a.id: a for a in rows if a.id is not None}
 
 
@@ -174,7 +174,7 @@ class ComposeWorld:
 
 
 def load_for_composing(session: Session, notices: Sequence[Any]) -> ComposeWorld:
-    """One SELECT per table, whatever the number of notices (in chunks of ``IN_CHUNK`` ids)."""
+    """One SELECT per table, whatever the number of notices."""
     tasks = rows_by_id(
         session,
         TASKS,
@@ -194,24 +194,20 @@ def load_for_composing(session: Session, notices: Sequence[Any]) -> ComposeWorld
     return ComposeWorld(tasks, plans, agencies, events, previous_sends_by_task(session, escalated))
 
 
-IN_CHUNK = 10_000  # ids per IN list, below SQLite's 32 766 bound parameters
-
-
 def rows_by_id(session: Session, table: Any, ids: Iterable[int], columns: str) -> dict[int, Any]:
     """The rows of ``table`` with ``ids`` (its id and the space-separated ``columns``)."""
-    wanted = sorted(ids)
+    wanted = set(ids)
+    if not wanted:
+        return {}
     picked = [table.c.id, *(table.c[name] for name in columns.split())]
-    found: dict[int, Any] = {}
-    for start in range(0, len(wanted), IN_CHUNK):
-        chunk = select(*picked).where(table.c.id.in_(wanted[start : start + IN_CHUNK]))
-        found.update((r.id, r) for r in records(session.execute(chunk)))
-    return found
+    rows = records(session.execute(select(*picked).where(among(session, table.c.id, wanted))))
+    return {r.id: r for r in rows}
 
 
 def previous_sends_by_task(session: Session, task_ids: Iterable[int]) -> dict[int, list[Any]]:
     """What was already sent about each task, oldest first (rows of the notice's kind and step,
     the message's sent_at and recipient): one query."""
-    wanted = sorted(set(task_ids))
+    wanted = set(task_ids)
     found: dict[int, list[Any]] = defaultdict(list)
     if not wanted:
         return found
@@ -225,7 +221,8 @@ def previous_sends_by_task(session: Session, task_ids: Iterable[int]) -> dict[in
                 MESSAGES.c.recipient,
             )
             .join(MESSAGES, NOTICES.c.message_id == MESSAGES.c.id)
-            .where(NOTICES.c.task_id.in_(wanted), MESSAGES.c.status == MessageStatus.SENT)
+            .where(among(session, NOTICES.c.task_id, wanted))
+            .where(MESSAGES.c.status == MessageStatus.SENT)
             .order_by(MESSAGES.c.sent_at, MESSAGES.c.id, NOTICES.c.id)
         )
     )
